@@ -1,0 +1,6 @@
+/**
+ * stateful-stacks: Pulumi components for stateful workloads on Kubernetes.
+ * This barrel is the package's only public entry point.
+ */
+export * from "./common/validation";
+export * from "./storage/ebs-limits";

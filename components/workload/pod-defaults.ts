@@ -1,0 +1,102 @@
+import * as k8s from "@pulumi/kubernetes";
+
+type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+type Affinity = k8s.types.input.core.v1.Affinity;
+type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint;
+
+/** The label of a node's availability zone, set by every cloud provider. */
+export const ZONE_KEY = "topology.kubernetes.io/zone";
+/** The label of a node's host name. */
+export const HOST_KEY = "kubernetes.io/hostname";
+
+/** Default user and group for the pod: non-root, and the group that owns the volumes. */
+export const DEFAULT_RUN_AS_USER = 1000;
+export const DEFAULT_FS_GROUP = 1000;
+
+/**
+ * The pod-level security context of the "restricted" Pod Security Standard: non-root,
+ * RuntimeDefault seccomp, and an fsGroup so that mounted volumes are writable.
+ * `overrides` replace individual fields.
+ */
+export function restrictedPodSecurityContext(overrides?: PodSecurityContext): PodSecurityContext {
+    return {
+        fsGroup: DEFAULT_FS_GROUP,
+        fsGroupChangePolicy: "OnRootMismatch",
+        runAsGroup: DEFAULT_FS_GROUP,
+        runAsNonRoot: true,
+        runAsUser: DEFAULT_RUN_AS_USER,
+        seccompProfile: { type: "RuntimeDefault" },
+        ...overrides,
+    };
+}
+
+/**
+ * The container-level security context of the "restricted" Pod Security Standard: no
+ * privilege escalation, every capability dropped. `overrides` replace individual fields.
+ */
+export function restrictedContainerSecurityContext(overrides?: SecurityContext): SecurityContext {
+    return {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        privileged: false,
+        readOnlyRootFilesystem: false,
+        runAsNonRoot: true,
+        ...overrides,
+    };
+}
+
+/** How strictly replicas are kept apart. */
+export type SpreadMode = "preferred" | "required" | "none";
+
+/** How replicas are spread over zones and hosts. */
+export interface SpreadArgs {
+    /**
+     * Spread across availability zones with a topology spread constraint (maxSkew 1).
+     * "required" refuses to schedule a pod that would unbalance zones; "preferred"
+     * schedules it anyway.
+     * @default "preferred"
+     */
+    readonly zones?: SpreadMode;
+    /**
+     * Keep replicas on different nodes with pod anti-affinity on the host name.
+     * @default "preferred"
+     */
+    readonly hosts?: SpreadMode;
+}
+
+/** Zone spread constraints for the pods carrying `selector`. */
+export function zoneSpread(selector: Record<string, string>, mode: SpreadMode): TopologySpreadConstraint[] {
+    if (mode === "none") {
+        return [];
+    }
+    return [
+        {
+            labelSelector: { matchLabels: selector },
+            maxSkew: 1,
+            topologyKey: ZONE_KEY,
+            whenUnsatisfiable: mode === "required" ? "DoNotSchedule" : "ScheduleAnyway",
+        },
+    ];
+}
+
+/** Host anti-affinity for the pods carrying `selector`; undefined when mode is "none". */
+export function hostAntiAffinity(selector: Record<string, string>, mode: SpreadMode): Affinity | undefined {
+    const term = { labelSelector: { matchLabels: selector }, topologyKey: HOST_KEY };
+    switch (mode) {
+        case "none":
+            return undefined;
+        case "required":
+            return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+        case "preferred":
+            return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ podAffinityTerm: term, weight: 100 }] } };
+    }
+}
+
+/** The downward-API env vars every stateful pod gets: its own name and namespace. */
+export function podIdentityEnv(): k8s.types.input.core.v1.EnvVar[] {
+    return [
+        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+    ];
+}

@@ -1,0 +1,2 @@
+export * from "./mocks";
+export * from "./schema";
