@@ -4,3 +4,5 @@
  */
 export * from "./common/validation";
 export * from "./storage/ebs-limits";
+export * from "./external/external-store";
+export * from "./external/wiring";

@@ -1,0 +1,155 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { restrictedContainerSecurityContext } from "../workload/pod-defaults";
+import { ExternalStore, externalStoreChecksumAnnotation } from "./external-store";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
+type Container = k8s.types.input.core.v1.Container;
+type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
+
+/** Image of the wait-for-store init container: it only needs a shell and `nc`. */
+export const DEFAULT_WAIT_IMAGE = "busybox:1.37.0";
+
+/** Seconds between connection attempts of the wait-for-store init container. */
+const WAIT_INTERVAL_SECONDS = 2;
+
+export interface ExternalStoreWiringOptions {
+    /**
+     * Namespace of the consuming pods. A pod can only reference a ConfigMap or Secret in its
+     * own namespace, so stores in another namespace are refused when this is given.
+     * @default not checked
+     */
+    readonly namespace?: string;
+    /**
+     * Add one init container per store that waits until one of its hosts accepts a TCP
+     * connection on its port (`until nc -z host port`).
+     * @default true
+     */
+    readonly waitForStores?: boolean;
+    /** Image of the wait-for-store init containers. @default "busybox:1.37.0" */
+    readonly waitImage?: string;
+}
+
+/** What to add to a pod template so its containers can reach the given stores. */
+export interface ExternalStoreWiring {
+    /** Env vars of every store (references only), in store order. */
+    readonly env: pulumi.Output<EnvVar[]>;
+    /** The stores' ConfigMaps as envFrom sources, in store order. */
+    readonly envFrom: pulumi.Output<EnvFromSource[]>;
+    /** One checksum annotation per store (`stateful-stacks.io/store-<name>-checksum`), keys sorted. */
+    readonly annotations: pulumi.Output<Record<string, string>>;
+    /** Wait-for-store init containers, in store order (empty when `waitForStores` is false). */
+    readonly initContainers: pulumi.Output<Container[]>;
+}
+
+/** The plain facts about a store that the pod-template side needs. */
+export interface StoreEndpoint {
+    readonly storeName: string;
+    readonly namespace: string;
+    readonly hosts: readonly string[];
+    readonly port: number;
+    readonly envPrefix: string;
+}
+
+/** Refuses store lists that cannot be wired into one pod; returns the problems as sentences. */
+export function externalStoreWiringProblems(stores: readonly StoreEndpoint[], namespace?: string): string[] {
+    const problems: string[] = [];
+    const names = new Map<string, number>();
+    const prefixes = new Map<string, number>();
+    stores.forEach((store, i) => {
+        const sameName = names.get(store.storeName);
+        if (sameName !== undefined) {
+            problems.push(`externalStores[${i}]: store "${store.storeName}" has the same name as externalStores[${sameName}]; their checksum annotations would collide`);
+        } else {
+            names.set(store.storeName, i);
+        }
+        const samePrefix = prefixes.get(store.envPrefix);
+        if (samePrefix !== undefined) {
+            problems.push(`externalStores[${i}]: envPrefix "${store.envPrefix}" is also used by externalStores[${samePrefix}]; give each store its own envPrefix`);
+        } else {
+            prefixes.set(store.envPrefix, i);
+        }
+        if (namespace !== undefined && store.namespace !== namespace) {
+            problems.push(`externalStores[${i}]: store "${store.storeName}" is in namespace "${store.namespace}", but the pods are in "${namespace}"; pods can only read ConfigMaps and Secrets of their own namespace`);
+        }
+    });
+    return problems;
+}
+
+/** The shell script that waits until one of the hosts accepts a TCP connection on `port`. */
+export function waitForStoreScript(hosts: readonly string[], port: number): string {
+    const probes = hosts.map((h) => `nc -z -w 2 ${h} ${port}`).join(" || ");
+    return `until ${probes}; do echo "waiting for ${hosts.join(",")}:${port}"; sleep ${WAIT_INTERVAL_SECONDS}; done`;
+}
+
+/** The wait-for-store init container of one store. */
+export function buildWaitForStoreContainer(store: StoreEndpoint, image: string = DEFAULT_WAIT_IMAGE): Container {
+    return {
+        command: ["sh", "-c", waitForStoreScript(store.hosts, store.port)],
+        image,
+        name: `wait-for-${store.storeName}`.slice(0, 63).replace(/-+$/, ""),
+        resources: { limits: { memory: "16Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
+        securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: true }),
+    };
+}
+
+/**
+ * What to add to a pod template so that its containers can reach the given stores: env,
+ * envFrom, the checksum annotations that roll the pods whenever a store's data changes, and
+ * wait-for-store init containers. Throws when two stores share a name or envPrefix, or
+ * when a store is in another namespace than `opts.namespace`.
+ */
+export function externalStoreWiring(stores: readonly ExternalStore[], opts: ExternalStoreWiringOptions = {}): ExternalStoreWiring {
+    const problems = externalStoreWiringProblems(stores, opts.namespace);
+    if (problems.length > 0) {
+        throw new Error(`these external stores cannot be wired into one pod:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    }
+    const waitImage = opts.waitImage ?? DEFAULT_WAIT_IMAGE;
+    const checksums = stores.map((s) => s.checksum);
+    return {
+        annotations: pulumi.all(checksums).apply((values) => {
+            const pairs = stores.map((s, i) => [externalStoreChecksumAnnotation(s.storeName), values[i]] as const);
+            return Object.fromEntries([...pairs].sort(([a], [b]) => (a < b ? -1 : 1)));
+        }),
+        env: pulumi.all(stores.map((s) => s.env)).apply((lists) => lists.flat() as EnvVar[]),
+        envFrom: pulumi.all(stores.map((s) => s.envFrom)).apply((lists) => lists.flat() as EnvFromSource[]),
+        initContainers: pulumi.output(opts.waitForStores === false ? [] : stores.map((s) => buildWaitForStoreContainer(s, waitImage))),
+    };
+}
+
+/** Which containers of a template receive the stores' env. */
+export interface WithExternalStoresOptions extends ExternalStoreWiringOptions {
+    /** Names of the containers that get the env; init containers never do. @default every container */
+    readonly containers?: readonly string[];
+}
+
+/**
+ * Returns a copy of a pod template (for a Deployment, a StatefulSet, a Job) with the stores
+ * wired in: their env added to the containers, their checksums as annotations, and the
+ * wait-for-store init containers placed before the template's own. The template is not changed.
+ */
+export function withExternalStores(
+    template: pulumi.Input<PodTemplateSpec>,
+    stores: readonly ExternalStore[],
+    opts: WithExternalStoresOptions = {},
+): pulumi.Output<PodTemplateSpec> {
+    const wiring = externalStoreWiring(stores, opts);
+    return pulumi
+        .all([pulumi.output(template), wiring.env, wiring.envFrom, wiring.annotations, wiring.initContainers])
+        .apply(([t, env, envFrom, annotations, initContainers]) => {
+            const spec = t.spec ?? { containers: [] };
+            const wanted = (c: { name: string }) => opts.containers === undefined || opts.containers.includes(c.name);
+            return {
+                ...t,
+                metadata: { ...t.metadata, annotations: { ...(t.metadata?.annotations ?? {}), ...annotations } },
+                spec: {
+                    ...spec,
+                    containers: spec.containers.map((c) =>
+                        wanted(c) ? { ...c, env: [...(c.env ?? []), ...env], envFrom: [...(c.envFrom ?? []), ...envFrom] } : c,
+                    ),
+                    initContainers: [...initContainers, ...(spec.initContainers ?? [])],
+                },
+            } as PodTemplateSpec;
+        });
+}
