@@ -100,3 +100,14 @@ export function podIdentityEnv(): k8s.types.input.core.v1.EnvVar[] {
         { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
     ];
 }
+
+/**
+ * The labels a workload's selector matches: stable for the life of the workload (a
+ * Deployment's or DaemonSet's selector cannot change), so they carry no version or component.
+ */
+export function selectorLabels(name: string): Record<string, string> {
+    return {
+        "app.kubernetes.io/instance": name,
+        "app.kubernetes.io/name": name,
+    };
+}
