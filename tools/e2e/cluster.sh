@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# A local Kubernetes control plane on 127.0.0.1 for the end-to-end tier: etcd,
+# kube-apiserver, kube-controller-manager and kube-scheduler, with certificates made
+# here by openssl. No kubelet: pods are created and scheduled-for, never run.
+#
+#   tools/e2e/cluster.sh start [--json]   start (or find running), wait until ready,
+#                                         print `export K=V` lines (or JSON)
+#   tools/e2e/cluster.sh env [--json]     print the environment of the running cluster
+#   tools/e2e/cluster.sh stop [--keep]    stop it and remove its directory (--keep: keep
+#                                         data and logs)
+#   tools/e2e/cluster.sh run -- CMD...    start, run CMD with the environment, stop
+#                                         (also on failure or signal); exits with CMD's code
+#
+# Where: $STATEFUL_STACKS_CLUSTER_DIR (default ${TMPDIR:-/tmp}/stateful-stacks-cluster).
+# Readiness wait: $STATEFUL_STACKS_CLUSTER_TIMEOUT seconds (default 180).
+# Binaries: from $PATH if there, else from tools/e2e/toolchain.sh (which builds them).
+# Exit codes: 0 ok; 1 failed to start (logs are named on stderr, processes stopped);
+# 2 usage; 4 `env` with no running cluster.
+set -eEuo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dir=${STATEFUL_STACKS_CLUSTER_DIR:-${TMPDIR:-/tmp}/stateful-stacks-cluster}
+timeout=${STATEFUL_STACKS_CLUSTER_TIMEOUT:-180}
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+
+log() { echo "cluster: $*" >&2; }
+
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+find_binaries() {
+  local missing=0 c
+  for c in "${components[@]}"; do command -v "$c" > /dev/null || missing=1; done
+  if [[ $missing -eq 1 ]]; then
+    local out rc=0
+    out=$("$here/toolchain.sh") || rc=$?
+    # Exit 3 names pieces that cannot be had; the control plane may still be complete.
+    [[ $rc -eq 0 || $rc -eq 3 ]] || { log "toolchain.sh failed ($rc)"; exit 1; }
+    eval "$out"
+  fi
+  for c in "${components[@]}"; do
+    command -v "$c" > /dev/null || { log "$c not found (tools/e2e/toolchain.sh builds it)"; exit 1; }
+  done
+}
+
+free_ports() {
+  node -e '
+    const net = require("net");
+    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
+    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", () => ok(s.address().port)))))
+      .then((ports) => { console.log(ports.join(" ")); servers.forEach((s) => s.close()); });
+  ' "$1"
+}
+
+alive() { [[ -f $dir/$1.pid ]] && kill -0 "$(cat "$dir/$1.pid")" 2> /dev/null; }
+
+running() {
+  local c
+  for c in "${components[@]}"; do alive "$c" || return 1; done
+}
+
+print_env() {
+  # shellcheck source=/dev/null
+  source "$dir/ports.env"
+  local -a names=(KUBECONFIG STATEFUL_STACKS_CLUSTER_DIR STATEFUL_STACKS_APISERVER)
+  local -a values=("$dir/admin.kubeconfig" "$dir" "https://127.0.0.1:$API_PORT")
+  local i
+  if [[ ${1:-} == --json ]]; then
+    printf '{\n'
+    for i in "${!names[@]}"; do
+      printf '  "%s": "%s"%s\n' "${names[$i]}" "${values[$i]}" "$([[ $i -lt $((${#names[@]} - 1)) ]] && echo ,)"
+    done
+    printf '}\n'
+  else
+    for i in "${!names[@]}"; do printf 'export %s=%q\n' "${names[$i]}" "${values[$i]}"; done
+  fi
+}
+
+# make_cert NAME SUBJECT EXTENSIONS: a key pair signed by the cluster CA.
+make_cert() {
+  local name=$1 subject=$2 extensions=$3
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$dir/pki/$name.key" -subj "$subject" -out "$dir/pki/$name.csr" 2> /dev/null
+  openssl x509 -req -in "$dir/pki/$name.csr" -CA "$dir/pki/ca.crt" -CAkey "$dir/pki/ca.key" \
+    -CAcreateserial -days 7 -out "$dir/pki/$name.crt" -extfile <(printf '%s\n' "$extensions") 2> /dev/null
+  rm "$dir/pki/$name.csr"
+}
+
+make_kubeconfig() {
+  local name=$1
+  cat > "$dir/$name.kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: stateful-stacks-e2e
+  cluster:
+    server: https://127.0.0.1:$API_PORT
+    certificate-authority: $dir/pki/ca.crt
+users:
+- name: $name
+  user:
+    client-certificate: $dir/pki/$name.crt
+    client-key: $dir/pki/$name.key
+contexts:
+- name: stateful-stacks-e2e
+  context:
+    cluster: stateful-stacks-e2e
+    user: $name
+current-context: stateful-stacks-e2e
+EOF
+}
+
+make_pki() {
+  mkdir -p "$dir/pki"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
+    -keyout "$dir/pki/ca.key" -out "$dir/pki/ca.crt" -subj "/CN=stateful-stacks-e2e-ca" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2> /dev/null
+  local client="keyUsage=critical,digitalSignature
+extendedKeyUsage=clientAuth"
+  make_cert apiserver "/CN=kube-apiserver" "keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+  make_cert admin "/O=system:masters/CN=stateful-stacks-e2e-admin" "$client"
+  make_cert controller-manager "/CN=system:kube-controller-manager" "$client"
+  make_cert scheduler "/CN=system:kube-scheduler" "$client"
+  # Service-account tokens are signed with RSA (RS256), what every client expects.
+  openssl genrsa -out "$dir/pki/sa.key" 2048 2> /dev/null
+  openssl rsa -in "$dir/pki/sa.key" -pubout -out "$dir/pki/sa.pub" 2> /dev/null
+  make_kubeconfig admin
+  make_kubeconfig controller-manager
+  make_kubeconfig scheduler
+}
+
+launch() {
+  local name=$1
+  shift
+  # Own session: a Ctrl-C in the caller's terminal does not reach the cluster.
+  setsid "$name" "$@" > "$dir/$name.log" 2>&1 < /dev/null &
+  echo $! > "$dir/$name.pid"
+}
+
+# wait_for NAME PROBE...: until the probe succeeds, the component dies, or time runs out.
+wait_for() {
+  local name=$1
+  shift
+  while ! "$@" > /dev/null 2>&1; do
+    if ! alive "$name"; then
+      log "$name exited; last lines of $dir/$name.log:"
+      tail -n 20 "$dir/$name.log" >&2
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      log "$name not ready after ${timeout}s; last lines of $dir/$name.log:"
+      tail -n 20 "$dir/$name.log" >&2
+      return 1
+    fi
+    sleep 0.5
+  done
+}
+
+admin_get() {
+  curl -sf --cacert "$dir/pki/ca.crt" --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" \
+    "https://127.0.0.1:$API_PORT$1"
+}
+
+healthz() { curl -sfk "https://127.0.0.1:$1/healthz"; }
+
+start() {
+  if [[ -f $dir/ports.env ]] && running; then
+    log "already running in $dir"
+    return 0
+  fi
+  stop_cluster
+  find_binaries
+  mkdir -p "$dir"
+  local ports
+  read -r -a ports <<< "$(free_ports 5)"
+  printf 'API_PORT=%s\nETCD_PORT=%s\nETCD_PEER_PORT=%s\nCM_PORT=%s\nSCHED_PORT=%s\n' \
+    "${ports[@]}" > "$dir/ports.env"
+  # shellcheck source=/dev/null
+  source "$dir/ports.env"
+  make_pki
+  trap 'log "start failed; stopping"; stop_cluster --keep' ERR
+  deadline=$((SECONDS + timeout))
+
+  launch etcd --name e2e --data-dir "$dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "e2e=http://127.0.0.1:$ETCD_PEER_PORT" --logger zap --log-level warn
+  wait_for etcd curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+
+  launch kube-apiserver \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
+    --client-ca-file "$dir/pki/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
+    --service-cluster-ip-range 10.0.0.0/24 \
+    --authorization-mode RBAC --allow-privileged=true \
+    --endpoint-reconciler-type none --profiling=false
+  wait_for kube-apiserver admin_get /readyz
+
+  launch kube-controller-manager \
+    --kubeconfig "$dir/controller-manager.kubeconfig" \
+    --authentication-kubeconfig "$dir/controller-manager.kubeconfig" \
+    --authorization-kubeconfig "$dir/controller-manager.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port "$CM_PORT" --cert-dir "$dir/pki/controller-manager" \
+    --leader-elect=false --use-service-account-credentials=true \
+    --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
+    --cluster-signing-cert-file "$dir/pki/ca.crt" --cluster-signing-key-file "$dir/pki/ca.key" \
+    --profiling=false
+  launch kube-scheduler \
+    --kubeconfig "$dir/scheduler.kubeconfig" \
+    --authentication-kubeconfig "$dir/scheduler.kubeconfig" \
+    --authorization-kubeconfig "$dir/scheduler.kubeconfig" \
+    --bind-address 127.0.0.1 --secure-port "$SCHED_PORT" --leader-elect=false --profiling=false
+  wait_for kube-controller-manager healthz "$CM_PORT"
+  wait_for kube-scheduler healthz "$SCHED_PORT"
+  # Pods are admitted only once the controller manager made the namespace's service account.
+  wait_for kube-controller-manager admin_get /api/v1/namespaces/default/serviceaccounts/default
+  trap - ERR
+  log "ready in ${SECONDS}s: https://127.0.0.1:$API_PORT ($dir)"
+}
+
+stop_cluster() {
+  local c pid i
+  for ((i = ${#components[@]} - 1; i >= 0; i--)); do
+    c=${components[$i]}
+    if alive "$c"; then
+      pid=$(cat "$dir/$c.pid")
+      kill "$pid" 2> /dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
+      kill -9 "$pid" 2> /dev/null || true
+    fi
+    rm -f "$dir/$c.pid"
+  done
+  if [[ ${1:-} != --keep ]]; then
+    rm -rf "$dir"
+  fi
+}
+
+command=${1:-}
+shift || true
+case "$command" in
+  start)
+    start
+    print_env "${1:-}"
+    ;;
+  env)
+    if [[ -f $dir/ports.env ]] && running; then print_env "${1:-}"; else log "no cluster running in $dir"; exit 4; fi
+    ;;
+  stop)
+    stop_cluster "${1:-}"
+    ;;
+  run)
+    [[ ${1:-} == -- ]] && shift
+    [[ $# -gt 0 ]] || usage
+    trap 'stop_cluster' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    start
+    eval "$(print_env)"
+    rc=0
+    "$@" || rc=$?
+    exit $rc
+    ;;
+  *) usage ;;
+esac

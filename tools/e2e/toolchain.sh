@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Builds the end-to-end toolchain from Go modules (once per pinned version, cached
+# outside the repository) and prints the environment that runs it.
+#
+#   tools/e2e/toolchain.sh            build what is missing, print `export K=V` lines
+#   tools/e2e/toolchain.sh --json     the same environment as one JSON object
+#   tools/e2e/toolchain.sh --status   print what is built / missing, build nothing
+#
+# Exit codes: 0 everything is there; 1 a build failed (its log is named on stderr);
+# 3 a piece cannot be had on this machine (the environment is still printed, and
+# STATEFUL_STACKS_E2E_MISSING names what is missing and why).
+#
+# Pins: the Pulumi CLI and the Kubernetes provider follow package-lock.json; the
+# control plane follows KUBERNETES_VERSION below. A piece is rebuilt when its version
+# or its build recipe (the function that builds it) changes.
+set -euo pipefail
+
+KUBERNETES_VERSION=1.34.1
+# etcd 3.4.x is what Debian bookworm ships; kube-apiserver 1.34 accepts it (see README).
+ETCD_MIN_VERSION=3.4.0
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cache=${STATEFUL_STACKS_CACHE:-$HOME/.cache/stateful-stacks}/toolchain
+mode=env
+case "${1:-}" in
+  "") ;;
+  --json) mode=json ;;
+  --status) mode=status ;;
+  -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "toolchain.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+esac
+
+log() { echo "toolchain: $*" >&2; }
+
+lock_version() {
+  node -e '
+    const lock = require(process.argv[1]);
+    const entry = lock.packages && lock.packages["node_modules/" + process.argv[2]];
+    if (!entry) { console.error(`${process.argv[2]} is not in ${process.argv[1]}`); process.exit(1); }
+    console.log(entry.version);
+  ' "$repo/package-lock.json" "$1"
+}
+
+PULUMI_VERSION=$(lock_version @pulumi/pulumi)
+KUBERNETES_PROVIDER_VERSION=$(lock_version @pulumi/kubernetes)
+
+# Builds run beside the tests of others on a small machine: low priority, two jobs.
+go_env() {
+  env GOFLAGS="-buildvcs=false -mod=mod -p=${STATEFUL_STACKS_GO_JOBS:-2}" \
+    GOTOOLCHAIN=local \
+    GONOSUMDB='github.com/pulumi/*' \
+    "$@"
+}
+
+# recipe_key NAME VERSION: a directory name that changes with the version and with the
+# text of the function that builds the piece.
+recipe_key() {
+  local hash
+  hash=$(declare -f "build_$1" | sha256sum | cut -c1-12)
+  echo "$1-$2-$hash"
+}
+
+# ensure NAME VERSION: build the piece into $cache/<key> unless it is already complete.
+# Sets piece_dir.
+ensure() {
+  local name=$1 version=$2 key
+  key=$(recipe_key "$name" "$version")
+  piece_dir=$cache/$key
+  if [[ -f $piece_dir/.complete ]]; then
+    return 0
+  fi
+  if [[ $mode == status ]]; then
+    log "$name $version: not built ($piece_dir)"
+    return 0
+  fi
+  rm -rf "$piece_dir.tmp"
+  mkdir -p "$piece_dir.tmp"
+  log "$name $version: building (log: $piece_dir.tmp/build.log)"
+  local start=$SECONDS rc=0
+  ( "build_$name" "$piece_dir.tmp" "$version" ) > "$piece_dir.tmp/build.log" 2>&1 || rc=$?
+  if [[ $rc -eq 3 ]]; then
+    missing+=("$name: $(tail -n 1 "$piece_dir.tmp/build.log")")
+    log "$name $version: unavailable: $(tail -n 1 "$piece_dir.tmp/build.log")"
+    return 0
+  fi
+  if [[ $rc -ne 0 ]]; then
+    log "$name $version: build failed, last lines of $piece_dir.tmp/build.log:"
+    tail -n 25 "$piece_dir.tmp/build.log" >&2
+    exit 1
+  fi
+  echo $((SECONDS - start)) > "$piece_dir.tmp/build-seconds"
+  rm -rf "$piece_dir.work" "$piece_dir"
+  mv "$piece_dir.tmp" "$piece_dir"
+  touch "$piece_dir/.complete"
+  log "$name $version: built in $((SECONDS - start)) s"
+}
+
+# Pulumi CLI. pkg/v3 carries replace directives (sdk => ../sdk, a clipboard fork), so
+# `go install` refuses it; a module of ours requires it with equivalent replaces.
+build_pulumi() {
+  local out=$1 version=$2 mod=$1/module
+  mkdir -p "$mod" "$out/bin"
+  cat > "$mod/go.mod" <<EOF
+module stateful-stacks.local/toolchain/pulumi
+
+go 1.25.11
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$version
+	github.com/pulumi/pulumi/sdk/v3 v$version
+)
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+EOF
+  cat > "$mod/tools.go" <<'EOF'
+//go:build tools
+
+package tools
+
+import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
+EOF
+  cd "$mod"
+  go_env go mod tidy
+  go_env nice -n 10 go build -trimpath \
+    -ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
+    -o "$out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  "$out/bin/pulumi" version
+}
+
+# Control plane from k8s.io/kubernetes, its staging modules replaced by the versions
+# published for the same release (k8s.io/api v0.X.Y for Kubernetes v1.X.Y).
+build_kubernetes() {
+  local out=$1 version=$2 mod=$1/module staging
+  mkdir -p "$mod" "$out/bin"
+  staging="api apiextensions-apiserver apimachinery apiserver cli-runtime client-go
+    cloud-provider cluster-bootstrap code-generator component-base component-helpers
+    controller-manager cri-api cri-client csi-translation-lib dynamic-resource-allocation
+    endpointslice externaljwt kms kube-aggregator kube-controller-manager kube-proxy
+    kube-scheduler kubectl kubelet metrics mount-utils pod-security-admission
+    sample-apiserver sample-cli-plugin sample-controller"
+  {
+    printf 'module stateful-stacks.local/toolchain/kubernetes\n\ngo 1.24.0\n\n'
+    printf 'godebug default=go1.24\n\nrequire k8s.io/kubernetes v%s\n\nreplace (\n' "$version"
+    for m in $staging; do printf '\tk8s.io/%s => k8s.io/%s v0.%s\n' "$m" "$m" "${version#1.}"; done
+    printf ')\n'
+  } > "$mod/go.mod"
+  cat > "$mod/tools.go" <<'EOF'
+//go:build tools
+
+package tools
+
+import (
+	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
+	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+)
+EOF
+  cd "$mod"
+  go_env go mod tidy
+  local v minor ldflags=""
+  minor=$(echo "$version" | cut -d. -f2)
+  for v in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $v.gitVersion=v$version -X $v.gitMajor=1 -X $v.gitMinor=$minor"
+    ldflags+=" -X $v.gitTreeState=clean -X $v.buildDate=1970-01-01T00:00:00Z"
+  done
+  go_env nice -n 10 go build -trimpath -ldflags="-s -w$ldflags" -o "$out/bin/" \
+    k8s.io/kubernetes/cmd/kube-apiserver \
+    k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler
+  "$out/bin/kube-apiserver" --version
+}
+
+# The Kubernetes provider plugin. Its module ships schema.json; the binary embeds
+# schema-embed.json, which go:generate derives from it, so the build runs in a
+# writable copy of the module.
+build_kubernetes_provider() {
+  local out=$1 version=$2 module=github.com/pulumi/pulumi-kubernetes/provider/v4 dir
+  mkdir -p "$out/bin"
+  if ! dir=$(go_env go mod download -json "$module@v$version" | node -e '
+      let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+        const j = JSON.parse(s);
+        if (j.Error) { console.error(j.Error); process.exit(1); }
+        console.log(j.Dir);
+      });'); then
+    echo "the Go module proxy does not serve $module@v$version"
+    return 3
+  fi
+  cp -r "$dir" "$out/src"
+  chmod -R u+w "$out/src"
+  cd "$out/src"
+  go_env go generate ./cmd/pulumi-resource-kubernetes
+  go_env nice -n 10 go build -trimpath \
+    -ldflags="-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=v$version" \
+    -o "$out/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
+  rm -rf "$out/src"
+}
+
+# etcd from Debian's archive (no Go build needed).
+build_etcd() {
+  local out=$1
+  if ! command -v etcd > /dev/null; then
+    if [[ $(id -u) -ne 0 ]]; then
+      echo "etcd is not installed and installing etcd-server needs root"
+      return 3
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server
+  fi
+  local have
+  have=$(etcd --version | sed -n 's/^etcd Version: //p')
+  if [[ $(printf '%s\n%s\n' "$ETCD_MIN_VERSION" "$have" | sort -V | head -n 1) != "$ETCD_MIN_VERSION" ]]; then
+    echo "etcd $have is older than $ETCD_MIN_VERSION"
+    return 3
+  fi
+  mkdir -p "$out/bin"
+  ln -sf "$(command -v etcd)" "$out/bin/etcd"
+  echo "etcd $have"
+}
+
+missing=()
+mkdir -p "$cache"
+ensure pulumi "$PULUMI_VERSION";                           pulumi_dir=$piece_dir
+ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece_dir
+ensure etcd debian;                                        etcd_dir=$piece_dir
+ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
+
+pulumi_home=$cache/pulumi-home
+provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
+if [[ $mode != status && -x $provider_bin && -x $pulumi_dir/bin/pulumi ]] &&
+   [[ ! -f $pulumi_home/plugins/resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION.lock ]] ; then
+  PULUMI_HOME=$pulumi_home "$pulumi_dir/bin/pulumi" plugin install resource kubernetes \
+    "$KUBERNETES_PROVIDER_VERSION" --file "$provider_bin" >&2
+fi
+
+if [[ $mode == status ]]; then
+  for d in "$pulumi_dir" "$kubernetes_dir" "$etcd_dir" "$provider_dir"; do
+    if [[ -f $d/.complete ]]; then
+      echo "built $(basename "$d") ($(cat "$d/build-seconds" 2>/dev/null || echo '?') s): $d"
+    else
+      echo "missing $(basename "$d")"
+    fi
+  done
+  exit 0
+fi
+
+missing_text=$(IFS=';'; echo "${missing[*]:-}")
+env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
+  PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_MISSING)
+declare -A env_values=(
+  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$here/bin:$PATH"
+  [PULUMI_HOME]="$pulumi_home"
+  [PULUMI_SKIP_UPDATE_CHECK]=true
+  [PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION]=true
+  # A fixed passphrase: the e2e stacks hold test data only.
+  [PULUMI_CONFIG_PASSPHRASE]="stateful-stacks-e2e"
+  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$here/bin"
+  [STATEFUL_STACKS_E2E_MISSING]="$missing_text"
+)
+if [[ $mode == json ]]; then
+  for k in "${env_names[@]}"; do printf '%s\0%s\0' "$k" "${env_values[$k]}"; done |
+    node -e '
+      const parts = require("fs").readFileSync(0, "utf8").split("\0");
+      const env = {};
+      for (let i = 0; i + 1 < parts.length; i += 2) env[parts[i]] = parts[i + 1];
+      console.log(JSON.stringify(env, null, 2));'
+else
+  for k in "${env_names[@]}"; do printf 'export %s=%q\n' "$k" "${env_values[$k]}"; done
+fi
+[[ ${#missing[@]} -eq 0 ]] || exit 3
