@@ -1,0 +1,149 @@
+import { checkSubdomain, EXPECT, isDns1123Subdomain } from "../common/kubernetes";
+import { describeValue, ProblemList } from "../common/validation";
+
+/**
+ * What the EBS and EFS storage classes share: the StorageClass object shape, the rules
+ * for the arguments both take, and the small checks their validators are built from.
+ */
+
+/** What happens to a dynamically provisioned volume when its claim is deleted. */
+export type ReclaimPolicy = "Retain" | "Delete";
+
+/** When a claim of the class is bound and its volume provisioned. */
+export type VolumeBindingMode = "WaitForFirstConsumer" | "Immediate";
+
+export const RECLAIM_POLICIES: readonly ReclaimPolicy[] = ["Retain", "Delete"];
+export const VOLUME_BINDING_MODES: readonly VolumeBindingMode[] = ["WaitForFirstConsumer", "Immediate"];
+
+/** The annotation that makes a StorageClass the cluster's default. */
+export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+
+/** Labels on every object the storage components render. */
+export const STORAGE_LABELS: Readonly<Record<string, string>> = { "app.kubernetes.io/managed-by": "stateful-stacks" };
+
+/** A `storage.k8s.io/v1` StorageClass as rendered (parameter values may be Outputs). */
+export interface StorageClassObject<P = unknown> {
+    readonly apiVersion: "storage.k8s.io/v1";
+    readonly kind: "StorageClass";
+    readonly metadata: {
+        readonly name: string;
+        readonly labels: Record<string, string>;
+        readonly annotations?: Record<string, string>;
+    };
+    readonly provisioner: string;
+    readonly parameters: Record<string, P>;
+    readonly reclaimPolicy: ReclaimPolicy;
+    readonly volumeBindingMode: VolumeBindingMode;
+    readonly allowVolumeExpansion?: boolean;
+    readonly allowedTopologies?: { matchLabelExpressions: { key: string; values: string[] }[] }[];
+}
+
+/** Formats a list of accepted values: `"gp3", "gp2" or "io1"`. */
+export function oneOf(values: readonly unknown[]): string {
+    const quoted = values.map((v) => describeValue(v));
+    return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}
+
+/** Checks an optional value against a closed set. Returns true when absent or valid. */
+export function checkEnum<T>(problems: ProblemList, path: string, value: unknown, allowed: readonly T[]): value is T | undefined {
+    if (value === undefined || allowed.includes(value as T)) {
+        return true;
+    }
+    problems.add(path, value, `must be ${oneOf(allowed)}`);
+    return false;
+}
+
+/** Checks an optional boolean. */
+export function checkBoolean(problems: ProblemList, path: string, value: unknown): void {
+    if (value !== undefined && typeof value !== "boolean") {
+        problems.add(path, value, "must be true or false");
+    }
+}
+
+/**
+ * Checks an integer in a closed range; `context` completes the message ("for gp3
+ * volumes"). Returns true only when the value is a valid integer.
+ */
+export function checkInteger(problems: ProblemList, path: string, value: unknown, min: number, max: number, context = ""): value is number {
+    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) {
+        return true;
+    }
+    problems.add(path, value, `must be an integer from ${min} to ${max}${context ? ` ${context}` : ""}`);
+    return false;
+}
+
+/** Refuses argument names that the component does not know (typos from JavaScript callers). */
+export function checkKnownKeys(problems: ProblemList, prefix: string, value: object, known: readonly string[]): void {
+    for (const key of Object.keys(value).sort()) {
+        if (!known.includes(key) && (value as Record<string, unknown>)[key] !== undefined) {
+            const path = prefix ? `${prefix}.${key}` : key;
+            problems.add(path, (value as Record<string, unknown>)[key], `is not a known argument; known arguments are ${known.join(", ")}`);
+        }
+    }
+}
+
+/**
+ * Checks the StorageClass name: explicit and stable, a DNS-1123 subdomain. When it is
+ * left out the component name is used, and a component name that is not a valid object
+ * name is reported against `storageClassName` with that explanation.
+ */
+export function checkStorageClassName(problems: ProblemList, componentName: string, storageClassName: unknown): void {
+    if (storageClassName !== undefined) {
+        checkSubdomain(problems, "storageClassName", storageClassName);
+        return;
+    }
+    if (!isDns1123Subdomain(componentName)) {
+        problems.add(
+            "storageClassName",
+            storageClassName,
+            `${EXPECT.dns1123Subdomain}; it defaults to the component name ${describeValue(componentName)}, which is not one, so set storageClassName explicitly`,
+        );
+    }
+}
+
+/** Checks the arguments both storage classes take with the same meaning. */
+export function checkCommonClassArgs(
+    problems: ProblemList,
+    componentName: string,
+    args: { reclaimPolicy?: unknown; volumeBindingMode?: unknown; isDefault?: unknown; storageClassName?: unknown },
+): void {
+    checkEnum(problems, "reclaimPolicy", args.reclaimPolicy, RECLAIM_POLICIES);
+    checkEnum(problems, "volumeBindingMode", args.volumeBindingMode, VOLUME_BINDING_MODES);
+    checkBoolean(problems, "isDefault", args.isDefault);
+    checkStorageClassName(problems, componentName, args.storageClassName);
+}
+
+/** The metadata of a rendered StorageClass: its explicit name, labels, default-class annotation. */
+export function storageClassMetadata(storageClassName: string, isDefault: boolean | undefined): StorageClassObject["metadata"] {
+    return {
+        name: storageClassName,
+        labels: { ...STORAGE_LABELS },
+        ...(isDefault ? { annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } } : {}),
+    };
+}
+
+/** A full KMS key ARN (not an alias, not a bare key id), in any AWS partition. */
+const KMS_KEY_ARN = /^arn:aws(-[a-z]+)*:kms:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
+export const EXPECT_KMS_KEY_ARN =
+    'must be a full KMS key ARN such as "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"';
+
+/** True for a full KMS key ARN. */
+export function isKmsKeyArn(value: string): boolean {
+    return KMS_KEY_ARN.test(value);
+}
+
+/** Checks a plain KMS key ARN; aliases and bare key ids get a hint of their own. */
+export function checkKmsKeyArn(problems: ProblemList, path: string, value: unknown, consumer: string): void {
+    if (typeof value === "string" && isKmsKeyArn(value)) {
+        return;
+    }
+    const text = typeof value === "string" ? value : "";
+    let refused = "";
+    if (text.startsWith("alias/") || text.includes(":alias/")) {
+        refused = "an alias is not accepted: ";
+    } else if (/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(text)) {
+        refused = "a bare key id is not accepted: ";
+    }
+    problems.add(path, value, `${EXPECT_KMS_KEY_ARN}; ${refused}${consumer} needs the key's full ARN`);
+}
