@@ -47,9 +47,21 @@ export interface RecordingMocksOptions {
     readonly preview?: boolean;
 }
 
+/** The outputs a resource registered (components and the root stack), by URN. */
+export interface RecordedOutputs {
+    /** Outputs with secrets unwrapped, for asserting values. */
+    readonly values: Record<string, any>;
+    /** Outputs with every secret replaced by `[secret]`, for printing and writing. */
+    readonly redacted: Record<string, any>;
+    /** Dotted paths of every secret output. */
+    readonly secretPaths: readonly string[];
+}
+
 /** The registrations made since the mocks were installed (or last reset). */
 export class Recorder {
     readonly resources: RecordedResource[] = [];
+    /** What `registerOutputs` reported, by URN (the root stack's are the stack outputs). */
+    readonly outputs = new Map<string, RecordedOutputs>();
     /** Problems the engine would have refused: duplicate URNs, unmocked calls. */
     readonly errors: string[] = [];
     private readonly urns = new Set<string>();
@@ -58,6 +70,7 @@ export class Recorder {
         this.resources.length = 0;
         this.errors.length = 0;
         this.urns.clear();
+        this.outputs.clear();
     }
 
     /** Records a registration; returns an error text when the engine would refuse it. */
@@ -252,6 +265,13 @@ export async function installRecordingMocks(options: RecordingMocksOptions = {})
             return;
         }
         register(req, callback);
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, res?: any) => void) => {
+        const secretPaths: string[] = [];
+        const decoded = decode(req.getOutputs()?.toJavaScript() ?? {}, "", secretPaths);
+        recorder.outputs.set(req.getUrn(), { values: decoded.plain, redacted: decoded.redacted, secretPaths });
+        registerOutputs(req, callback);
     };
     return recorder;
 }

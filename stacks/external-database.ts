@@ -1,0 +1,102 @@
+import * as k8s from "@pulumi/kubernetes";
+import { isDnsName, ExternalStore, ExternalStoreEngine } from "../components/external/external-store";
+import { withExternalStores } from "../components/external/wiring";
+import { standardLabels } from "../components/common/kubernetes";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../components/workload/pod-defaults";
+import { scenarioBase, skipAwaitAnnotations } from "./base";
+import { Scenario } from "./scenario";
+import { ScenarioSettings } from "./settings";
+
+/**
+ * external-database: an application Deployment that reaches a database outside the
+ * cluster (RDS, an on-premises cluster) through an ExternalStore: a ConfigMap with hosts,
+ * port and database, a Secret with the credentials, an ExternalName Service with a stable
+ * in-cluster name, and an init container that waits until the database accepts connections.
+ */
+
+const KEYS = {
+    dbEngine: { description: "Database engine (postgresql, mysql, ...); sets the default port.", default: "postgresql" },
+    dbHosts: {
+        description: "Database hosts, a list or comma-separated: IP addresses (`10.0.12.31,10.0.44.17`) or a DNS name such as an RDS endpoint.",
+        default: ["orders.cluster-c9akciq32.us-east-1.rds.amazonaws.com"],
+    },
+    dbPort: { description: "Database port.", defaultText: "the engine's port (5432 for postgresql)" },
+    dbName: { description: "Database name.", default: "orders" },
+    dbUser: { description: "Database user.", default: "orders_app" },
+    dbPassword: { description: "Database password (`pulumi config set --secret dbPassword ...`).", secret: true },
+    dbExternalName: {
+        description: "DNS name the ExternalName Service points at.",
+        defaultText: "the first host when it is a DNS name; no Service when the hosts are IP addresses",
+    },
+    appImage: { description: "Image of the application.", default: "nginxinc/nginx-unprivileged:1.27-alpine" },
+    appReplicas: { description: "Application replicas.", default: 2 },
+} as const;
+
+export const externalDatabase: Scenario = {
+    name: "external-database",
+    summary: "An app Deployment reaching a database outside the cluster through ExternalStore (ConfigMap + Secret + ExternalName Service) with a wait-for-store init container.",
+    keys: KEYS,
+    run: (tolerated) => {
+        const settings = new ScenarioSettings("external-database", KEYS, tolerated);
+        const base = scenarioBase(settings, "restricted");
+        const hosts = settings.list("dbHosts");
+        const externalName = settings.optionalString("dbExternalName") ?? (hosts.length > 0 && isDnsName(hosts[0]) ? hosts[0] : undefined);
+        const port = settings.optionalString("dbPort");
+
+        const store = new ExternalStore(
+            "orders-db",
+            {
+                database: settings.string("dbName"),
+                engine: settings.string("dbEngine") as ExternalStoreEngine,
+                externalName,
+                hosts,
+                namespace: base.namespace,
+                password: settings.secret("dbPassword"),
+                port: port === undefined ? undefined : settings.integer("dbPort", 1, 65535),
+                username: settings.string("dbUser"),
+            },
+            base.opts,
+        );
+
+        const labels = standardLabels("orders-api", "application");
+        const selector = { "app.kubernetes.io/instance": "orders-api", "app.kubernetes.io/name": "orders-api" };
+        const template = withExternalStores(
+            {
+                metadata: { labels },
+                spec: {
+                    automountServiceAccountToken: false,
+                    containers: [
+                        {
+                            image: settings.string("appImage"),
+                            name: "app",
+                            ports: [{ containerPort: 8080, name: "http" }],
+                            readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
+                            resources: { limits: { memory: "128Mi" }, requests: { cpu: "50m", memory: "64Mi" } },
+                            securityContext: restrictedContainerSecurityContext(),
+                        },
+                    ],
+                    securityContext: restrictedPodSecurityContext(),
+                },
+            },
+            [store],
+            { namespace: base.namespace },
+        );
+        const deployment = new k8s.apps.v1.Deployment(
+            "orders-api",
+            {
+                metadata: { ...skipAwaitAnnotations(base.localMode), labels, name: "orders-api", namespace: base.namespace },
+                spec: { replicas: settings.integer("appReplicas", 1, 100), selector: { matchLabels: selector }, template },
+            },
+            { provider: base.provider },
+        );
+
+        return {
+            appDeploymentName: deployment.metadata.name,
+            configMapName: store.configMapName,
+            dbServiceDnsName: store.serviceDnsName,
+            namespace: base.namespace,
+            secretName: store.secretName,
+            storeChecksum: store.checksum,
+        };
+    },
+};

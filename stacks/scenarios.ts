@@ -1,0 +1,29 @@
+import { externalDatabase } from "./external-database";
+import { Scenario, ScenarioName, SCENARIO_NAMES } from "./scenario";
+
+/** Every scenario, by name. */
+export const SCENARIOS: Readonly<Partial<Record<ScenarioName, Scenario>>> = {
+    "external-database": externalDatabase,
+};
+
+/** Secret keys of every scenario: the offline plan fills each in for every stack. */
+export function allSecretKeys(): string[] {
+    return Object.values(SCENARIOS)
+        .flatMap((s) => Object.entries(s!.keys).filter(([, spec]) => "secret" in spec && spec.secret === true).map(([key]) => key))
+        .sort();
+}
+
+/** Looks a scenario up; throws naming the known ones. */
+export function scenarioNamed(name: string): Scenario {
+    const scenario = SCENARIOS[name as ScenarioName];
+    if (!scenario) {
+        throw new Error(`unknown scenario "${name}"; set stateful-stacks:scenario to one of ${SCENARIO_NAMES.join(", ")}`);
+    }
+    return scenario;
+}
+
+/** Runs the named scenario and returns its stack outputs. */
+export function runScenario(name: string) {
+    const scenario = scenarioNamed(name);
+    return scenario.run(allSecretKeys().filter((k) => !(k in scenario.keys)));
+}

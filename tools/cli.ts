@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { plan } from "./plan";
+
+/**
+ * The package CLI.
+ *
+ *   stateful-stacks plan [stack…] [--out <dir>] [--root <dir>]
+ *
+ * `plan` renders stacks offline: each stack's program runs with its config under the
+ * in-process engine (Pulumi mocks), the resource tree is printed as `pulumi preview`
+ * would, every Kubernetes object is checked against the OpenAPI schema, and the objects
+ * (YAML) and other resources' inputs (JSON) are written under `<out>/<stack>/`.
+ * Exits 1 when a program fails or an object is invalid, 2 on a usage error.
+ */
+
+const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir>]
+
+  plan   render stacks offline (all stacks with a Pulumi.<stack>.yaml when none is named)
+         --out <dir>   where <stack>/ folders are written (default: <root>/out)
+         --root <dir>  the folder holding Pulumi.yaml (default: the current directory)
+`;
+
+/** Parsed command line of `plan`. */
+export interface PlanCommand {
+    readonly stacks: string[];
+    readonly outDir?: string;
+    readonly root?: string;
+}
+
+/** Parses the arguments after `plan`; throws a usage message on anything unknown. */
+export function parsePlanArgs(args: readonly string[]): PlanCommand {
+    const stacks: string[] = [];
+    let outDir: string | undefined;
+    let root: string | undefined;
+    for (let i = 0; i < args.length; i++) {
+        const arg = args[i];
+        if (arg === "--out" || arg === "--root") {
+            const value = args[++i];
+            if (value === undefined || value.startsWith("--")) {
+                throw new Error(`${arg} needs a folder`);
+            }
+            if (arg === "--out") {
+                outDir = value;
+            } else {
+                root = value;
+            }
+        } else if (arg.startsWith("-")) {
+            throw new Error(`unknown option ${arg}`);
+        } else {
+            stacks.push(arg);
+        }
+    }
+    return { stacks, outDir, root };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+    }
+    if (command !== "plan") {
+        process.stderr.write(`unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+    let parsed: PlanCommand;
+    try {
+        parsed = parsePlanArgs(rest);
+    } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+        return 2;
+    }
+    const started = Date.now();
+    const results = await plan(parsed);
+    const failed = results.filter((r) => r.failures.length > 0);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (failed.length) {
+        process.stderr.write(`plan failed for ${failed.map((r) => r.stack).join(", ")} (${results.length} stack(s), ${seconds} s)\n`);
+        return 1;
+    }
+    process.stderr.write(`planned ${results.length} stack(s) in ${seconds} s\n`);
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err) => {
+            process.stderr.write(`stateful-stacks: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { installRecordingMocks, RecordedResource, Recorder } from "../engine/mocks";
+import { describeObject, KubernetesObject, validateKubernetesObject } from "../engine/schema";
+import { loadStackConfig, ProjectInfo, StackConfig } from "./project";
+import { isKubernetesObject, PlannedResource, redactLeaves, SchemaProblem, StackRender } from "./render";
+
+/**
+ * Runs a stack's real program under the recording mocks, as the Node.js language host
+ * would run it: config set first, then the entry module required inside the root
+ * `pulumi:pulumi:Stack` resource, its exports becoming the stack outputs. The mocks are
+ * process-global, so this runs once per process (see `worker.ts`).
+ */
+export async function evaluateStack(project: ProjectInfo, stack: string): Promise<StackRender> {
+    const config = loadStackConfig(project, stack);
+    const recorder = await installRecordingMocks({ project: project.name, stack });
+    applyConfig(config);
+    await pulumi.runtime.runInPulumiStack(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const programExport = require(project.program);
+        return programExport instanceof Function ? programExport() : programExport;
+    });
+    await pulumi.runtime.disconnect();
+    if (recorder.errors.length) {
+        throw new Error(`the engine would refuse this program:\n  - ${recorder.errors.join("\n  - ")}`);
+    }
+    return summarize(project.name, stack, recorder, config);
+}
+
+/** Sets the stack's config as the language host does, with secret keys marked. */
+export function applyConfig(config: StackConfig): void {
+    pulumi.runtime.setAllConfig({ ...config.values }, [...config.secretKeys]);
+}
+
+/** What the recorder saw, with secrets redacted leaf by leaf and every object schema-checked. */
+export function summarize(project: string, stack: string, recorder: Recorder, config: StackConfig): StackRender {
+    const resources = recorder.resources.map(plannedResource);
+    const stackResource = recorder.resources.find((r) => r.type === "pulumi:pulumi:Stack" && !r.parent);
+    const outputs = stackResource ? recorder.outputs.get(stackResource.urn) : undefined;
+    return {
+        stack,
+        project,
+        resources,
+        outputs: outputs ? (redactLeaves(outputs.values, outputs.redacted) as Record<string, unknown>) : {},
+        schemaProblems: recorder.resources.flatMap(schemaProblems),
+        placeholders: config.placeholders,
+    };
+}
+
+function plannedResource(r: RecordedResource): PlannedResource {
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        custom: r.custom,
+        protect: r.protect,
+        retainOnDelete: r.retainOnDelete,
+        inputs: redactLeaves(r.inputs, r.redactedInputs) as Record<string, unknown>,
+    };
+}
+
+/** Schema violations of a recorded Kubernetes object, checked on its real (unredacted) inputs. */
+function schemaProblems(r: RecordedResource): SchemaProblem[] {
+    if (!isKubernetesObject(r)) {
+        return [];
+    }
+    const object = r.inputs as KubernetesObject;
+    return validateKubernetesObject(object).map((message) => ({
+        object: describeObject(object),
+        resource: `${r.type} ${r.name}`,
+        message,
+    }));
+}

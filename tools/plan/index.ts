@@ -1,0 +1,155 @@
+import { fork } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { listStacks, loadProject, ProjectInfo } from "./project";
+import { fileContent, formatPlan, outputFileName, PlannedResource, StackRender, toJson } from "./render";
+
+export * from "./project";
+export * from "./render";
+
+/**
+ * `plan`: renders stacks offline. Each stack's program runs in its own process under the
+ * recording mocks (see `worker.ts`); this side prints the tree, checks every Kubernetes
+ * object against the schema and writes the files under `<outDir>/<stack>/`.
+ */
+
+export interface PlanOptions {
+    /** The folder holding `Pulumi.yaml`. @default the current directory */
+    readonly root?: string;
+    /** Stacks to plan. @default every stack with a `Pulumi.<stack>.yaml` */
+    readonly stacks?: readonly string[];
+    /** Where `<stack>/` folders are written. @default `<root>/out` */
+    readonly outDir?: string;
+    /** Receives the printout (the tree and counts, or the failure). @default stdout */
+    readonly print?: (text: string) => void;
+    /** Stacks evaluated at once. @default the number of CPUs */
+    readonly concurrency?: number;
+}
+
+/** The outcome of one stack. */
+export interface StackResult {
+    readonly stack: string;
+    /** Undefined when the program failed to evaluate. */
+    readonly render?: StackRender;
+    /** Why the stack failed: the program's error, or schema violations. Empty when it passed. */
+    readonly failures: readonly string[];
+    /** Files written, relative to the stack's out folder, sorted. */
+    readonly files: readonly string[];
+}
+
+/** Plans the stacks; resolves with each stack's result, in the order given. */
+export async function plan(options: PlanOptions = {}): Promise<StackResult[]> {
+    const root = path.resolve(options.root ?? process.cwd());
+    const project = loadProject(root);
+    const known = listStacks(project);
+    const stacks = options.stacks?.length ? [...options.stacks] : known;
+    const unknown = stacks.filter((s) => !known.includes(s));
+    if (unknown.length) {
+        throw new Error(`unknown stack ${unknown.map((s) => `"${s}"`).join(", ")}; stacks with a config file in ${project.stackConfigDir}: ${known.join(", ") || "none"}`);
+    }
+    const outDir = path.resolve(options.outDir ?? path.join(root, "out"));
+    const print = options.print ?? ((text: string) => process.stdout.write(text));
+    const concurrency = Math.max(1, options.concurrency ?? os.cpus().length);
+    const evaluations = await mapLimited(stacks, concurrency, (stack) => evaluateInChild(project, stack));
+    return stacks.map((stack, i) => {
+        const result = finish(stack, evaluations[i], path.join(outDir, stack));
+        print(report(result));
+        return result;
+    });
+}
+
+type Evaluation = { render: StackRender } | { error: string };
+
+function finish(stack: string, evaluation: Evaluation, stackOut: string): StackResult {
+    fs.rmSync(stackOut, { recursive: true, force: true });
+    if ("error" in evaluation) {
+        return { stack, failures: [`the program failed: ${evaluation.error}`], files: [] };
+    }
+    const render = evaluation.render;
+    const files = writeStack(render, stackOut);
+    const failures = render.schemaProblems.map((p) => `${p.object} (${p.resource}) is not valid against the Kubernetes schema: ${p.message}`);
+    return { stack, render, failures, files };
+}
+
+/** Writes a stack's files; returns their relative paths, sorted. */
+export function writeStack(render: StackRender, stackOut: string): string[] {
+    const byUrn = new Map(render.resources.map((r) => [r.urn, r]));
+    const contents = new Map<string, string>();
+    const owners = new Map<string, PlannedResource>();
+    for (const resource of render.resources) {
+        const file = outputFileName(resource);
+        if (!file) {
+            continue;
+        }
+        const owner = owners.get(file);
+        if (owner) {
+            throw new Error(`${owner.type} ${owner.name} and ${resource.type} ${resource.name} would both be written to ${file}`);
+        }
+        owners.set(file, resource);
+        contents.set(file, fileContent(resource, (urn) => byUrn.get(urn)));
+    }
+    contents.set("plan.txt", formatPlan(render));
+    contents.set("outputs.json", toJson(render.outputs));
+    const files = [...contents.keys()].sort();
+    for (const file of files) {
+        const target = path.join(stackOut, file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, contents.get(file)!);
+    }
+    return files;
+}
+
+function report(result: StackResult): string {
+    const head = `=== ${result.stack} ===\n`;
+    if (!result.render) {
+        return `${head}${result.failures.join("\n")}\n\n`;
+    }
+    const status = result.failures.length
+        ? `FAILED: ${result.failures.length} schema violation(s):\n${result.failures.map((f) => `  - ${f}`).join("\n")}\n`
+        : `wrote ${result.files.length} files to out/${result.stack}/; every Kubernetes object is schema-valid\n`;
+    return `${head}${formatPlan(result.render)}\n${status}\n`;
+}
+
+const WORKER_TIMEOUT_MS = 120_000;
+
+/** Runs `worker` for one stack in a child process and collects its one answer. */
+function evaluateInChild(project: ProjectInfo, stack: string): Promise<Evaluation> {
+    const ext = path.extname(__filename);
+    const worker = path.join(__dirname, `worker${ext}`);
+    // TypeScript programs (and this tool when run from source) load through tsx, transpile-only.
+    const needsTsx = ext === ".ts" || project.program.endsWith(".ts");
+    const loaded = process.execArgv.some((a) => a.includes("tsx"));
+    const execArgv = needsTsx && !loaded ? [...process.execArgv, "--require", require.resolve("tsx/cjs")] : process.execArgv;
+    return new Promise((resolve) => {
+        const child = fork(worker, [project.root, stack], { cwd: project.root, execArgv, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+        let output = "";
+        let answer: Evaluation | undefined;
+        child.stdout?.on("data", (chunk) => (output += chunk));
+        child.stderr?.on("data", (chunk) => (output += chunk));
+        const timer = setTimeout(() => child.kill("SIGKILL"), WORKER_TIMEOUT_MS);
+        child.on("message", (message) => (answer ??= message as Evaluation));
+        child.on("exit", (code, signal) => {
+            clearTimeout(timer);
+            if (answer) {
+                resolve(answer);
+                return;
+            }
+            const why = signal ? `was killed (${signal}${signal === "SIGKILL" ? `, over ${WORKER_TIMEOUT_MS / 1000} s` : ""})` : `exited with code ${code}`;
+            resolve({ error: `the evaluation ${why} without an answer${output ? `:\n${output.trimEnd()}` : ""}` });
+        });
+    });
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let next = 0;
+    const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index]);
+        }
+    });
+    await Promise.all(lanes);
+    return results;
+}
