@@ -9,3 +9,4 @@ export * from "./storage/ebs-storage-class";
 export * from "./storage/efs-storage-class";
 export * from "./external/external-store";
 export * from "./external/wiring";
+export * from "./workload/stateful-workload";

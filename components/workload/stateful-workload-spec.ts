@@ -1,0 +1,279 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { sortKeys, standardLabels } from "../common/kubernetes";
+import { withExternalStores } from "../external/wiring";
+import { hostAntiAffinity, podIdentityEnv, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, zoneSpread } from "./pod-defaults";
+import { StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
+import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
+
+type Container = k8s.types.input.core.v1.Container;
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type VolumeMount = k8s.types.input.core.v1.VolumeMount;
+type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
+
+/** The `app.kubernetes.io/component` label of everything a StatefulWorkload renders. */
+export const WORKLOAD_COMPONENT_LABEL = "stateful-workload";
+/** The label the StatefulSet controller puts on each pod with its ordinal (Kubernetes ≥ 1.28). */
+export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
+/** The Pulumi Kubernetes provider's annotation that turns off waiting for readiness. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
+/** The stable names a workload renders. */
+export interface StatefulWorkloadNames {
+    readonly statefulSet: string;
+    readonly headlessService: string;
+    readonly clientService: string;
+    readonly disruptionBudget: string;
+    readonly container: string;
+}
+
+/** Names of the StatefulSet, its Services, budget and main container: all derived from the StatefulSet name. */
+export function statefulWorkloadNames(name: string, args: Pick<StatefulWorkloadArgs, "statefulSetName" | "containerName">): StatefulWorkloadNames {
+    const sts = statefulSetNameOf(name, args);
+    return { statefulSet: sts, headlessService: `${sts}-headless`, clientService: sts, disruptionBudget: sts, container: args.containerName ?? sts };
+}
+
+/** Labels of every object and pod: the standard labels, a superset of the selector. */
+export function workloadLabels(statefulSetName: string): Record<string, string> {
+    return standardLabels(statefulSetName, WORKLOAD_COMPONENT_LABEL);
+}
+
+/** `<sts>-<i>.<headless>.<namespace>.svc.<domain>` for every ordinal. */
+export function podDnsNames(names: StatefulWorkloadNames, replicas: number, namespace: string, clusterDomain = "cluster.local"): string[] {
+    return ordinals(replicas).map((i) => `${names.statefulSet}-${i}.${names.headlessService}.${namespace}.svc.${clusterDomain}`);
+}
+
+/** `<volume>-<sts>-<i>` for every volume and ordinal, volume by volume. */
+export function claimNames(statefulSetName: string, volumes: readonly Pick<WorkloadVolume, "name">[], replicas: number): string[] {
+    return volumes.flatMap((v) => ordinals(replicas).map((i) => `${v.name}-${statefulSetName}-${i}`));
+}
+
+function ordinals(replicas: number): number[] {
+    return Array.from({ length: replicas }, (_, i) => i);
+}
+
+function objectMeta(objectName: string, names: StatefulWorkloadNames, args: StatefulWorkloadArgs, awaitable: boolean): ObjectMeta {
+    return {
+        ...(awaitable && args.skipAwait ? { annotations: { [SKIP_AWAIT_ANNOTATION]: "true" } } : {}),
+        labels: workloadLabels(names.statefulSet),
+        name: objectName,
+        namespace: args.namespace,
+    };
+}
+
+function envList(env: Record<string, pulumi.Input<string>> | undefined): EnvVar[] {
+    return Object.keys(env ?? {})
+        .sort()
+        .map((key) => ({ name: key, value: env![key] }));
+}
+
+/** Env of every container: identity, then the ordinal, then its own. */
+function containerEnv(args: StatefulWorkloadArgs, own: Record<string, pulumi.Input<string>> | undefined): EnvVar[] {
+    const ordinal = resolveOrdinal(args.ordinalEnvVar);
+    const ordinalEnv: EnvVar[] = ordinal ? [{ name: ordinal.name, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${POD_INDEX_LABEL}']` } } }] : [];
+    return [...podIdentityEnv(), ...ordinalEnv, ...envList(own)];
+}
+
+function withOptional<T extends object>(base: T, optional: Record<string, unknown>): T {
+    const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+    for (const key of Object.keys(optional)) {
+        const value = optional[key];
+        if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+            out[key] = value;
+        }
+    }
+    return sortKeys(out) as T;
+}
+
+function shiftedOrdinal(args: StatefulWorkloadArgs): { name: string; offset: number; file: string; dir: string } | undefined {
+    const ordinal = resolveOrdinal(args.ordinalEnvVar);
+    return ordinal && ordinal.offset !== 0 ? { ...ordinal, dir: dirname(ordinal.file) } : undefined;
+}
+
+function volumeMounts(args: StatefulWorkloadArgs): VolumeMount[] {
+    const shifted = shiftedOrdinal(args);
+    return [
+        ...(args.volumes ?? []).map((v) => ({ mountPath: v.mountPath, name: v.name })),
+        ...(shifted ? [{ mountPath: shifted.dir, name: ORDINAL_INIT_CONTAINER, readOnly: true }] : []),
+    ];
+}
+
+/** The pod template's containers: main container and init containers (ordinal writer first). */
+export function buildContainers(name: string, args: StatefulWorkloadArgs): { containers: Container[]; initContainers: Container[] } {
+    const names = statefulWorkloadNames(name, args);
+    const securityContext = restrictedContainerSecurityContext(args.securityContext?.container);
+    const mounts = volumeMounts(args);
+    const main: Container = withOptional(
+        {
+            env: containerEnv(args, args.env),
+            image: args.image,
+            name: names.container,
+            ports: args.ports.map((p) => ({ containerPort: p.targetPort ?? p.port, name: p.name, protocol: p.protocol ?? "TCP" })),
+            securityContext,
+        },
+        {
+            args: args.args,
+            command: args.command,
+            livenessProbe: args.livenessProbe,
+            readinessProbe: args.readinessProbe,
+            resources: args.resources,
+            startupProbe: args.startupProbe,
+            volumeMounts: mounts,
+        },
+    );
+    const shifted = shiftedOrdinal(args);
+    const ordinalWriter: Container[] = shifted
+        ? [
+              {
+                  command: ["sh", "-c", `echo $((${shifted.name} + ${shifted.offset})) > ${shifted.file}`],
+                  env: containerEnv(args, undefined),
+                  image: args.image,
+                  name: ORDINAL_INIT_CONTAINER,
+                  securityContext,
+                  volumeMounts: [{ mountPath: shifted.dir, name: ORDINAL_INIT_CONTAINER }],
+              },
+          ]
+        : [];
+    const userInits = (args.initContainers ?? []).map((init) =>
+        withOptional(
+            { env: containerEnv(args, init.env), image: init.image ?? args.image, name: init.name, securityContext },
+            { args: init.args, command: init.command, resources: init.resources, volumeMounts: mounts },
+        ),
+    );
+    return { containers: [main], initContainers: [...ordinalWriter, ...userInits] };
+}
+
+/** The pod template: labels, annotations, security defaults, spread and containers. */
+export function buildPodTemplate(name: string, args: StatefulWorkloadArgs): k8s.types.input.core.v1.PodTemplateSpec {
+    const names = statefulWorkloadNames(name, args);
+    const selector = selectorLabels(names.statefulSet);
+    const { containers, initContainers } = buildContainers(name, args);
+    const annotations = sortKeys({ ...args.podAnnotations });
+    const shifted = shiftedOrdinal(args);
+    const spec = withOptional(
+        {
+            automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+            containers,
+            securityContext: restrictedPodSecurityContext(args.securityContext?.pod),
+        },
+        {
+            affinity: hostAntiAffinity(selector, args.spread?.hosts ?? "preferred"),
+            initContainers,
+            serviceAccountName: args.serviceAccountName,
+            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+            topologySpreadConstraints: zoneSpread(selector, args.spread?.zones ?? "preferred"),
+            volumes: shifted ? [{ emptyDir: { medium: "Memory", sizeLimit: "1Mi" }, name: ORDINAL_INIT_CONTAINER }] : [],
+        },
+    );
+    return {
+        metadata: withOptional({ labels: workloadLabels(names.statefulSet) }, { annotations: Object.keys(annotations).length > 0 ? annotations : undefined }),
+        spec,
+    };
+}
+
+/**
+ * The pod template with the external stores wired in (env and envFrom on the main
+ * container, checksum annotations, wait-for-store init containers first); the plain
+ * template when there are none.
+ */
+export function buildWorkloadTemplate(name: string, args: StatefulWorkloadArgs): pulumi.Input<k8s.types.input.core.v1.PodTemplateSpec> {
+    const template = buildPodTemplate(name, args);
+    const stores = args.externalStores ?? [];
+    if (stores.length === 0) {
+        return template;
+    }
+    const namespace = typeof args.namespace === "string" ? args.namespace : undefined;
+    return withExternalStores(template, stores, { containers: [statefulWorkloadNames(name, args).container], namespace });
+}
+
+/** The claim templates, one per volume, with the class's name (an Output for a component). */
+export function buildVolumeClaimTemplates(volumes: readonly WorkloadVolume[]): k8s.types.input.core.v1.PersistentVolumeClaim[] {
+    return volumes.map((volume) => {
+        const ref = classifyStorageClass(volume.storageClass);
+        const storageClassName = ref.kind === "name" ? ref.name : ref.kind === "invalid" ? undefined : ref.storageClass.storageClassName;
+        return {
+            metadata: { name: volume.name },
+            spec: {
+                accessModes: volume.accessModes ?? ["ReadWriteOnce"],
+                resources: { requests: { storage: volume.size } },
+                storageClassName,
+            },
+        };
+    });
+}
+
+/** The StatefulSet's metadata and spec (the `k8s.apps.v1.StatefulSet` args). */
+export function buildStatefulSet(name: string, args: StatefulWorkloadArgs): k8s.apps.v1.StatefulSetArgs {
+    const names = statefulWorkloadNames(name, args);
+    const strategy = args.updateStrategy ?? { type: "RollingUpdate" };
+    const updateStrategy =
+        strategy.type === "OnDelete"
+            ? { type: "OnDelete" }
+            : { rollingUpdate: withOptional({ partition: strategy.partition ?? 0 }, { maxUnavailable: strategy.maxUnavailable }), type: "RollingUpdate" };
+    return {
+        metadata: objectMeta(names.statefulSet, names, args, true),
+        spec: withOptional(
+            {
+                persistentVolumeClaimRetentionPolicy: {
+                    whenDeleted: args.pvcRetention?.whenDeleted ?? "Retain",
+                    whenScaled: args.pvcRetention?.whenScaled ?? "Retain",
+                },
+                podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
+                replicas: args.replicas ?? 1,
+                selector: { matchLabels: selectorLabels(names.statefulSet) },
+                serviceName: names.headlessService,
+                template: buildWorkloadTemplate(name, args),
+                updateStrategy,
+            },
+            { minReadySeconds: args.minReadySeconds, volumeClaimTemplates: buildVolumeClaimTemplates(args.volumes ?? []) },
+        ),
+    };
+}
+
+function servicePorts(args: StatefulWorkloadArgs): k8s.types.input.core.v1.ServicePort[] {
+    return args.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? "TCP", targetPort: p.name }));
+}
+
+/** The headless Service that gives each pod its DNS name; it lists pods before they are ready so members can find each other. */
+export function buildHeadlessService(name: string, args: StatefulWorkloadArgs): k8s.core.v1.ServiceArgs {
+    const names = statefulWorkloadNames(name, args);
+    return {
+        metadata: objectMeta(names.headlessService, names, args, true),
+        spec: {
+            clusterIP: "None",
+            ports: servicePorts(args),
+            publishNotReadyAddresses: true,
+            selector: selectorLabels(names.statefulSet),
+            type: "ClusterIP",
+        },
+    };
+}
+
+/** The ClusterIP Service that balances clients over the ready pods, or undefined when `clientService` is false. */
+export function buildClientService(name: string, args: StatefulWorkloadArgs): k8s.core.v1.ServiceArgs | undefined {
+    if (args.clientService === false) {
+        return undefined;
+    }
+    const names = statefulWorkloadNames(name, args);
+    return {
+        metadata: objectMeta(names.clientService, names, args, true),
+        spec: { ports: servicePorts(args), selector: selectorLabels(names.statefulSet), type: "ClusterIP" },
+    };
+}
+
+/**
+ * The PodDisruptionBudget (policy/v1), or undefined for none: `false`, or the default with
+ * fewer than two replicas (a budget there would only block node drains).
+ */
+export function buildDisruptionBudget(name: string, args: StatefulWorkloadArgs): k8s.policy.v1.PodDisruptionBudgetArgs | undefined {
+    const budget = args.disruptionBudget;
+    if (budget === false || (budget === undefined && (args.replicas ?? 1) < 2)) {
+        return undefined;
+    }
+    const names = statefulWorkloadNames(name, args);
+    const limit = budget?.minAvailable !== undefined ? { minAvailable: budget.minAvailable } : { maxUnavailable: budget?.maxUnavailable ?? 1 };
+    return {
+        metadata: objectMeta(names.disruptionBudget, names, args, false),
+        spec: { ...limit, selector: { matchLabels: selectorLabels(names.statefulSet) } },
+    };
+}

@@ -1,0 +1,82 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { childOptions, dataChildOptions } from "../common/options";
+import { throwIfProblems } from "../common/validation";
+import { StatefulWorkloadArgs } from "./stateful-workload-args";
+import {
+    buildClientService,
+    buildDisruptionBudget,
+    buildHeadlessService,
+    buildStatefulSet,
+    claimNames,
+    podDnsNames,
+    statefulWorkloadNames,
+} from "./stateful-workload-spec";
+import { validateStatefulWorkloadArgs } from "./stateful-workload-validate";
+
+export * from "./stateful-workload-args";
+
+/**
+ * A StatefulSet with per-replica volumes, the headless Service that gives each pod a
+ * stable DNS name, an optional client Service and a PodDisruptionBudget: restricted pod
+ * security, zone and host spread, and claims that are kept when pods or the set go away.
+ */
+export class StatefulWorkload extends pulumi.ComponentResource {
+    /** The StatefulSet; it owns the claims, so it carries the component's protect/retainOnDelete. */
+    public readonly statefulSet: k8s.apps.v1.StatefulSet;
+    /** The headless Service (`<statefulSetName>-headless`). */
+    public readonly headlessService: k8s.core.v1.Service;
+    /** The ClusterIP Service (`<statefulSetName>`), unless `clientService` is false. */
+    public readonly clientService?: k8s.core.v1.Service;
+    /** The PodDisruptionBudget, when there is one. */
+    public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    /** Name of the StatefulSet (and prefix of its pods' names). */
+    public readonly statefulSetName: pulumi.Output<string>;
+    /** Name of the headless Service. */
+    public readonly headlessServiceName: pulumi.Output<string>;
+    /** Name of the client Service, when there is one. */
+    public readonly clientServiceName?: pulumi.Output<string>;
+    /** Stable DNS name of every pod, by ordinal: `<sts>-<i>.<headless>.<namespace>.svc.<clusterDomain>`. */
+    public readonly podDnsNames: pulumi.Output<string[]>;
+    /** Name of every claim the StatefulSet creates: `<volume>-<sts>-<i>`, volume by volume. */
+    public readonly claimNames: pulumi.Output<string[]>;
+
+    constructor(name: string, args: StatefulWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        throwIfProblems({ kind: "StatefulWorkload", name }, validateStatefulWorkloadArgs(name, args));
+        super("stateful-stacks:workload:StatefulWorkload", name, {}, opts);
+
+        const names = statefulWorkloadNames(name, args);
+        const replicas = args.replicas ?? 1;
+
+        this.headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(name, args), childOptions(this));
+        this.statefulSet = new k8s.apps.v1.StatefulSet(
+            name,
+            buildStatefulSet(name, args),
+            dataChildOptions(this, opts, { dependsOn: [this.headlessService] }),
+        );
+        const clientService = buildClientService(name, args);
+        if (clientService) {
+            this.clientService = new k8s.core.v1.Service(name, clientService, childOptions(this));
+            this.clientServiceName = this.clientService.metadata.name;
+        }
+        const budget = buildDisruptionBudget(name, args);
+        if (budget) {
+            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(name, budget, childOptions(this));
+        }
+
+        this.statefulSetName = this.statefulSet.metadata.name;
+        this.headlessServiceName = this.headlessService.metadata.name;
+        this.podDnsNames = pulumi
+            .all([this.statefulSet.metadata.namespace, this.headlessService.metadata.name])
+            .apply(([namespace]) => podDnsNames(names, replicas, namespace, args.clusterDomain));
+        this.claimNames = this.statefulSet.metadata.name.apply(() => claimNames(names.statefulSet, args.volumes ?? [], replicas));
+
+        this.registerOutputs({
+            claimNames: this.claimNames,
+            clientServiceName: this.clientServiceName,
+            headlessServiceName: this.headlessServiceName,
+            podDnsNames: this.podDnsNames,
+            statefulSetName: this.statefulSetName,
+        });
+    }
+}
