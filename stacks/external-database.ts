@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { isDnsName, ExternalStore, ExternalStoreEngine } from "../components/external/external-store";
 import { withExternalStores } from "../components/external/wiring";
 import { standardLabels } from "../components/common/kubernetes";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../components/workload/pod-defaults";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels } from "../components/workload/pod-defaults";
 import { scenarioBase, skipAwaitAnnotations } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";
@@ -59,7 +59,7 @@ export const externalDatabase: Scenario = {
         );
 
         const labels = standardLabels("orders-api", "application");
-        const selector = { "app.kubernetes.io/instance": "orders-api", "app.kubernetes.io/name": "orders-api" };
+        const selector = selectorLabels("orders-api");
         const template = withExternalStores(
             {
                 metadata: { labels },

@@ -1,8 +1,10 @@
 import { externalDatabase } from "./external-database";
 import { Scenario, ScenarioName, SCENARIO_NAMES } from "./scenario";
+import { sharedContentEfs } from "./shared-content-efs";
 
 /** Every scenario, by name. */
 export const SCENARIOS: Readonly<Partial<Record<ScenarioName, Scenario>>> = {
+    "shared-content-efs": sharedContentEfs,
     "external-database": externalDatabase,
 };
 

@@ -147,3 +147,24 @@ export function loadStackConfig(project: ProjectInfo, stack: string): StackConfi
 function isSecure(value: unknown): boolean {
     return value !== null && typeof value === "object" && !Array.isArray(value) && typeof (value as Record<string, unknown>).secure === "string";
 }
+
+/**
+ * A copy of a stack's config with some keys set (plain values; `secret: true` marks them
+ * secret). For tests that try a stack with a different setting.
+ */
+export function withConfig(config: StackConfig, project: string, overrides: Readonly<Record<string, unknown>>, secret = false): StackConfig {
+    const values = { ...config.values };
+    const secretKeys = new Set(config.secretKeys);
+    for (const [key, value] of Object.entries(overrides)) {
+        const qualified = qualifyKey(project, key);
+        if (value === undefined) {
+            delete values[qualified];
+            continue;
+        }
+        values[qualified] = typeof value === "string" ? value : JSON.stringify(value);
+        if (secret) {
+            secretKeys.add(qualified);
+        }
+    }
+    return { ...config, values, secretKeys: [...secretKeys].sort() };
+}
