@@ -24,7 +24,8 @@ export const EXTERNAL_STORE_DEFAULT_PORTS: Readonly<Record<ExternalStoreEngine, 
     sqlserver: 1433,
 };
 
-const ENGINES = Object.keys(EXTERNAL_STORE_DEFAULT_PORTS) as ExternalStoreEngine[];
+/** Every engine, in the order they are listed to users. */
+export const EXTERNAL_STORE_ENGINES: readonly ExternalStoreEngine[] = ["postgresql", "mysql", "mariadb", "sqlserver", "oracle", "mongodb", "redis", "cassandra", "other"];
 
 /** ConfigMap keys the store writes itself; `options` may not reuse them. */
 export const EXTERNAL_STORE_RESERVED_KEYS: readonly string[] = ["ENGINE", "HOSTS", "NAME", "PASSWORD", "PORT", "USERNAME"];
@@ -261,8 +262,8 @@ export function validateExternalStoreArgs(name: string, args: ExternalStoreArgs)
     if (typeof args.namespace !== "string" || !isDns1123Label(args.namespace)) {
         problems.add("namespace", args.namespace, EXPECT.dns1123Label);
     }
-    if (!ENGINES.includes(args.engine)) {
-        problems.add("engine", args.engine, `must be one of ${ENGINES.map((e) => `"${e}"`).join(", ")}`);
+    if (!EXTERNAL_STORE_ENGINES.includes(args.engine)) {
+        problems.add("engine", args.engine, `must be one of ${EXTERNAL_STORE_ENGINES.map((e) => `"${e}"`).join(", ")}`);
     }
     if (!Array.isArray(args.hosts) || args.hosts.length === 0) {
         problems.add("hosts", args.hosts, "must be a non-empty list of host names or IP addresses");

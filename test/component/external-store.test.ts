@@ -1,0 +1,210 @@
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ExternalStore, ExternalStoreArgs, externalStoreWiring, withExternalStores } from "../../components";
+import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
+import { assertNoSecretLeaks, guardEveryRender, secretLeaks } from "../support/secrets";
+import { Recorder } from "../../tools/engine/mocks";
+
+const TYPE = "stateful-stacks:external:ExternalStore";
+const COMPONENT_URN = (name: string) => `urn:pulumi:test::stateful-stacks::${TYPE}::${name}`;
+const ARGS: ExternalStoreArgs = {
+    database: "orders",
+    engine: "postgresql",
+    externalName: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
+    hosts: ["orders.cluster-abc.us-east-1.rds.amazonaws.com"],
+    namespace: "shop",
+    options: { sslmode: "verify-full" },
+    password: "correct-horse-battery",
+    username: "orders_app",
+};
+const LABELS = {
+    "app.kubernetes.io/component": "external-store",
+    "app.kubernetes.io/instance": "orders",
+    "app.kubernetes.io/managed-by": "stateful-stacks",
+    "app.kubernetes.io/name": "orders",
+};
+
+const guard = guardEveryRender();
+
+async function renderStore(args: ExternalStoreArgs, name = "orders"): Promise<{ rec: Recorder; store: ExternalStore; checksum: string }> {
+    let store!: ExternalStore;
+    const rec = await render(() => {
+        store = new ExternalStore(name, args);
+        return { checksum: store.checksum, env: store.env, dns: store.serviceDnsName };
+    });
+    assertSchemaValid(rec);
+    return { checksum: await valueOf(store.checksum), rec, store };
+}
+
+describe("ExternalStore component", () => {
+    before(async () => {
+        await recorder();
+    });
+
+    it("renders a ConfigMap, a secret Secret and an ExternalName Service, all parented and explicitly named", async () => {
+        const { rec, store } = await renderStore(ARGS);
+        assert.deepStrictEqual(
+            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(),
+            [
+                ["kubernetes:core/v1:ConfigMap", "orders-connection", COMPONENT_URN("orders")],
+                ["kubernetes:core/v1:Secret", "orders-credentials", COMPONENT_URN("orders")],
+                ["kubernetes:core/v1:Service", "orders", COMPONENT_URN("orders")],
+                [TYPE, "orders", undefined],
+            ],
+        );
+        assert.deepStrictEqual(rec.get("kubernetes:core/v1:ConfigMap", "orders-connection").inputs, {
+            apiVersion: "v1",
+            data: { ENGINE: "postgresql", HOSTS: "orders.cluster-abc.us-east-1.rds.amazonaws.com", NAME: "orders", PORT: "5432", SSLMODE: "verify-full" },
+            kind: "ConfigMap",
+            metadata: { labels: LABELS, name: "orders-connection", namespace: "shop" },
+        });
+        const secret = rec.get("kubernetes:core/v1:Secret", "orders-credentials");
+        assert.deepStrictEqual(secret.secretPaths, ["stringData"]);
+        assert.strictEqual(secret.redactedInputs.stringData, "[secret]");
+        assert.deepStrictEqual(secret.inputs.stringData, { password: "correct-horse-battery", username: "orders_app" });
+        assert.deepStrictEqual(secret.inputs.metadata, { labels: LABELS, name: "orders-credentials", namespace: "shop" });
+        assert.strictEqual(secret.inputs.type, "Opaque");
+        assert.deepStrictEqual(rec.get("kubernetes:core/v1:Service", "orders").inputs.spec, { externalName: "orders.cluster-abc.us-east-1.rds.amazonaws.com", type: "ExternalName" });
+
+        assert.strictEqual(await valueOf(store.configMapName), "orders-connection");
+        assert.strictEqual(await valueOf(store.secretName), "orders-credentials");
+        assert.strictEqual(await valueOf(store.serviceDnsName), "orders.shop.svc.cluster.local");
+        assert.deepStrictEqual(await valueOf(store.envFrom), [{ configMapRef: { name: "orders-connection" }, prefix: "DB_" }]);
+        assert.deepStrictEqual(
+            (await valueOf(store.env)).map((e) => e.name),
+            ["DB_ENGINE", "DB_HOSTS", "DB_NAME", "DB_PASSWORD", "DB_PORT", "DB_SSLMODE", "DB_USERNAME"],
+        );
+        assertNoSecretLeaks(rec, ["correct-horse-battery"]);
+    });
+
+    it("exposes a checksum that is not secret, hides the password and changes with it", async () => {
+        const first = await renderStore(ARGS);
+        const isSecret = await (first.store.checksum as unknown as { isSecret: Promise<boolean> }).isSecret;
+        assert.strictEqual(isSecret, false);
+        assert.ok(!first.checksum.includes("correct-horse"));
+        const again = await renderStore(ARGS);
+        const rotated = await renderStore({ ...ARGS, password: "rotated-password-2" });
+        const renamed = await renderStore({ ...ARGS, username: "orders_v2" });
+        const moved = await renderStore({ ...ARGS, hosts: ["10.0.0.7"] });
+        assert.strictEqual(again.checksum, first.checksum, "deterministic");
+        assert.strictEqual(new Set([first.checksum, rotated.checksum, renamed.checksum, moved.checksum]).size, 4);
+    });
+
+    it("keeps a password given as a secret Output secret, and the checksum computed from it plain", async () => {
+        const { rec, checksum } = await renderStore({ ...ARGS, password: pulumi.secret("from-config-secret") });
+        assert.deepStrictEqual(rec.get("kubernetes:core/v1:Secret", "orders-credentials").secretPaths, ["stringData"]);
+        assert.match(checksum, /^[0-9a-f]{64}$/);
+        assertNoSecretLeaks(rec, ["from-config-secret"]);
+    });
+
+    it("creates no Secret and no Service for an existing Secret without externalName", async () => {
+        const { rec, store } = await renderStore({ engine: "mysql", existingSecretName: "rds-master", hosts: ["10.1.2.3", "fd00::5"], namespace: "shop", envPrefix: "SQL_" }, "legacy");
+        assert.deepStrictEqual(rec.resources.map((r) => `${r.type}::${r.name}`).sort(), ["kubernetes:core/v1:ConfigMap::legacy-connection", `${TYPE}::legacy`]);
+        assert.strictEqual(rec.get("kubernetes:core/v1:ConfigMap", "legacy-connection").inputs.data.HOSTS, "10.1.2.3,fd00::5");
+        assert.strictEqual(await valueOf(store.secretName), "rds-master");
+        assert.strictEqual(await valueOf(store.serviceDnsName), undefined);
+        assert.strictEqual(store.secret, undefined);
+    });
+
+    it("registers nothing for refused arguments and names every property", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const { message, paths } = expectInvalid(() => new ExternalStore("orders", { ...ARGS, hosts: ["db:5432"], port: 0, options: { dbPassword: "leak-me-not" } }));
+        assert.deepStrictEqual(paths, ["hosts[0]", "port", "options.dbPassword"]);
+        assert.ok(message.startsWith('ExternalStore "orders" has 3 invalid arguments:'));
+        assert.ok(!message.includes("leak-me-not"));
+        assert.deepStrictEqual(rec.resources, []);
+    });
+});
+
+describe("external store wiring into a Deployment", () => {
+    function deploymentWith(stores: ExternalStore[]) {
+        const template = withExternalStores(
+            {
+                metadata: { annotations: { team: "orders" }, labels: { app: "api" } },
+                spec: { containers: [{ image: "ghcr.io/acme/api:1.4.2", name: "api" }, { image: "envoyproxy/envoy:v1.31.0", name: "proxy" }] },
+            },
+            stores,
+            { containers: ["api"], namespace: "shop" },
+        );
+        return new k8s.apps.v1.Deployment("api", { metadata: { name: "api", namespace: "shop" }, spec: { selector: { matchLabels: { app: "api" } }, template } });
+    }
+
+    async function renderDeployment(password: string) {
+        const rec = await render(() => {
+            const store = new ExternalStore("orders", { ...ARGS, password });
+            const deployment = deploymentWith([store]);
+            return { spec: deployment.spec };
+        });
+        assertSchemaValid(rec);
+        return { rec, template: rec.get("kubernetes:apps/v1:Deployment", "api").inputs.spec.template };
+    }
+
+    it("adds env to the named containers, checksum annotations and a wait-for-store init container", async () => {
+        const { template } = await renderDeployment("correct-horse-battery");
+        const api = template.spec.containers[0];
+        assert.deepStrictEqual(api.env.map((e: { name: string }) => e.name), ["DB_ENGINE", "DB_HOSTS", "DB_NAME", "DB_PASSWORD", "DB_PORT", "DB_SSLMODE", "DB_USERNAME"]);
+        assert.deepStrictEqual(api.env[3], { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "orders-credentials" } } });
+        assert.deepStrictEqual(api.envFrom, [{ configMapRef: { name: "orders-connection" }, prefix: "DB_" }]);
+        assert.deepStrictEqual(template.spec.containers[1], { image: "envoyproxy/envoy:v1.31.0", name: "proxy" });
+        assert.deepStrictEqual(Object.keys(template.metadata.annotations), ["stateful-stacks.io/store-orders-checksum", "team"]);
+        assert.deepStrictEqual(template.spec.initContainers.map((c: { name: string; command: string[] }) => [c.name, c.command[2]]), [
+            ["wait-for-orders", 'until nc -z -w 2 orders.cluster-abc.us-east-1.rds.amazonaws.com 5432; do echo "waiting for orders.cluster-abc.us-east-1.rds.amazonaws.com:5432"; sleep 2; done'],
+        ]);
+    });
+
+    it("rolls the pods when the password changes: the pod template's checksum annotation changes", async () => {
+        const before = (await renderDeployment("correct-horse-battery")).template.metadata.annotations["stateful-stacks.io/store-orders-checksum"];
+        const after = (await renderDeployment("new-password-after-rotation")).template.metadata.annotations["stateful-stacks.io/store-orders-checksum"];
+        assert.match(before, /^[0-9a-f]{64}$/);
+        assert.notStrictEqual(after, before);
+    });
+
+    it("does not change the caller's template", async () => {
+        const template = { metadata: {}, spec: { containers: [{ image: "busybox:1.37.0", name: "app", env: [{ name: "A", value: "1" }] }] } };
+        const snapshot = JSON.stringify(template);
+        await render(() => {
+            const store = new ExternalStore("orders", ARGS);
+            return { t: withExternalStores(template, [store]) };
+        });
+        assert.strictEqual(JSON.stringify(template), snapshot);
+    });
+
+    it("refuses stores from another namespace and stores with the same env prefix", async () => {
+        let withoutWait: pulumi.Output<unknown[]> | undefined;
+        await render(() => {
+            const a = new ExternalStore("a", { ...ARGS, namespace: "other" });
+            const b = new ExternalStore("b", ARGS);
+            const c = new ExternalStore("c", ARGS);
+            assert.throws(() => externalStoreWiring([a], { namespace: "shop" }), /store "a" is in namespace "other", but the pods are in "shop"/);
+            assert.throws(() => externalStoreWiring([b, c]), /externalStores\[1\]: envPrefix "DB_" is also used by externalStores\[0\]/);
+            withoutWait = externalStoreWiring([b], { waitForStores: false }).initContainers;
+        });
+        assert.deepStrictEqual(await valueOf(withoutWait!), []);
+    });
+});
+
+describe("secret leak guard", () => {
+    it("catches passwords in ConfigMaps and env literals, and unmarked Secrets", () => {
+        const rec = new Recorder();
+        const base = { custom: true, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], protect: false, replaceOnChanges: [], retainOnDelete: false, state: {} };
+        const add = (type: string, name: string, inputs: Record<string, any>, secretPaths: string[] = []) =>
+            rec.add({ ...base, inputs, name, redactedInputs: inputs, secretPaths, type, urn: `urn:${type}::${name}` });
+        add("kubernetes:core/v1:Secret", "good", { stringData: { password: "hunter2-long" } }, ["stringData"]);
+        add("kubernetes:core/v1:Secret", "bad", { data: { token: "dG9r" } });
+        add("kubernetes:core/v1:ConfigMap", "cm", { data: { DB_PASSWORD: "x", URL: "postgres://u:p@h/db", COPY: "hunter2-long" } });
+        add("kubernetes:apps/v1:Deployment", "d", { spec: { template: { spec: { containers: [{ env: [{ name: "API_TOKEN", value: "abc" }, { name: "PASSWORD_FILE", value: "/run/pw" }] }] } } } });
+        assert.deepStrictEqual(secretLeaks(rec), [
+            "kubernetes:core/v1:Secret::bad data: a Secret's data is not marked secret in Pulumi state",
+            "kubernetes:core/v1:ConfigMap::cm data.DB_PASSWORD: a ConfigMap key that looks like a credential",
+            "kubernetes:core/v1:ConfigMap::cm data.URL: a URL with a password in a ConfigMap",
+            "kubernetes:core/v1:ConfigMap::cm data.COPY: holds a value that is secret elsewhere, in plain text",
+            "kubernetes:apps/v1:Deployment::d spec.template.spec.containers[0].env[0]: env var API_TOKEN has a literal value; credentials must come from a secretKeyRef",
+        ]);
+    });
+
+    it("has scanned the renders of this run", () => {
+        assert.ok(guard.scanned > 0);
+    });
+});
