@@ -19,6 +19,8 @@ import {
     VolumeBindingMode,
 } from "./storage-class";
 
+export type { ReclaimPolicy, StorageClassObject, VolumeBindingMode } from "./storage-class";
+
 /** The CSI driver that provisions EBS volumes. */
 export const EBS_PROVISIONER = "ebs.csi.aws.com";
 /** Type token of {@link EbsStorageClass}. */
