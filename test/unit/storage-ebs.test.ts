@@ -190,7 +190,7 @@ describe("EbsStorageClass validation", () => {
     });
 
     it("formats every problem into one message naming the component", () => {
-        const problems = validateEbsArgs("fast", { volumeType: "io2", fsType: "ntfs" });
+        const problems = validateEbsArgs("fast", { volumeType: "io2", fsType: "ntfs" as any });
         assert.strictEqual(
             formatProblems({ kind: "EbsStorageClass", name: "fast" }, problems),
             [
