@@ -1,10 +1,12 @@
 import { externalDatabase } from "./external-database";
+import { postgresEbs } from "./postgres-ebs";
 import { Scenario, ScenarioName, SCENARIO_NAMES } from "./scenario";
 import { sharedContentEfs } from "./shared-content-efs";
 
 /** Every scenario, by name. */
 export const SCENARIOS: Readonly<Partial<Record<ScenarioName, Scenario>>> = {
     "shared-content-efs": sharedContentEfs,
+    "postgres-ebs": postgresEbs,
     "external-database": externalDatabase,
 };
 
