@@ -120,7 +120,7 @@ export function validateReplicatedCacheArgs(name: string, args: ReplicatedCacheA
             });
         }
     }
-    const memoryBytes = checkPositiveQuantity(problems, "memory", args.memory);
+    const memoryBytes = checkPositiveQuantity(problems, "memory", args.memory ?? DEFAULT_MEMORY);
     checkPositiveQuantity(problems, "cpu", args.cpu, "must be a CPU quantity such as \"100m\" or \"0.5\"");
     if (args.memoryVolume !== undefined) {
         const volume = args.memoryVolume;

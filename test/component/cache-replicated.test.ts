@@ -1,0 +1,62 @@
+import * as assert from "assert";
+import { ReplicatedCache } from "../../components";
+import { buildReplicatedCacheSpecs } from "../../components/workload/replicated-cache";
+import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
+import { assertNoSecretLeaks, guardEveryRender } from "../support/secrets";
+
+const TYPE = "stateful-stacks:workload:ReplicatedCache";
+const PARENT = `urn:pulumi:test::stateful-stacks::${TYPE}::sessions`;
+const LABELS = {
+    "app.kubernetes.io/component": "replicated-cache",
+    "app.kubernetes.io/instance": "sessions",
+    "app.kubernetes.io/managed-by": "stateful-stacks",
+    "app.kubernetes.io/name": "sessions",
+};
+
+guardEveryRender();
+
+describe("ReplicatedCache component", () => {
+    before(async () => {
+        await recorder();
+    });
+
+    it("renders a Deployment, a ClusterIP Service and a PDB, parented and explicitly named", async () => {
+        let cache!: ReplicatedCache;
+        const rec = await render(() => {
+            cache = new ReplicatedCache("sessions", { namespace: "shop", engine: "redis", memoryVolume: { sizeLimit: "32Mi" } });
+            return { dns: cache.serviceDnsName };
+        });
+        assertSchemaValid(rec);
+        assertNoSecretLeaks(rec);
+        assert.deepStrictEqual(
+            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(),
+            [
+                ["kubernetes:apps/v1:Deployment", "sessions", PARENT],
+                ["kubernetes:core/v1:Service", "sessions", PARENT],
+                ["kubernetes:policy/v1:PodDisruptionBudget", "sessions-pdb", PARENT],
+                [TYPE, "sessions", undefined],
+            ],
+        );
+        const specs = buildReplicatedCacheSpecs("sessions", { namespace: "shop", engine: "redis", memoryVolume: { sizeLimit: "32Mi" } });
+        const deployment = rec.get("kubernetes:apps/v1:Deployment", "sessions").inputs;
+        assert.deepStrictEqual(deployment.metadata, { labels: LABELS, name: "sessions", namespace: "shop" });
+        assert.deepStrictEqual(deployment.spec, specs.deployment);
+        assert.deepStrictEqual(rec.get("kubernetes:core/v1:Service", "sessions").inputs.spec, specs.service);
+        const pdb = rec.get("kubernetes:policy/v1:PodDisruptionBudget", "sessions-pdb").inputs;
+        assert.deepStrictEqual(pdb.metadata, { labels: LABELS, name: "sessions-pdb", namespace: "shop" });
+        assert.deepStrictEqual(pdb.spec, { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/instance": "sessions", "app.kubernetes.io/name": "sessions" } } });
+        assert.ok(!JSON.stringify(deployment).includes("persistentVolumeClaim"));
+        assert.strictEqual(await valueOf(cache.serviceDnsName), "sessions.shop.svc.cluster.local");
+        assert.strictEqual(await valueOf(cache.deploymentName), "sessions");
+        assert.strictEqual(cache.port, 6379);
+    });
+
+    it("registers nothing for refused arguments and names every property", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const { message, paths } = expectInvalid(() => new ReplicatedCache("sessions", { namespace: "shop", replicas: 1, memory: "1GB", zoneSpread: "sometimes" as never }));
+        assert.deepStrictEqual(paths, ["replicas", "memory", "zoneSpread"]);
+        assert.ok(message.startsWith('ReplicatedCache "sessions" has 3 invalid arguments:'));
+        assert.deepStrictEqual(rec.resources, []);
+    });
+});

@@ -1,0 +1,90 @@
+import * as assert from "assert";
+import { NodeLocalStore, NodeLocalStoreArgs } from "../../components";
+import { buildNodeLocalStoreSpecs } from "../../components/workload/node-local-store";
+import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
+import { assertNoSecretLeaks, guardEveryRender } from "../support/secrets";
+
+const TYPE = "stateful-stacks:workload:NodeLocalStore";
+const PARENT = `urn:pulumi:test::stateful-stacks::${TYPE}::blobs`;
+const LABELS = {
+    "app.kubernetes.io/component": "node-local-store",
+    "app.kubernetes.io/instance": "blobs",
+    "app.kubernetes.io/managed-by": "stateful-stacks",
+    "app.kubernetes.io/name": "blobs",
+};
+const ARGS: NodeLocalStoreArgs = {
+    args: ["server", "/data"],
+    env: [{ name: "MINIO_REGION", value: "eu-west-1" }],
+    image: "minio/minio:RELEASE.2025-09-07T16-13-09Z",
+    localStorageClass: true,
+    namespace: "storage",
+    nodeSelector: { "stateful-stacks.io/storage": "local" },
+    ports: [{ name: "api", port: 9000 }],
+    tolerations: [{ effect: "NoSchedule", key: "dedicated", value: "storage" }, { effect: "NoExecute", key: "node.kubernetes.io/unreachable", operator: "Exists", tolerationSeconds: 300 }],
+};
+
+guardEveryRender();
+
+describe("NodeLocalStore component", () => {
+    before(async () => {
+        await recorder();
+    });
+
+    it("renders a DaemonSet, a headless Service and a local StorageClass, parented and explicitly named", async () => {
+        let store!: NodeLocalStore;
+        const rec = await render(() => {
+            store = new NodeLocalStore("blobs", ARGS);
+            return { dns: store.peerDnsName, sc: store.storageClassName };
+        });
+        assertSchemaValid(rec);
+        assertNoSecretLeaks(rec);
+        assert.deepStrictEqual(
+            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(),
+            [
+                ["kubernetes:apps/v1:DaemonSet", "blobs", PARENT],
+                ["kubernetes:core/v1:Service", "blobs-peers", PARENT],
+                ["kubernetes:storage.k8s.io/v1:StorageClass", "blobs-local", PARENT],
+                [TYPE, "blobs", undefined],
+            ],
+        );
+        const specs = buildNodeLocalStoreSpecs("blobs", ARGS);
+        const daemonSet = rec.get("kubernetes:apps/v1:DaemonSet", "blobs").inputs;
+        assert.deepStrictEqual(daemonSet.metadata, { labels: LABELS, name: "blobs", namespace: "storage" });
+        assert.deepStrictEqual(daemonSet.spec, specs.daemonSet);
+        assert.deepStrictEqual(daemonSet.spec.updateStrategy, { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" });
+        const service = rec.get("kubernetes:core/v1:Service", "blobs-peers").inputs;
+        assert.deepStrictEqual(service.metadata, { labels: LABELS, name: "blobs-peers", namespace: "storage" });
+        assert.deepStrictEqual(service.spec, specs.service);
+        assert.deepStrictEqual(rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "blobs-local").inputs, {
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
+            metadata: { labels: LABELS, name: "blobs-local" },
+            provisioner: "kubernetes.io/no-provisioner",
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "WaitForFirstConsumer",
+        });
+        assert.strictEqual(await valueOf(store.peerDnsName), "blobs-peers.storage.svc.cluster.local");
+        assert.strictEqual(await valueOf(store.storageClassName!), "blobs-local");
+        assert.strictEqual(store.hostPath, "/var/lib/stateful-stacks/storage/blobs");
+    });
+
+    it("renders without ports, tolerations or StorageClass", async () => {
+        const rec = await render(() => new NodeLocalStore("cache", { image: "busybox:1.37.0", namespace: "storage", nodeSelector: { disk: "nvme" }, hostPath: "/mnt/disks/nvme0/cache", prepareHostPath: false }));
+        assertSchemaValid(rec);
+        assert.deepStrictEqual(rec.resources.map((r) => `${r.type}::${r.name}`).sort(), ["kubernetes:apps/v1:DaemonSet::cache", "kubernetes:core/v1:Service::cache-peers", `${TYPE}::cache`]);
+        assert.deepStrictEqual(rec.get("kubernetes:core/v1:Service", "cache-peers").inputs.spec, {
+            clusterIP: "None",
+            publishNotReadyAddresses: true,
+            selector: { "app.kubernetes.io/instance": "cache", "app.kubernetes.io/name": "cache" },
+        });
+    });
+
+    it("registers nothing for refused arguments and names every property", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const { message, paths } = expectInvalid(() => new NodeLocalStore("blobs", { ...ARGS, nodeSelector: {}, hostPath: "/proc/x" }));
+        assert.deepStrictEqual(paths, ["nodeSelector", "hostPath"]);
+        assert.ok(message.startsWith('NodeLocalStore "blobs" has 2 invalid arguments:'));
+        assert.deepStrictEqual(rec.resources, []);
+    });
+});

@@ -1,0 +1,186 @@
+import * as assert from "assert";
+import * as fc from "fast-check";
+import {
+    buildNodeLocalStoreSpecs,
+    isSystemHostPath,
+    NodeLocalStoreArgs,
+    nodeLocalStorageClassName,
+    validateNodeLocalStoreArgs,
+} from "../../components/workload/node-local-store";
+import { formatProblems } from "../../components/common/validation";
+import { EXPECT } from "../../components/common/kubernetes";
+
+const BASE: NodeLocalStoreArgs = { image: "minio/minio:RELEASE.2025-09-07T16-13-09Z", namespace: "storage", nodeSelector: { "stateful-stacks.io/storage": "local" } };
+
+interface BadCase {
+    readonly title: string;
+    readonly name?: string;
+    readonly args: Partial<Record<keyof NodeLocalStoreArgs, unknown>>;
+    readonly path: string;
+    readonly expected: string;
+    readonly got: string;
+}
+
+const TAINT_KEY = "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'";
+
+export const NODE_LOCAL_BAD_CASES: readonly BadCase[] = [
+    { title: "name too long for the peers Service", name: "n".repeat(58), args: {}, path: "name", expected: "must be a DNS-1035 label of at most 57 characters (the Service is \"<name>-peers\"): lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: `"${"n".repeat(58)}"` },
+    { title: "namespace with capitals", args: { namespace: "Storage" }, path: "namespace", expected: EXPECT.dns1123Label, got: '"Storage"' },
+    { title: "missing image", args: { image: undefined }, path: "image", expected: 'must be a container image reference such as "nginx:1.27"', got: "undefined" },
+    { title: "no node selector", args: { nodeSelector: undefined }, path: "nodeSelector", expected: 'is required: at least one node label, so the store\'s data stays on nodes you chose (such as { "stateful-stacks.io/storage": "local" })', got: "undefined" },
+    { title: "empty node selector", args: { nodeSelector: {} }, path: "nodeSelector", expected: 'is required: at least one node label, so the store\'s data stays on nodes you chose (such as { "stateful-stacks.io/storage": "local" })', got: "{}" },
+    { title: "node selector key with two slashes", args: { nodeSelector: { "a/b/c": "x" } }, path: "nodeSelector.a/b/c", expected: "key must be a label key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'", got: '"a/b/c"' },
+    { title: "node selector value with a space", args: { nodeSelector: { disk: "fast ssd" } }, path: "nodeSelector.disk", expected: "must be a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", got: '"fast ssd"' },
+    { title: "relative host path", args: { hostPath: "data/store" }, path: "hostPath", expected: "must be an absolute path without '..', '.', spaces or empty parts", got: '"data/store"' },
+    { title: "host path escaping with ..", args: { hostPath: "/var/lib/stateful-stacks/../../etc" }, path: "hostPath", expected: "must be an absolute path without '..', '.', spaces or empty parts", got: '"/var/lib/stateful-stacks/../../etc"' },
+    { title: "host path inside /etc", args: { hostPath: "/etc/store" }, path: "hostPath", expected: "must not be a system directory or inside one (/etc, /var/lib/kubelet, ...); use a directory of its own such as /var/lib/stateful-stacks/<name>", got: '"/etc/store"' },
+    { title: "host path of the kubelet", args: { hostPath: "/var/lib/kubelet/pods" }, path: "hostPath", expected: "must not be a system directory or inside one (/etc, /var/lib/kubelet, ...); use a directory of its own such as /var/lib/stateful-stacks/<name>", got: '"/var/lib/kubelet/pods"' },
+    { title: "host root", args: { hostPath: "/" }, path: "hostPath", expected: "must not be a system directory or inside one (/etc, /var/lib/kubelet, ...); use a directory of its own such as /var/lib/stateful-stacks/<name>", got: '"/"' },
+    { title: "mount path /", args: { mountPath: "/" }, path: "mountPath", expected: "must be an absolute path other than '/', without '..' or empty parts", got: '"/"' },
+    { title: "toleration without key or Exists", args: { tolerations: [{ effect: "NoSchedule" }] }, path: "tolerations[0].key", expected: 'is required unless operator is "Exists"', got: "undefined" },
+    { title: "toleration key invalid", args: { tolerations: [{ key: "bad key", value: "x" }] }, path: "tolerations[0].key", expected: TAINT_KEY, got: '"bad key"' },
+    { title: "toleration Exists with a value", args: { tolerations: [{ key: "dedicated", operator: "Exists", value: "storage" }] }, path: "tolerations[0].value", expected: 'must be empty when operator is "Exists"', got: '"storage"' },
+    { title: "toleration unknown operator", args: { tolerations: [{ key: "dedicated", operator: "In" }] }, path: "tolerations[0].operator", expected: 'must be "Equal" or "Exists"', got: '"In"' },
+    { title: "toleration unknown effect", args: { tolerations: [{ effect: "NoRun", key: "dedicated", value: "storage" }] }, path: "tolerations[0].effect", expected: 'must be one of "NoSchedule", "PreferNoSchedule", "NoExecute"', got: '"NoRun"' },
+    { title: "tolerationSeconds without NoExecute", args: { tolerations: [{ effect: "NoSchedule", key: "dedicated", tolerationSeconds: 30, value: "storage" }] }, path: "tolerations[0].tolerationSeconds", expected: 'can only be given with effect "NoExecute"', got: "30" },
+    { title: "duplicate port names", args: { ports: [{ name: "api", port: 9000 }, { name: "api", port: 9001 }] }, path: "ports[1].name", expected: "must be unique among ports", got: '"api"' },
+    { title: "port out of range", args: { ports: [{ name: "api", port: 0 }] }, path: "ports[0].port", expected: EXPECT.port, got: "0" },
+    { title: "env name with a dash", args: { env: [{ name: "MINIO-REGION", value: "eu" }] }, path: "env[0].name", expected: EXPECT.envVarName, got: '"MINIO-REGION"' },
+    { title: "memory in GB", args: { memory: "2GB" }, path: "memory", expected: EXPECT.quantity, got: '"2GB"' },
+    { title: "storage class name with capitals", args: { localStorageClass: { storageClassName: "Local" } }, path: "localStorageClass.storageClassName", expected: EXPECT.dns1123Subdomain, got: '"Local"' },
+];
+
+describe("NodeLocalStore validation", () => {
+    for (const c of NODE_LOCAL_BAD_CASES) {
+        it(`refuses ${c.title} at ${c.path}`, () => {
+            const problems = validateNodeLocalStoreArgs(c.name ?? "blobs", { ...BASE, ...c.args } as NodeLocalStoreArgs);
+            assert.deepStrictEqual(problems.map((p) => p.path), [c.path]);
+            assert.strictEqual(
+                formatProblems({ kind: "NodeLocalStore", name: "blobs" }, problems),
+                formatProblems({ kind: "NodeLocalStore", name: "blobs" }, [{ expected: c.expected, path: c.path, value: c.got }]),
+            );
+        });
+    }
+
+    it("knows the system directories", () => {
+        assert.deepStrictEqual(
+            ["/", "/var", "/var/lib", "/var/lib/data", "/etc", "/etc/", "/etcd", "/var/lib/kubelet", "/mnt/disks/ssd0", "/var/lib/stateful-stacks/x"].map(isSystemHostPath),
+            [true, true, true, false, true, true, false, true, false, false],
+        );
+    });
+});
+
+const SELECTOR = { "app.kubernetes.io/instance": "blobs", "app.kubernetes.io/name": "blobs" };
+
+describe("NodeLocalStore builders", () => {
+    it("renders the DaemonSet and headless Service exactly", () => {
+        const specs = buildNodeLocalStoreSpecs("blobs", {
+            ...BASE,
+            args: ["server", "/data"],
+            ports: [{ name: "api", port: 9000 }],
+            tolerations: [{ effect: "NoSchedule", key: "dedicated", value: "storage" }],
+        });
+        assert.deepStrictEqual(specs, {
+            daemonSet: {
+                selector: { matchLabels: SELECTOR },
+                template: {
+                    metadata: {
+                        labels: {
+                            "app.kubernetes.io/component": "node-local-store",
+                            "app.kubernetes.io/instance": "blobs",
+                            "app.kubernetes.io/managed-by": "stateful-stacks",
+                            "app.kubernetes.io/name": "blobs",
+                        },
+                    },
+                    spec: {
+                        automountServiceAccountToken: false,
+                        containers: [
+                            {
+                                args: ["server", "/data"],
+                                env: [
+                                    { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+                                    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                                    { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                                ],
+                                image: BASE.image,
+                                name: "store",
+                                ports: [{ containerPort: 9000, name: "api", protocol: "TCP" }],
+                                resources: { limits: { memory: "256Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
+                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: true },
+                                volumeMounts: [{ mountPath: "/data", name: "data" }],
+                            },
+                        ],
+                        initContainers: [
+                            {
+                                command: ["sh", "-c", "chown 1000:1000 /data && chmod 0750 /data"],
+                                image: "busybox:1.37.0",
+                                name: "prepare-host-path",
+                                resources: { limits: { memory: "16Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
+                                securityContext: {
+                                    allowPrivilegeEscalation: false,
+                                    capabilities: { add: ["CHOWN", "FOWNER"], drop: ["ALL"] },
+                                    privileged: false,
+                                    readOnlyRootFilesystem: true,
+                                    runAsGroup: 0,
+                                    runAsNonRoot: false,
+                                    runAsUser: 0,
+                                },
+                                volumeMounts: [{ mountPath: "/data", name: "data" }],
+                            },
+                        ],
+                        nodeSelector: { "stateful-stacks.io/storage": "local" },
+                        securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                        tolerations: [{ effect: "NoSchedule", key: "dedicated", operator: "Equal", value: "storage" }],
+                        volumes: [{ hostPath: { path: "/var/lib/stateful-stacks/storage/blobs", type: "DirectoryOrCreate" }, name: "data" }],
+                    },
+                },
+                updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" },
+            },
+            service: { clusterIP: "None", ports: [{ name: "api", port: 9000, protocol: "TCP", targetPort: "api" }], publishNotReadyAddresses: true, selector: SELECTOR },
+        });
+    });
+
+    it("adds a local-volume StorageClass only when asked", () => {
+        assert.strictEqual(nodeLocalStorageClassName("blobs", BASE), undefined);
+        assert.strictEqual(nodeLocalStorageClassName("blobs", { ...BASE, localStorageClass: true }), "blobs-local");
+        assert.strictEqual(nodeLocalStorageClassName("blobs", { ...BASE, localStorageClass: { storageClassName: "local-nvme" } }), "local-nvme");
+        assert.deepStrictEqual(buildNodeLocalStoreSpecs("blobs", { ...BASE, localStorageClass: true }).storageClass, {
+            provisioner: "kubernetes.io/no-provisioner",
+            reclaimPolicy: "Retain",
+            volumeBindingMode: "WaitForFirstConsumer",
+        });
+        assert.strictEqual((buildNodeLocalStoreSpecs("blobs", { ...BASE, prepareHostPath: false }).daemonSet.template.spec as any).initContainers, undefined);
+    });
+});
+
+const labelPart = fc.stringMatching(/^[a-z0-9]([a-z0-9._-]{0,20}[a-z0-9])?$/);
+
+describe("NodeLocalStore properties", () => {
+    it("accepts generated selectors and host paths and always pins the DaemonSet to them", () => {
+        fc.assert(
+            fc.property(
+                fc.dictionary(fc.tuple(fc.constantFrom("", "example.com/", "node.kubernetes.io/"), labelPart).map(([p, n]) => `${p}${n}`), fc.oneof(fc.constant(""), labelPart), { minKeys: 1, maxKeys: 3 }),
+                fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9_-]{0,10}$/), { minLength: 1, maxLength: 3 }),
+                (nodeSelector, parts) => {
+                    const hostPath = `/mnt/disks/${parts.join("/")}`;
+                    const args = { ...BASE, hostPath, nodeSelector };
+                    assert.deepStrictEqual(validateNodeLocalStoreArgs("blobs", args), []);
+                    const pod = buildNodeLocalStoreSpecs("blobs", args).daemonSet.template.spec as any;
+                    assert.deepStrictEqual(pod.nodeSelector, { ...nodeSelector });
+                    assert.strictEqual(pod.volumes[0].hostPath.path, hostPath);
+                },
+            ),
+            { numRuns: 100 },
+        );
+    });
+
+    it("names hostPath for every system directory", () => {
+        fc.assert(
+            fc.property(fc.constantFrom("/etc", "/proc", "/sys", "/dev", "/usr", "/var/lib/kubelet", "/var/lib/containerd", "/root", "/boot"), fc.stringMatching(/^(\/[a-z0-9]{1,8}){0,2}$/), (tree, rest) => {
+                const paths = validateNodeLocalStoreArgs("blobs", { ...BASE, hostPath: `${tree}${rest}` }).map((p) => p.path);
+                assert.deepStrictEqual(paths, ["hostPath"]);
+            }),
+            { numRuns: 100 },
+        );
+    });
+});
