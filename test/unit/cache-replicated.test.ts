@@ -3,6 +3,7 @@ import * as fc from "fast-check";
 import { buildReplicatedCacheSpecs, defaultCacheArgs, ReplicatedCacheArgs, validateReplicatedCacheArgs } from "../../components/workload/replicated-cache";
 import { formatProblems } from "../../components/common/validation";
 import { EXPECT } from "../../components/common/kubernetes";
+import { validateKubernetesObject } from "../../tools/engine/schema";
 
 const BASE: ReplicatedCacheArgs = { namespace: "shop" };
 
@@ -98,7 +99,7 @@ describe("ReplicatedCache builders", () => {
 
     it("adds a memory-backed emptyDir, never a persistent volume", () => {
         const specs = buildReplicatedCacheSpecs("sessions", { ...BASE, engine: "redis", memory: "512Mi", memoryVolume: { sizeLimit: "64Mi" }, zoneSpread: "required" });
-        const pod = specs.deployment.template.spec as any;
+        const pod = (specs.deployment.template as any).spec;
         assert.deepStrictEqual(pod.volumes, [{ emptyDir: { medium: "Memory", sizeLimit: "64Mi" }, name: "memory" }]);
         assert.deepStrictEqual(pod.containers[0].volumeMounts, [{ mountPath: "/cache", name: "memory" }]);
         assert.strictEqual(pod.containers[0].image, "redis:7.4.6-alpine");
@@ -115,10 +116,39 @@ describe("ReplicatedCache properties", () => {
                 assert.deepStrictEqual(validateReplicatedCacheArgs("sessions", args), []);
                 const specs = buildReplicatedCacheSpecs("sessions", args);
                 assert.strictEqual(specs.deployment.replicas, replicas);
-                assert.ok((specs.deployment.template.spec as any).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+                assert.ok((specs.deployment.template as any).spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
                 assert.ok((specs.disruptionBudget.maxUnavailable as number) < replicas);
             }),
             { numRuns: 100 },
+        );
+    });
+
+    it("renders schema-valid objects for generated accepted arguments", () => {
+        fc.assert(
+            fc.property(
+                fc.record({
+                    cpu: fc.constantFrom("50m", "1", "0.5"),
+                    engine: fc.constantFrom("memcached", "redis") as fc.Arbitrary<"memcached" | "redis">,
+                    memory: fc.integer({ min: 64, max: 4096 }).map((m) => `${m}Mi`),
+                    replicas: fc.integer({ min: 2, max: 9 }),
+                    volume: fc.option(fc.integer({ min: 1, max: 64 }).map((m) => ({ sizeLimit: `${m}Mi` })), { nil: undefined }),
+                    zoneSpread: fc.constantFrom("preferred", "required", "none") as fc.Arbitrary<"preferred" | "required" | "none">,
+                }),
+                ({ volume, ...rest }) => {
+                    const args = { ...BASE, ...rest, memoryVolume: volume };
+                    assert.deepStrictEqual(validateReplicatedCacheArgs("sessions", args), []);
+                    const specs = buildReplicatedCacheSpecs("sessions", args);
+                    const metadata = { name: "sessions", namespace: "shop" };
+                    for (const object of [
+                        { apiVersion: "apps/v1", kind: "Deployment", metadata, spec: specs.deployment },
+                        { apiVersion: "v1", kind: "Service", metadata, spec: specs.service },
+                        { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata, spec: specs.disruptionBudget },
+                    ]) {
+                        assert.deepStrictEqual(validateKubernetesObject(object), [], object.kind);
+                    }
+                },
+            ),
+            { numRuns: 50 },
         );
     });
 

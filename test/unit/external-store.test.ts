@@ -15,6 +15,7 @@ import {
 import { buildWaitForStoreContainer, externalStoreWiringProblems, StoreEndpoint, waitForStoreScript } from "../../components/external/wiring";
 import { formatProblems } from "../../components/common/validation";
 import { EXPECT } from "../../components/common/kubernetes";
+import { validateKubernetesObject } from "../../tools/engine/schema";
 
 const BASE: ExternalStoreArgs = { engine: "postgresql", hosts: ["db.example.com"], namespace: "shop", password: "correct-horse", username: "app" };
 
@@ -202,9 +203,14 @@ describe("ExternalStore properties", () => {
                 assert.deepStrictEqual(validateExternalStoreArgs("orders", args), []);
                 const config = buildExternalStoreConfigData(args);
                 assert.ok(!Object.keys(config).some((k) => /pass/i.test(k)));
-                for (const e of buildExternalStoreEnv("orders", args)) {
+                const env = buildExternalStoreEnv("orders", args);
+                for (const e of env) {
                     assert.strictEqual((e as { value?: string }).value, undefined, "env carries references only");
                 }
+                const metadata = { name: "orders-connection", namespace: args.namespace };
+                assert.deepStrictEqual(validateKubernetesObject({ apiVersion: "v1", data: config, kind: "ConfigMap", metadata }), []);
+                const pod = { containers: [{ env, envFrom: buildExternalStoreEnvFrom("orders", args), image: "app:1", name: "app" }] };
+                assert.deepStrictEqual(validateKubernetesObject({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" }, spec: pod }), []);
             }),
             { numRuns: 150 },
         );

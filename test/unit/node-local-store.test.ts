@@ -9,6 +9,7 @@ import {
 } from "../../components/workload/node-local-store";
 import { formatProblems } from "../../components/common/validation";
 import { EXPECT } from "../../components/common/kubernetes";
+import { validateKubernetesObject } from "../../tools/engine/schema";
 
 const BASE: NodeLocalStoreArgs = { image: "minio/minio:RELEASE.2025-09-07T16-13-09Z", namespace: "storage", nodeSelector: { "stateful-stacks.io/storage": "local" } };
 
@@ -149,7 +150,7 @@ describe("NodeLocalStore builders", () => {
             reclaimPolicy: "Retain",
             volumeBindingMode: "WaitForFirstConsumer",
         });
-        assert.strictEqual((buildNodeLocalStoreSpecs("blobs", { ...BASE, prepareHostPath: false }).daemonSet.template.spec as any).initContainers, undefined);
+        assert.strictEqual((buildNodeLocalStoreSpecs("blobs", { ...BASE, prepareHostPath: false }).daemonSet.template as any).spec.initContainers, undefined);
     });
 });
 
@@ -165,12 +166,17 @@ describe("NodeLocalStore properties", () => {
                     const hostPath = `/mnt/disks/${parts.join("/")}`;
                     const args = { ...BASE, hostPath, nodeSelector };
                     assert.deepStrictEqual(validateNodeLocalStoreArgs("blobs", args), []);
-                    const pod = buildNodeLocalStoreSpecs("blobs", args).daemonSet.template.spec as any;
+                    const pod = (buildNodeLocalStoreSpecs("blobs", args).daemonSet.template as any).spec;
                     assert.deepStrictEqual(pod.nodeSelector, { ...nodeSelector });
                     assert.strictEqual(pod.volumes[0].hostPath.path, hostPath);
+                    const specs = buildNodeLocalStoreSpecs("blobs", { ...args, localStorageClass: true, ports: [{ name: "api", port: 9000 }] });
+                    const metadata = { name: "blobs", namespace: "storage" };
+                    assert.deepStrictEqual(validateKubernetesObject({ apiVersion: "apps/v1", kind: "DaemonSet", metadata, spec: specs.daemonSet }), []);
+                    assert.deepStrictEqual(validateKubernetesObject({ apiVersion: "v1", kind: "Service", metadata, spec: specs.service }), []);
+                    assert.deepStrictEqual(validateKubernetesObject({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "blobs-local" }, ...specs.storageClass }), []);
                 },
             ),
-            { numRuns: 100 },
+            { numRuns: 50 },
         );
     });
 
