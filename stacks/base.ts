@@ -13,11 +13,12 @@ export interface ScenarioBase {
     readonly namespaceResource: k8s.core.v1.Namespace;
     /**
      * Options for every resource in the namespace: the Kubernetes provider that only
-     * becomes available once the namespace exists, so nothing is created before it.
+     * becomes available once the namespace exists, so nothing is created before it; in
+     * local mode also the transformation that adds the skip-await annotation.
      */
     readonly opts: pulumi.ComponentResourceOptions;
-    /** That provider, for Kubernetes objects the scenario creates itself. */
-    readonly provider: k8s.Provider;
+    /** Options for Kubernetes objects the scenario creates itself: the same provider and transformations. */
+    readonly objectOpts: pulumi.CustomResourceOptions;
     /** Local mode: no AWS resources, no waiting for readiness (see `localMode`). */
     readonly localMode: boolean;
 }
@@ -48,14 +49,28 @@ export function scenarioBase(settings: ScenarioSettings, level: PodSecurityLevel
         { retainOnDelete: true },
     );
     const provider = new k8s.Provider("cluster", { ...access, namespace: namespaceResource.metadata.name });
-    return { namespace, namespaceResource, opts: { providers: { kubernetes: provider } }, provider, localMode };
+    const transformations = localMode ? [skipAwaitEverywhere] : [];
+    return {
+        namespace,
+        namespaceResource,
+        opts: { providers: { kubernetes: provider }, transformations },
+        objectOpts: { provider, transformations },
+        localMode,
+    };
 }
 
+/** The annotation that tells the Kubernetes provider not to wait for an object to become ready. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
 /**
- * Metadata fields for objects the scenarios create themselves: in local mode the
- * annotation that tells the Kubernetes provider not to wait for readiness (there is no
- * kubelet to make pods ready). Spread into `metadata`.
+ * A stack transformation for local mode: every Kubernetes object gets the skip-await
+ * annotation, since a control plane without kubelets never makes a pod ready.
  */
-export function skipAwaitAnnotations(localMode: boolean): { annotations?: Record<string, string> } {
-    return localMode ? { annotations: { "pulumi.com/skipAwait": "true" } } : {};
+export function skipAwaitEverywhere(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
+    if (!args.type.startsWith("kubernetes:")) {
+        return undefined;
+    }
+    const props = args.props as { metadata?: pulumi.Input<k8s.types.input.meta.v1.ObjectMeta> };
+    const metadata = pulumi.output(props.metadata).apply((m) => ({ ...m, annotations: { ...m?.annotations, [SKIP_AWAIT_ANNOTATION]: "true" } }));
+    return { props: { ...args.props, metadata }, opts: args.opts };
 }

@@ -3,7 +3,7 @@ import { isDnsName, ExternalStore, ExternalStoreEngine } from "../components/ext
 import { withExternalStores } from "../components/external/wiring";
 import { standardLabels } from "../components/common/kubernetes";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels } from "../components/workload/pod-defaults";
-import { scenarioBase, skipAwaitAnnotations } from "./base";
+import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";
 
@@ -84,10 +84,10 @@ export const externalDatabase: Scenario = {
         const deployment = new k8s.apps.v1.Deployment(
             "orders-api",
             {
-                metadata: { ...skipAwaitAnnotations(base.localMode), labels, name: "orders-api", namespace: base.namespace },
+                metadata: { labels, name: "orders-api", namespace: base.namespace },
                 spec: { replicas: settings.integer("appReplicas", 1, 100), selector: { matchLabels: selector }, template },
             },
-            { provider: base.provider },
+            base.objectOpts,
         );
 
         return {

@@ -90,7 +90,7 @@ export const postgresEbs: Scenario = {
                 stringData: { password: settings.secret("dbPassword"), username: "postgres" },
                 type: "Opaque",
             },
-            { provider: base.provider, additionalSecretOutputs: ["data", "stringData"] },
+            { ...base.objectOpts, additionalSecretOutputs: ["data", "stringData"] },
         );
 
         const isReady = { exec: { command: ["pg_isready", "--host=127.0.0.1", "--username=postgres", `--dbname=${dbName}`] } };
@@ -105,12 +105,11 @@ export const postgresEbs: Scenario = {
                 readinessProbe: { ...isReady, periodSeconds: 10, timeoutSeconds: 5 },
                 replicas: 1,
                 resources: { limits: { memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
-                skipAwait: base.localMode,
                 startupProbe: { ...isReady, failureThreshold: 30, periodSeconds: 5 },
                 terminationGracePeriodSeconds: 60,
                 volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
             },
-            { ...base.opts, dependsOn: [credentials], transformations: [addPasswordFromSecret] },
+            { ...base.opts, dependsOn: [credentials], transformations: [addPasswordFromSecret, ...(base.opts.transformations ?? [])] },
         );
 
         const backupSize = settings.string("backupSize");
@@ -125,7 +124,7 @@ export const postgresEbs: Scenario = {
                 spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: backupSize } }, storageClassName: slow.storageClassName },
             },
             // The claim holds the backups: a `pulumi destroy` leaves it (and its volume) in place.
-            { provider: base.provider, retainOnDelete: true },
+            { ...base.objectOpts, retainOnDelete: true },
         );
         const host = pulumi.interpolate`${postgres.clientServiceName!}.${base.namespace}.svc.cluster.local`;
         const backupJob = new k8s.batch.v1.CronJob(
@@ -169,7 +168,7 @@ export const postgresEbs: Scenario = {
                     successfulJobsHistoryLimit: 3,
                 },
             },
-            { provider: base.provider },
+            base.objectOpts,
         );
 
         return {

@@ -1,19 +1,25 @@
 import { externalDatabase } from "./external-database";
+import { nodeLocalStore } from "./node-local-store";
 import { postgresEbs } from "./postgres-ebs";
+import { replicatedCache } from "./replicated-cache";
 import { Scenario, ScenarioName, SCENARIO_NAMES } from "./scenario";
 import { sharedContentEfs } from "./shared-content-efs";
+import { zookeeperEnsemble } from "./zookeeper-ensemble";
 
 /** Every scenario, by name. */
-export const SCENARIOS: Readonly<Partial<Record<ScenarioName, Scenario>>> = {
+export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
     "shared-content-efs": sharedContentEfs,
     "postgres-ebs": postgresEbs,
+    "zookeeper-ensemble": zookeeperEnsemble,
     "external-database": externalDatabase,
+    "replicated-cache": replicatedCache,
+    "node-local-store": nodeLocalStore,
 };
 
 /** Secret keys of every scenario: the offline plan fills each in for every stack. */
 export function allSecretKeys(): string[] {
     return Object.values(SCENARIOS)
-        .flatMap((s) => Object.entries(s!.keys).filter(([, spec]) => "secret" in spec && spec.secret === true).map(([key]) => key))
+        .flatMap((s) => Object.entries(s.keys).filter(([, spec]) => "secret" in spec && spec.secret === true).map(([key]) => key))
         .sort();
 }
 

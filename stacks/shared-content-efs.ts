@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { standardLabels } from "../components/common/kubernetes";
 import { EfsStorageClass, EfsStorageClassArgs } from "../components/storage/efs-storage-class";
 import { hostAntiAffinity, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, zoneSpread } from "../components/workload/pod-defaults";
-import { scenarioBase, skipAwaitAnnotations } from "./base";
+import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";
 
@@ -60,7 +60,7 @@ export const sharedContentEfs: Scenario = {
                 },
             },
             // The claim holds the content: a `pulumi destroy` leaves it (and its volume) in place.
-            { provider: base.provider, retainOnDelete: true },
+            { ...base.objectOpts, retainOnDelete: true },
         );
 
         const selector = selectorLabels("web");
@@ -68,7 +68,7 @@ export const sharedContentEfs: Scenario = {
         const deployment = new k8s.apps.v1.Deployment(
             "web",
             {
-                metadata: { ...skipAwaitAnnotations(base.localMode), labels, name: "web", namespace: base.namespace },
+                metadata: { labels, name: "web", namespace: base.namespace },
                 spec: {
                     replicas: settings.integer("webReplicas", 2, 100),
                     selector: { matchLabels: selector },
@@ -95,7 +95,7 @@ export const sharedContentEfs: Scenario = {
                     },
                 },
             },
-            { provider: base.provider },
+            base.objectOpts,
         );
         const service = new k8s.core.v1.Service(
             "web",
@@ -103,7 +103,7 @@ export const sharedContentEfs: Scenario = {
                 metadata: { labels, name: "web", namespace: base.namespace },
                 spec: { ports: [{ name: "http", port: 80, targetPort: "http" }], selector },
             },
-            { provider: base.provider },
+            base.objectOpts,
         );
 
         return {
