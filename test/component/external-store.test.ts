@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ExternalStore, ExternalStoreArgs, externalStoreWiring, withExternalStores } from "../../components";
+import { ExternalStore, ExternalStoreArgs, externalStoreWiring, StatefulWorkload, withExternalStores } from "../../components";
 import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender, secretLeaks } from "../support/secrets";
 import { Recorder } from "../../tools/engine/mocks";
@@ -182,6 +182,29 @@ describe("external store wiring into a Deployment", () => {
             withoutWait = externalStoreWiring([b], { waitForStores: false }).initContainers;
         });
         assert.deepStrictEqual(await valueOf(withoutWait!), []);
+    });
+});
+
+describe("external store wiring into a StatefulWorkload", () => {
+    async function renderWorkload(password: string) {
+        const rec = await render(() => {
+            const store = new ExternalStore("orders", { ...ARGS, password });
+            const workload = new StatefulWorkload("api", { image: "ghcr.io/acme/api:1.4.2", namespace: "shop", externalStores: [store], ports: [{ name: "http", port: 8080 }] });
+            return { name: workload.statefulSetName };
+        });
+        assertSchemaValid(rec);
+        return rec.resources.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet").map((r) => r.inputs.spec.template)[0];
+    }
+
+    it("rolls the StatefulSet's pods when the password changes, with env as references", async () => {
+        const before = await renderWorkload("correct-horse-battery");
+        const after = await renderWorkload("new-password-after-rotation");
+        const key = "stateful-stacks.io/store-orders-checksum";
+        assert.match(before.metadata.annotations[key], /^[0-9a-f]{64}$/);
+        assert.notStrictEqual(after.metadata.annotations[key], before.metadata.annotations[key]);
+        const env = before.spec.containers[0].env.filter((e: { name: string }) => e.name.startsWith("DB_"));
+        assert.deepStrictEqual(env.find((e: { name: string }) => e.name === "DB_PASSWORD"), { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "orders-credentials" } } });
+        assert.ok(env.every((e: { value?: string }) => e.value === undefined));
     });
 });
 
