@@ -1,3 +1,4 @@
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { installRecordingMocks, RecordedResource, Recorder } from "../engine/mocks";
 import { describeObject, KubernetesObject, validateKubernetesObject } from "../engine/schema";
@@ -8,12 +9,14 @@ import { isKubernetesObject, PlannedResource, redactLeaves, SchemaProblem, Stack
  * Runs a stack's real program under the recording mocks, as the Node.js language host
  * would run it: config set first, then the entry module required inside the root
  * `pulumi:pulumi:Stack` resource, its exports becoming the stack outputs. The mocks are
- * process-global, so this runs once per process (see `worker.ts`).
+ * process-global: stacks evaluated in one process run one after another, each with fresh
+ * mocks and a freshly loaded program (see `worker.ts`).
  */
 export async function evaluateStack(project: ProjectInfo, stack: string): Promise<StackRender> {
     const config = loadStackConfig(project, stack);
     const recorder = await installRecordingMocks({ project: project.name, stack });
     applyConfig(config);
+    forgetProgramModules(project.root);
     await pulumi.runtime.runInPulumiStack(async () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const programExport = require(project.program);
@@ -24,6 +27,19 @@ export async function evaluateStack(project: ProjectInfo, stack: string): Promis
         throw new Error(`the engine would refuse this program:\n  - ${recorder.errors.join("\n  - ")}`);
     }
     return summarize(project.name, stack, recorder, config);
+}
+
+/**
+ * Drops the project's own modules (not its dependencies) from the module cache, so the
+ * next stack runs the program from scratch, as a new language host process would.
+ */
+function forgetProgramModules(root: string): void {
+    const prefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
+    for (const file of Object.keys(require.cache)) {
+        if (file.startsWith(prefix) && !file.includes(`${path.sep}node_modules${path.sep}`) && !file.startsWith(__dirname)) {
+            delete require.cache[file];
+        }
+    }
 }
 
 /** Sets the stack's config as the language host does, with secret keys marked. */

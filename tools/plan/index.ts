@@ -51,9 +51,9 @@ export async function plan(options: PlanOptions = {}): Promise<StackResult[]> {
     const outDir = path.resolve(options.outDir ?? path.join(root, "out"));
     const print = options.print ?? ((text: string) => process.stdout.write(text));
     const concurrency = Math.max(1, options.concurrency ?? os.cpus().length);
-    const evaluations = await mapLimited(stacks, concurrency, (stack) => evaluateInChild(project, stack));
-    return stacks.map((stack, i) => {
-        const result = finish(stack, evaluations[i], path.join(outDir, stack));
+    const evaluations = await evaluateInChildren(project, stacks, concurrency);
+    return stacks.map((stack) => {
+        const result = finish(stack, evaluations.get(stack)!, path.join(outDir, stack));
         print(report(result));
         return result;
     });
@@ -111,10 +111,22 @@ function report(result: StackResult): string {
     return `${head}${formatPlan(result.render)}\n${status}\n`;
 }
 
-const WORKER_TIMEOUT_MS = 120_000;
+const WORKER_TIMEOUT_MS = 300_000;
 
-/** Runs `worker` for one stack in a child process and collects its one answer. */
-function evaluateInChild(project: ProjectInfo, stack: string): Promise<Evaluation> {
+/**
+ * Evaluates the stacks in at most `concurrency` child processes, each taking its share of
+ * the stacks one after another (the SDK loads once per process, which is most of the time).
+ */
+async function evaluateInChildren(project: ProjectInfo, stacks: readonly string[], concurrency: number): Promise<Map<string, Evaluation>> {
+    const lanes = Math.min(concurrency, stacks.length);
+    const batches = Array.from({ length: lanes }, (_, lane) => stacks.filter((_, i) => i % lanes === lane));
+    const results = new Map<string, Evaluation>();
+    await Promise.all(batches.map(async (batch) => (await evaluateInChild(project, batch)).forEach((v, k) => results.set(k, v))));
+    return results;
+}
+
+/** Runs `worker` for some stacks in one child process and collects its answers. */
+function evaluateInChild(project: ProjectInfo, stacks: readonly string[]): Promise<Map<string, Evaluation>> {
     const ext = path.extname(__filename);
     const worker = path.join(__dirname, `worker${ext}`);
     // TypeScript programs (and this tool when run from source) load through tsx, transpile-only.
@@ -122,34 +134,24 @@ function evaluateInChild(project: ProjectInfo, stack: string): Promise<Evaluatio
     const loaded = process.execArgv.some((a) => a.includes("tsx"));
     const execArgv = needsTsx && !loaded ? [...process.execArgv, "--require", require.resolve("tsx/cjs")] : process.execArgv;
     return new Promise((resolve) => {
-        const child = fork(worker, [project.root, stack], { cwd: project.root, execArgv, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+        const child = fork(worker, [project.root, ...stacks], { cwd: project.root, execArgv, stdio: ["ignore", "pipe", "pipe", "ipc"] });
         let output = "";
-        let answer: Evaluation | undefined;
+        const answers = new Map<string, Evaluation>();
         child.stdout?.on("data", (chunk) => (output += chunk));
         child.stderr?.on("data", (chunk) => (output += chunk));
         const timer = setTimeout(() => child.kill("SIGKILL"), WORKER_TIMEOUT_MS);
-        child.on("message", (message) => (answer ??= message as Evaluation));
+        child.on("message", (message: { stack: string } & Evaluation) => {
+            if (!answers.has(message.stack)) {
+                answers.set(message.stack, "error" in message ? { error: message.error } : { render: message.render });
+            }
+        });
         child.on("exit", (code, signal) => {
             clearTimeout(timer);
-            if (answer) {
-                resolve(answer);
-                return;
-            }
             const why = signal ? `was killed (${signal}${signal === "SIGKILL" ? `, over ${WORKER_TIMEOUT_MS / 1000} s` : ""})` : `exited with code ${code}`;
-            resolve({ error: `the evaluation ${why} without an answer${output ? `:\n${output.trimEnd()}` : ""}` });
+            for (const stack of stacks.filter((s) => !answers.has(s))) {
+                answers.set(stack, { error: `the evaluation ${why} without an answer${output ? `:\n${output.trimEnd()}` : ""}` });
+            }
+            resolve(answers);
         });
     });
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    });
-    await Promise.all(lanes);
-    return results;
 }

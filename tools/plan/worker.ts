@@ -2,32 +2,50 @@ import { loadProject } from "./project";
 import { evaluateStack } from "./evaluate";
 
 /**
- * One stack's evaluation in its own process (Pulumi's mocks are process-global). Started
- * by `plan` with `<project root> <stack>`; answers once over the IPC channel with either
- * `{ render }` or `{ error }`. Only redacted data crosses the channel.
+ * Evaluates stacks one after another in this process (Pulumi's mocks are process-global,
+ * so stacks never run concurrently here; the SDK is loaded once for all of them). Started
+ * by `plan` with `<project root> <stack>…`; answers once per stack over the IPC channel
+ * with `{ stack, render }` or `{ stack, error }`. Only redacted data crosses the channel.
  */
 
-let answered = false;
-
-function send(message: unknown): void {
-    if (answered) {
-        return;
-    }
-    answered = true;
-    if (process.send) {
-        process.send(message, undefined, undefined, () => process.exit(0));
-    } else {
-        process.stdout.write(`${JSON.stringify(message)}\n`);
-    }
+function send(message: unknown): Promise<void> {
+    return new Promise((resolve) => {
+        if (process.send) {
+            process.send(message, undefined, undefined, () => resolve());
+        } else {
+            process.stdout.write(`${JSON.stringify(message)}\n`);
+            resolve();
+        }
+    });
 }
 
-function fail(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    send({ error: message });
+function messageOf(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
 }
 
-process.on("unhandledRejection", fail);
-process.on("uncaughtException", fail);
+let current: string | undefined;
 
-const [root, stack] = process.argv.slice(2);
-evaluateStack(loadProject(root), stack).then((render) => send({ render }), fail);
+// An error the program raises outside the awaited chain still belongs to the stack being evaluated.
+async function failCurrent(err: unknown): Promise<void> {
+    await send({ stack: current ?? "(none)", error: messageOf(err) });
+    process.exit(1);
+}
+
+process.on("unhandledRejection", failCurrent);
+process.on("uncaughtException", failCurrent);
+
+async function main(root: string, stacks: readonly string[]): Promise<void> {
+    const project = loadProject(root);
+    for (const stack of stacks) {
+        current = stack;
+        try {
+            await send({ stack, render: await evaluateStack(project, stack) });
+        } catch (err) {
+            await send({ stack, error: messageOf(err) });
+        }
+    }
+    process.exit(0);
+}
+
+const [root, ...stacks] = process.argv.slice(2);
+void main(root, stacks);
