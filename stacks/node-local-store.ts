@@ -11,7 +11,7 @@ import { ScenarioSettings } from "./settings";
 
 const KEYS = {
     nodeLabel: { description: "The node label (`key=value`) that marks storage nodes.", default: "stateful-stacks.io/storage=local" },
-    tolerateTaint: { description: "A taint key (NoSchedule) of the storage nodes that the pods tolerate; empty for none.", default: "stateful-stacks.io/storage" },
+    tolerateTaint: { description: "A taint key (NoSchedule) of the storage nodes that the pods tolerate; `none` for no toleration.", default: "stateful-stacks.io/storage" },
     storeImage: { description: "Image of the per-node store (redis with an append-only file on the host directory).", default: "redis:7.4.6-alpine" },
     hostPath: { description: "Directory on each node that holds the data.", defaultText: "/var/lib/stateful-stacks/<namespace>/local-store" },
     localStorageClassName: { description: "Name of the StorageClass for local PersistentVolumes on the storage nodes.", default: "node-local" },
@@ -45,7 +45,7 @@ export const nodeLocalStore: Scenario = {
                 namespace: base.namespace,
                 nodeSelector: parseNodeLabel(settings.string("nodeLabel")),
                 ports: [{ name: "redis", port: 6379 }],
-                tolerations: taint === "" ? [] : [{ effect: "NoSchedule", key: taint, operator: "Exists" }],
+                tolerations: taint === "none" ? [] : [{ effect: "NoSchedule", key: taint, operator: "Exists" }],
             },
             base.opts,
         );
