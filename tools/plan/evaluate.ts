@@ -84,6 +84,17 @@ function schemaProblems(r: RecordedResource): SchemaProblem[] {
     return validateKubernetesObject(object).map((message) => ({
         object: describeObject(object),
         resource: `${r.type} ${r.name}`,
-        message,
+        message: readableSchemaMessage(message),
     }));
+}
+
+/** `data/spec/replicas must be integer` → `spec.replicas must be integer`. */
+export function readableSchemaMessage(message: string): string {
+    const match = /^(data|metadata)(\/\S*)?\s(.*)$/s.exec(message);
+    if (!match) {
+        return message;
+    }
+    const segments = [...(match[1] === "metadata" ? ["metadata"] : []), ...(match[2] ?? "").split("/").filter((s) => s !== "")];
+    const field = segments.reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), "");
+    return `${field || "the object"} ${match[3]}`;
 }

@@ -108,8 +108,10 @@ export function isProvider(resource: Pick<PlannedResource, "type">): boolean {
 
 const FILE_SAFE = /[^a-z0-9._-]+/g;
 
+/** Lower-case letters, digits, '.', '_' and '-' only; never empty, never starting with '.' (no `..`). */
 function fileSafe(text: string): string {
-    return text.toLowerCase().replace(FILE_SAFE, "_");
+    const safe = text.toLowerCase().replace(FILE_SAFE, "_");
+    return safe === "" || safe.startsWith(".") ? `_${safe}` : safe;
 }
 
 /**
