@@ -36,6 +36,8 @@ export interface StackResult {
     readonly failures: readonly string[];
     /** Files written, relative to the stack's out folder, sorted. */
     readonly files: readonly string[];
+    /** The stack's out folder (absolute). */
+    readonly outDir: string;
 }
 
 /** Plans the stacks; resolves with each stack's result, in the order given. */
@@ -64,12 +66,12 @@ type Evaluation = { render: StackRender } | { error: string };
 function finish(stack: string, evaluation: Evaluation, stackOut: string): StackResult {
     fs.rmSync(stackOut, { recursive: true, force: true });
     if ("error" in evaluation) {
-        return { stack, failures: [`the program failed: ${evaluation.error}`], files: [] };
+        return { stack, failures: [`the program failed: ${evaluation.error}`], files: [], outDir: stackOut };
     }
     const render = evaluation.render;
     const files = writeStack(render, stackOut);
     const failures = render.schemaProblems.map((p) => `${p.object} (${p.resource}) is not valid against the Kubernetes schema: ${p.message}`);
-    return { stack, render, failures, files };
+    return { stack, render, failures, files, outDir: stackOut };
 }
 
 /** Writes a stack's files; returns their relative paths, sorted. */
@@ -107,7 +109,7 @@ function report(result: StackResult): string {
     }
     const status = result.failures.length
         ? `FAILED: ${result.failures.length} schema violation(s):\n${result.failures.map((f) => `  - ${f}`).join("\n")}\n`
-        : `wrote ${result.files.length} files to out/${result.stack}/; every Kubernetes object is schema-valid\n`;
+        : `wrote ${result.files.length} files to ${path.relative(process.cwd(), result.outDir) || "."}/; every Kubernetes object is schema-valid\n`;
     return `${head}${formatPlan(result.render)}\n${status}\n`;
 }
 
@@ -132,7 +134,7 @@ function evaluateInChild(project: ProjectInfo, stacks: readonly string[]): Promi
     // TypeScript programs (and this tool when run from source) load through tsx, transpile-only.
     const needsTsx = ext === ".ts" || project.program.endsWith(".ts");
     const loaded = process.execArgv.some((a) => a.includes("tsx"));
-    const execArgv = needsTsx && !loaded ? [...process.execArgv, "--require", require.resolve("tsx/cjs")] : process.execArgv;
+    const execArgv = needsTsx && !loaded ? [...process.execArgv, "--require", tsxLoader()] : process.execArgv;
     return new Promise((resolve) => {
         const child = fork(worker, [project.root, ...stacks], { cwd: project.root, execArgv, stdio: ["ignore", "pipe", "pipe", "ipc"] });
         let output = "";
@@ -154,4 +156,13 @@ function evaluateInChild(project: ProjectInfo, stacks: readonly string[]): Promi
             resolve(answers);
         });
     });
+}
+
+/** The tsx loader that runs TypeScript without type-checking; a clear error when it is not installed. */
+function tsxLoader(): string {
+    try {
+        return require.resolve("tsx/cjs");
+    } catch {
+        throw new Error("planning a TypeScript program needs tsx (npm install --save-dev tsx), which loads it without type-checking");
+    }
 }
