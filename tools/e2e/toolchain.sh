@@ -225,6 +225,15 @@ ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece
 ensure etcd debian;                                        etcd_dir=$piece_dir
 ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
 
+# Pulumi looks for its language host and the dynamic-provider plugin next to its own
+# binary first (anywhere else on PATH earns a warning on every run), so the stand-ins in
+# tools/e2e/bin are copied there.
+if [[ $mode != status && -x $pulumi_dir/bin/pulumi ]]; then
+  for shim in "$here"/bin/*; do
+    cmp -s "$shim" "$pulumi_dir/bin/$(basename "$shim")" || install -m 0755 "$shim" "$pulumi_dir/bin/"
+  done
+fi
+
 pulumi_home=$cache/pulumi-home
 provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
 if [[ $mode != status && -x $provider_bin && -x $pulumi_dir/bin/pulumi ]] &&
@@ -248,13 +257,13 @@ missing_text=$(IFS=';'; echo "${missing[*]:-}")
 env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
   PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_MISSING)
 declare -A env_values=(
-  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$here/bin:$PATH"
+  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$PATH"
   [PULUMI_HOME]="$pulumi_home"
   [PULUMI_SKIP_UPDATE_CHECK]=true
   [PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION]=true
   # A fixed passphrase: the e2e stacks hold test data only.
   [PULUMI_CONFIG_PASSPHRASE]="stateful-stacks-e2e"
-  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$here/bin"
+  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin"
   [STATEFUL_STACKS_E2E_MISSING]="$missing_text"
 )
 if [[ $mode == json ]]; then
