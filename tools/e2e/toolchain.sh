@@ -90,7 +90,7 @@ ensure() {
     exit 1
   fi
   echo $((SECONDS - start)) > "$piece_dir.tmp/build-seconds"
-  rm -rf "$piece_dir.work" "$piece_dir"
+  rm -rf "$piece_dir"
   mv "$piece_dir.tmp" "$piece_dir"
   touch "$piece_dir/.complete"
   log "$name $version: built in $((SECONDS - start)) s"
@@ -220,6 +220,9 @@ build_etcd() {
 
 missing=()
 mkdir -p "$cache"
+# One build at a time per cache (a test harness and a shell may both call this).
+exec 9> "$cache/.lock"
+flock 9
 ensure pulumi "$PULUMI_VERSION";                           pulumi_dir=$piece_dir
 ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece_dir
 ensure etcd debian;                                        etcd_dir=$piece_dir
@@ -236,10 +239,10 @@ fi
 
 pulumi_home=$cache/pulumi-home
 provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
-if [[ $mode != status && -x $provider_bin && -x $pulumi_dir/bin/pulumi ]] &&
-   [[ ! -f $pulumi_home/plugins/resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION.lock ]] ; then
+if [[ $mode != status && -x $provider_bin && -x $pulumi_dir/bin/pulumi && ! -f $provider_dir/.installed ]]; then
   PULUMI_HOME=$pulumi_home "$pulumi_dir/bin/pulumi" plugin install resource kubernetes \
-    "$KUBERNETES_PROVIDER_VERSION" --file "$provider_bin" >&2
+    "$KUBERNETES_PROVIDER_VERSION" --file "$provider_bin" --reinstall >&2
+  touch "$provider_dir/.installed"
 fi
 
 if [[ $mode == status ]]; then
