@@ -12,16 +12,31 @@ export interface ScenarioBase {
     readonly namespace: string;
     readonly namespaceResource: k8s.core.v1.Namespace;
     /**
-     * Options for every resource in the namespace: the Kubernetes provider that only
-     * becomes available once the namespace exists, so nothing is created before it; in
-     * local mode also the transformation that adds the skip-await annotation.
+     * Options for every component: the Kubernetes provider that only becomes available
+     * once the namespace exists, so nothing is created before it.
      */
     readonly opts: pulumi.ComponentResourceOptions;
-    /** Options for Kubernetes objects the scenario creates itself: the same provider and transformations. */
+    /** Options for Kubernetes objects the scenario creates itself: the same provider. */
     readonly objectOpts: pulumi.CustomResourceOptions;
     /** Local mode: no AWS resources, no waiting for readiness (see `localMode`). */
     readonly localMode: boolean;
+    /**
+     * The `skipAwait` argument for the components that take one (StatefulWorkload,
+     * ReplicatedCache, NodeLocalStore): true in local mode, where a control plane without
+     * kubelets never makes a pod ready. The other components create only objects the
+     * provider does not wait for (StorageClasses, VolumeSnapshotClasses, ConfigMaps,
+     * Secrets, ExternalName Services).
+     */
+    readonly skipAwait: boolean;
+    /**
+     * The metadata of an object the scenario creates itself, with the skip-await
+     * annotation added in local mode (on every such object, as the provider waits for
+     * Deployments and Services and, with PULUMI_K8S_AWAIT_ALL, for everything).
+     */
+    readonly metadata: (metadata: ObjectMeta) => ObjectMeta;
 }
+
+type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
 
 /** Labels of a namespace enforcing `level`, warning and auditing against "restricted". */
 export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
@@ -49,28 +64,28 @@ export function scenarioBase(settings: ScenarioSettings, level: PodSecurityLevel
         { retainOnDelete: true },
     );
     const provider = new k8s.Provider("cluster", { ...access, namespace: namespaceResource.metadata.name });
-    const transformations = localMode ? [skipAwaitEverywhere] : [];
     return {
         namespace,
         namespaceResource,
-        opts: { providers: { kubernetes: provider }, transformations },
-        objectOpts: { provider, transformations },
+        opts: { providers: { kubernetes: provider } },
+        objectOpts: { provider },
         localMode,
+        skipAwait: localMode,
+        metadata: (metadata) => withSkipAwait(metadata, localMode),
     };
 }
 
 /** The annotation that tells the Kubernetes provider not to wait for an object to become ready. */
 export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
-/**
- * A stack transformation for local mode: every Kubernetes object gets the skip-await
- * annotation, since a control plane without kubelets never makes a pod ready.
- */
-export function skipAwaitEverywhere(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
-    if (!args.type.startsWith("kubernetes:")) {
-        return undefined;
+/** `metadata` with the skip-await annotation added when `skipAwait` is true (a copy; the argument is not changed). */
+export function withSkipAwait(metadata: ObjectMeta, skipAwait: boolean): ObjectMeta {
+    if (!skipAwait) {
+        return metadata;
     }
-    const props = args.props as { metadata?: pulumi.Input<k8s.types.input.meta.v1.ObjectMeta> };
-    const metadata = pulumi.output(props.metadata).apply((m) => ({ ...m, annotations: { ...m?.annotations, [SKIP_AWAIT_ANNOTATION]: "true" } }));
-    return { props: { ...args.props, metadata }, opts: args.opts };
+    const annotations =
+        metadata.annotations === undefined
+            ? { [SKIP_AWAIT_ANNOTATION]: "true" }
+            : pulumi.output(metadata.annotations).apply((a) => ({ ...a, [SKIP_AWAIT_ANNOTATION]: "true" }));
+    return { ...metadata, annotations };
 }

@@ -84,7 +84,7 @@ export const externalDatabase: Scenario = {
         const deployment = new k8s.apps.v1.Deployment(
             "orders-api",
             {
-                metadata: { labels, name: "orders-api", namespace: base.namespace },
+                metadata: base.metadata({ labels, name: "orders-api", namespace: base.namespace }),
                 spec: { replicas: settings.integer("appReplicas", 1, 100), selector: { matchLabels: selector }, template },
             },
             base.objectOpts,

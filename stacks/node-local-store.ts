@@ -45,6 +45,7 @@ export const nodeLocalStore: Scenario = {
                 namespace: base.namespace,
                 nodeSelector: parseNodeLabel(settings.string("nodeLabel")),
                 ports: [{ name: "redis", port: 6379 }],
+                skipAwait: base.skipAwait,
                 tolerations: taint === "none" ? [] : [{ effect: "NoSchedule", key: taint, operator: "Exists" }],
             },
             base.opts,

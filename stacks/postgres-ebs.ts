@@ -35,26 +35,9 @@ export const PGDATA = "/var/lib/postgresql/data/pgdata";
 /** Name of the Secret with the `postgres` user's password. */
 export const POSTGRES_SECRET_NAME = "postgres-credentials";
 
-/** The env var that gives a container the password, as a reference to the Secret. */
+/** The env var that gives the backup container the password, as a reference to the Secret. */
 function passwordEnv(name: string): k8s.types.input.core.v1.EnvVar {
     return { name, valueFrom: { secretKeyRef: { key: "password", name: POSTGRES_SECRET_NAME } } };
-}
-
-/**
- * Adds POSTGRES_PASSWORD (a Secret reference) to the StatefulSet's main container: the
- * workload's `env` takes literal values only, and the password must never be one.
- */
-export function addPasswordFromSecret(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult | undefined {
-    if (args.type !== "kubernetes:apps/v1:StatefulSet") {
-        return undefined;
-    }
-    const props = args.props as k8s.apps.v1.StatefulSetArgs;
-    const spec = pulumi.output(props.spec).apply((s) => {
-        const template = s!.template;
-        const containers = template.spec!.containers.map((c) => (c.name === "postgres" ? { ...c, env: [...(c.env ?? []), passwordEnv("POSTGRES_PASSWORD")] } : c));
-        return { ...s!, template: { ...template, spec: { ...template.spec!, containers } } };
-    });
-    return { props: { ...props, spec }, opts: args.opts };
 }
 
 export const postgresEbs: Scenario = {
@@ -86,7 +69,7 @@ export const postgresEbs: Scenario = {
         const credentials = new k8s.core.v1.Secret(
             POSTGRES_SECRET_NAME,
             {
-                metadata: { labels: standardLabels("postgres", "credentials"), name: POSTGRES_SECRET_NAME, namespace: base.namespace },
+                metadata: base.metadata({ labels: standardLabels("postgres", "credentials"), name: POSTGRES_SECRET_NAME, namespace: base.namespace }),
                 stringData: { password: settings.secret("dbPassword"), username: "postgres" },
                 type: "Opaque",
             },
@@ -105,11 +88,13 @@ export const postgresEbs: Scenario = {
                 readinessProbe: { ...isReady, periodSeconds: 10, timeoutSeconds: 5 },
                 replicas: 1,
                 resources: { limits: { memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
+                secretEnv: { POSTGRES_PASSWORD: { key: "password", secretName: POSTGRES_SECRET_NAME } },
+                skipAwait: base.skipAwait,
                 startupProbe: { ...isReady, failureThreshold: 30, periodSeconds: 5 },
                 terminationGracePeriodSeconds: 60,
                 volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
             },
-            { ...base.opts, dependsOn: [credentials], transformations: [addPasswordFromSecret, ...(base.opts.transformations ?? [])] },
+            { ...base.opts, dependsOn: [credentials] },
         );
 
         const backupSize = settings.string("backupSize");
@@ -120,7 +105,7 @@ export const postgresEbs: Scenario = {
         const backups = new k8s.core.v1.PersistentVolumeClaim(
             "postgres-backups",
             {
-                metadata: { labels: standardLabels("postgres-backups", "backups"), name: "postgres-backups", namespace: base.namespace },
+                metadata: base.metadata({ labels: standardLabels("postgres-backups", "backups"), name: "postgres-backups", namespace: base.namespace }),
                 spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: backupSize } }, storageClassName: slow.storageClassName },
             },
             // The claim holds the backups: a `pulumi destroy` leaves it (and its volume) in place.
@@ -130,7 +115,7 @@ export const postgresEbs: Scenario = {
         const backupJob = new k8s.batch.v1.CronJob(
             "postgres-backup",
             {
-                metadata: { labels: standardLabels("postgres-backup", "backup"), name: "postgres-backup", namespace: base.namespace },
+                metadata: base.metadata({ labels: standardLabels("postgres-backup", "backup"), name: "postgres-backup", namespace: base.namespace }),
                 spec: {
                     concurrencyPolicy: "Forbid",
                     failedJobsHistoryLimit: 3,

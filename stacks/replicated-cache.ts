@@ -29,7 +29,13 @@ export const replicatedCache: Scenario = {
         }
         const cache = new ReplicatedCache(
             "cache",
-            { engine: engine as CacheEngine, memory: settings.string("memory"), namespace: base.namespace, replicas: settings.integer("replicas", 2, 50) },
+            {
+                engine: engine as CacheEngine,
+                memory: settings.string("memory"),
+                namespace: base.namespace,
+                replicas: settings.integer("replicas", 2, 50),
+                skipAwait: base.skipAwait,
+            },
             base.opts,
         );
         return {

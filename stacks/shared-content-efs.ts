@@ -52,7 +52,7 @@ export const sharedContentEfs: Scenario = {
         const claim = new k8s.core.v1.PersistentVolumeClaim(
             "content",
             {
-                metadata: { labels: standardLabels("content", "shared-content"), name: "content", namespace: base.namespace },
+                metadata: base.metadata({ labels: standardLabels("content", "shared-content"), name: "content", namespace: base.namespace }),
                 spec: {
                     accessModes: ["ReadWriteMany"],
                     resources: { requests: { storage: settings.string("contentSize") } },
@@ -68,7 +68,7 @@ export const sharedContentEfs: Scenario = {
         const deployment = new k8s.apps.v1.Deployment(
             "web",
             {
-                metadata: { labels, name: "web", namespace: base.namespace },
+                metadata: base.metadata({ labels, name: "web", namespace: base.namespace }),
                 spec: {
                     replicas: settings.integer("webReplicas", 2, 100),
                     selector: { matchLabels: selector },
@@ -100,7 +100,7 @@ export const sharedContentEfs: Scenario = {
         const service = new k8s.core.v1.Service(
             "web",
             {
-                metadata: { labels, name: "web", namespace: base.namespace },
+                metadata: base.metadata({ labels, name: "web", namespace: base.namespace }),
                 spec: { ports: [{ name: "http", port: 80, targetPort: "http" }], selector },
             },
             base.objectOpts,

@@ -73,6 +73,7 @@ export const zookeeperEnsemble: Scenario = {
             readinessProbe: { ...isServing, periodSeconds: 10, timeoutSeconds: 5 },
             replicas,
             resources: { limits: { memory: "1Gi" }, requests: { cpu: "100m", memory: "512Mi" } },
+            skipAwait: base.skipAwait,
             spread: { hosts: "required", zones: "required" },
             volumes: [
                 { mountPath: "/data", name: "data", size: settings.string("dataSize"), storageClass: gp3 },

@@ -546,6 +546,12 @@ export class EbsStorageClass extends pulumi.ComponentResource {
     public readonly iopsPerGb?: number;
     /** The throughput in MiB/s when given as a plain number. */
     public readonly throughputMibps?: number;
+    /**
+     * Whether the driver may raise `iopsPerGb` × size to the type's minimum IOPS (as given;
+     * undefined when not set, which the driver treats as false). Consumers use it to refuse
+     * claims too small for `iopsPerGb`.
+     */
+    public readonly allowAutoIopsPerGbIncrease?: boolean;
 
     constructor(name: string, args: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         throwIfProblems({ kind: "EbsStorageClass", name }, validateEbsArgs(name, args));
@@ -555,6 +561,7 @@ export class EbsStorageClass extends pulumi.ComponentResource {
         this.iops = isKnown(args.iops) ? args.iops : undefined;
         this.iopsPerGb = isKnown(args.iopsPerGb) ? args.iopsPerGb : undefined;
         this.throughputMibps = isKnown(args.throughputMibps) ? args.throughputMibps : undefined;
+        this.allowAutoIopsPerGbIncrease = args.allowAutoIopsPerGbIncrease;
 
         const keyArgs = buildEbsKmsKeyArgs(name, args);
         if (keyArgs) {

@@ -2,7 +2,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { EXPECT, isDns1123Label, isDns1123Subdomain, isEnvVarName, isIanaServiceName, isPort, sortKeys, standardLabels } from "../common/kubernetes";
 import { Problem, ProblemList, throwIfProblems } from "../common/validation";
-import { DEFAULT_FS_GROUP, DEFAULT_RUN_AS_USER, podIdentityEnv, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels } from "./pod-defaults";
+import { buildEnvVars, checkContainerEnv, ConfigMapKeyEnv, ContainerEnvArgs, looksLikeCredential, SecretKeyEnv } from "./container-env";
+import {
+    DEFAULT_FS_GROUP,
+    DEFAULT_RUN_AS_USER,
+    podIdentityEnv,
+    restrictedContainerSecurityContext,
+    restrictedPodSecurityContext,
+    selectorLabels,
+    skipAwaitMetadata,
+} from "./pod-defaults";
 import { checkPositiveQuantity, isAbsolutePath, isImage } from "./container-checks";
 
 type DaemonSetSpec = k8s.types.input.apps.v1.DaemonSetSpec;
@@ -43,8 +52,27 @@ export interface NodeLocalStoreArgs {
     readonly command?: readonly string[];
     /** Container arguments. @default the image's command */
     readonly args?: readonly string[];
-    /** Extra literal env vars (never credentials: reference a Secret through `valueFrom` instead). @default [] */
+    /**
+     * Literal environment variables, after POD_NAME, POD_NAMESPACE and NODE_NAME (which
+     * cannot be reused), sorted by name together with `secretEnv` and `configMapEnv`; each
+     * name once across the three. Never credentials: a name such as DB_PASSWORD or
+     * API_TOKEN is refused here (see `StatefulWorkloadArgs.env`); use `secretEnv`.
+     * @default []
+     */
     readonly env?: readonly { readonly name: string; readonly value: string }[];
+    /**
+     * Environment variables read from keys of Secrets in `namespace`
+     * (`valueFrom.secretKeyRef`), e.g. `{ REDIS_PASSWORD: { secretName: "store-auth", key:
+     * "password" } }`. Names follow the rules of `env`.
+     * @default none
+     */
+    readonly secretEnv?: Record<string, SecretKeyEnv>;
+    /**
+     * Environment variables read from keys of ConfigMaps in `namespace`
+     * (`valueFrom.configMapKeyRef`). Names follow the rules of `env`.
+     * @default none
+     */
+    readonly configMapEnv?: Record<string, ConfigMapKeyEnv>;
     /** Ports of the store, published through the headless Service. @default [] */
     readonly ports?: readonly NodeLocalPort[];
     /**
@@ -80,7 +108,18 @@ export interface NodeLocalStoreArgs {
      * @default no StorageClass
      */
     readonly localStorageClass?: boolean | { readonly storageClassName?: string };
+    /**
+     * Don't wait for the DaemonSet and the headless Service to become ready (the provider's
+     * `pulumi.com/skipAwait` annotation on both; the StorageClass is never awaited). Use it
+     * when the pods cannot become ready during the update, e.g. before any node carries the
+     * `nodeSelector` labels. Changing it only changes the annotation; nothing is replaced.
+     * @default false
+     */
+    readonly skipAwait?: boolean;
 }
+
+/** The variables every store container gets from the downward API; `env` cannot reuse them. */
+export const NODE_LOCAL_RESERVED_ENV: readonly string[] = ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"];
 
 const DEFAULT_MOUNT_PATH = "/data";
 /** Longest component name: the headless Service `<name>-peers` must be a 63-character label. */
@@ -153,14 +192,28 @@ export function validateNodeLocalStoreArgs(name: string, args: NodeLocalStoreArg
     }
     checkStringList(problems, "command", args.command);
     checkStringList(problems, "args", args.args);
+    const literalEnv = new Map<string, string>();
     (Array.isArray(args.env) ? args.env : []).forEach((e, i) => {
         if (typeof e?.name !== "string" || !isEnvVarName(e.name)) {
             problems.add(`env[${i}].name`, e?.name, EXPECT.envVarName);
+        } else if (NODE_LOCAL_RESERVED_ENV.includes(e.name)) {
+            problems.add(`env[${i}].name`, e.name, `must not be one of the variables the workload sets itself (${NODE_LOCAL_RESERVED_ENV.join(", ")})`);
+        } else if (literalEnv.has(e.name)) {
+            problems.add(`env[${i}].name`, e.name, "must be unique among env");
         }
         if (typeof e?.value !== "string") {
             problems.add(`env[${i}].value`, e?.value, "must be a string");
+        } else if (typeof e.name === "string" && looksLikeCredential(e.name)) {
+            problems.addSecret(
+                `env[${i}].value`,
+                `must not be a literal value: ${e.name} names a credential, and credentials live only in Secrets; reference one with secretEnv.${e.name}: { secretName, key }`,
+            );
+        }
+        if (typeof e?.name === "string") {
+            literalEnv.set(e.name, "env");
         }
     });
+    checkContainerEnv(problems, "", { configMapEnv: args.configMapEnv, secretEnv: args.secretEnv }, NODE_LOCAL_RESERVED_ENV, literalEnv);
     const portNames = new Set<string>();
     (Array.isArray(args.ports) ? args.ports : []).forEach((p, i) => {
         if (typeof p?.name !== "string" || !isIanaServiceName(p.name)) {
@@ -207,6 +260,9 @@ export function validateNodeLocalStoreArgs(name: string, args: NodeLocalStoreArg
         } else if (sc.storageClassName !== undefined && (typeof sc.storageClassName !== "string" || !isDns1123Subdomain(sc.storageClassName))) {
             problems.add("localStorageClass.storageClassName", sc.storageClassName, EXPECT.dns1123Subdomain);
         }
+    }
+    if (args.skipAwait !== undefined && typeof args.skipAwait !== "boolean") {
+        problems.add("skipAwait", args.skipAwait, "must be true or false");
     }
     return [...problems.problems];
 }
@@ -267,6 +323,23 @@ export function nodeLocalStorageClassName(name: string, args: NodeLocalStoreArgs
     return (sc === true ? undefined : sc.storageClassName) ?? `${name}-local`;
 }
 
+/** The store's own variables in the shape the env builder takes. */
+function nodeLocalEnvArgs(args: NodeLocalStoreArgs): ContainerEnvArgs {
+    return {
+        configMapEnv: args.configMapEnv,
+        env: Object.fromEntries((args.env ?? []).map((e) => [e.name, e.value])),
+        secretEnv: args.secretEnv,
+    };
+}
+
+/**
+ * Metadata of the object named `objectName`: standard labels, explicit name and
+ * namespace, and the skip-await annotation on objects the provider awaits when `skipAwait` is set.
+ */
+export function nodeLocalMetadata(name: string, args: NodeLocalStoreArgs, objectName: string, awaited: boolean): k8s.types.input.meta.v1.ObjectMeta {
+    return { ...skipAwaitMetadata(awaited && args.skipAwait), labels: standardLabels(name, "node-local-store"), name: objectName, namespace: args.namespace };
+}
+
 /** Everything a NodeLocalStore renders, as plain objects. */
 export interface NodeLocalStoreSpecs {
     readonly daemonSet: DaemonSetSpec;
@@ -281,7 +354,7 @@ export function buildNodeLocalStoreSpecs(name: string, args: NodeLocalStoreArgs)
     const memory = args.memory ?? "256Mi";
     const ports = args.ports ?? [];
     const container: Container = {
-        env: [...podIdentityEnv(), { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }, ...(args.env ?? []).map((e) => ({ name: e.name, value: e.value }))],
+        env: [...podIdentityEnv(), { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }, ...buildEnvVars(nodeLocalEnvArgs(args))],
         image: args.image,
         name: "store",
         resources: { limits: { memory }, requests: { cpu: args.cpu ?? "100m", memory } },
@@ -345,10 +418,10 @@ export class NodeLocalStore extends pulumi.ComponentResource {
         const specs = buildNodeLocalStoreSpecs(name, args);
         const labels = standardLabels(name, "node-local-store");
         this.hostPath = args.hostPath ?? defaultHostPath(name, args.namespace);
-        this.daemonSet = new k8s.apps.v1.DaemonSet(name, { metadata: { labels, name, namespace: args.namespace }, spec: specs.daemonSet }, { parent: this });
+        this.daemonSet = new k8s.apps.v1.DaemonSet(name, { metadata: nodeLocalMetadata(name, args, name, true), spec: specs.daemonSet }, { parent: this });
         this.headlessService = new k8s.core.v1.Service(
             `${name}-peers`,
-            { metadata: { labels, name: `${name}-peers`, namespace: args.namespace }, spec: specs.service },
+            { metadata: nodeLocalMetadata(name, args, `${name}-peers`, true), spec: specs.service },
             { parent: this },
         );
         const storageClassName = nodeLocalStorageClassName(name, args);

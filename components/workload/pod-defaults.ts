@@ -111,3 +111,15 @@ export function selectorLabels(name: string): Record<string, string> {
         "app.kubernetes.io/name": name,
     };
 }
+
+/** The Pulumi Kubernetes provider's annotation that turns off waiting for readiness. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+
+/**
+ * The metadata fields that turn off the provider's readiness wait: `{ annotations:
+ * { "pulumi.com/skipAwait": "true" } }` when asked for, else nothing. Spread into the
+ * metadata of objects the provider awaits (Deployments, StatefulSets, DaemonSets, Services).
+ */
+export function skipAwaitMetadata(skipAwait: boolean | undefined): { annotations?: Record<string, string> } {
+    return skipAwait === true ? { annotations: { [SKIP_AWAIT_ANNOTATION]: "true" } } : {};
+}

@@ -8,6 +8,7 @@ import {
     restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     selectorLabels,
+    skipAwaitMetadata,
     SpreadMode,
     zoneSpread,
 } from "./pod-defaults";
@@ -73,6 +74,14 @@ export interface ReplicatedCacheArgs {
      * @default 1
      */
     readonly maxUnavailable?: number;
+    /**
+     * Don't wait for the Deployment and the Service to become ready (the provider's
+     * `pulumi.com/skipAwait` annotation on both; the PodDisruptionBudget is never awaited).
+     * Use it when the pods cannot become ready during the update, e.g. on a control plane
+     * without nodes. Changing it only changes the annotation; nothing is replaced.
+     * @default false
+     */
+    readonly skipAwait?: boolean;
 }
 
 const DEFAULT_REPLICAS = 3;
@@ -142,6 +151,9 @@ export function validateReplicatedCacheArgs(name: string, args: ReplicatedCacheA
             problems.add("maxUnavailable", args.maxUnavailable, `must be less than replicas (${replicas}), so a drain never takes the whole cache down`);
         }
     }
+    if (args.skipAwait !== undefined && typeof args.skipAwait !== "boolean") {
+        problems.add("skipAwait", args.skipAwait, "must be true or false");
+    }
     return [...problems.problems];
 }
 
@@ -206,6 +218,14 @@ export function buildReplicatedCacheSpecs(name: string, args: ReplicatedCacheArg
 }
 
 /**
+ * Metadata of the object named `<name><suffix>`: standard labels, explicit name and
+ * namespace, and the skip-await annotation on objects the provider awaits when `skipAwait` is set.
+ */
+export function replicatedCacheMetadata(name: string, args: ReplicatedCacheArgs, suffix: string, awaited: boolean): k8s.types.input.meta.v1.ObjectMeta {
+    return { ...skipAwaitMetadata(awaited && args.skipAwait), labels: standardLabels(name, "replicated-cache"), name: `${name}${suffix}`, namespace: args.namespace };
+}
+
+/**
  * Redundant in-memory state: a Deployment of at least two cache servers, never two on one
  * node, spread over zones, behind a ClusterIP Service, with a PodDisruptionBudget. Holds no
  * persistent volumes.
@@ -225,11 +245,14 @@ export class ReplicatedCache extends pulumi.ComponentResource {
         super("stateful-stacks:workload:ReplicatedCache", name, {}, opts);
 
         const specs = buildReplicatedCacheSpecs(name, args);
-        const metadata = (suffix: string) => ({ labels: standardLabels(name, "replicated-cache"), name: `${name}${suffix}`, namespace: args.namespace });
         this.port = args.port ?? CACHE_ENGINE_PRESETS[args.engine ?? "memcached"].port;
-        this.deployment = new k8s.apps.v1.Deployment(name, { metadata: metadata(""), spec: specs.deployment }, { parent: this });
-        this.service = new k8s.core.v1.Service(name, { metadata: metadata(""), spec: specs.service }, { parent: this });
-        this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: metadata("-pdb"), spec: specs.disruptionBudget }, { parent: this });
+        this.deployment = new k8s.apps.v1.Deployment(name, { metadata: replicatedCacheMetadata(name, args, "", true), spec: specs.deployment }, { parent: this });
+        this.service = new k8s.core.v1.Service(name, { metadata: replicatedCacheMetadata(name, args, "", true), spec: specs.service }, { parent: this });
+        this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+            `${name}-pdb`,
+            { metadata: replicatedCacheMetadata(name, args, "-pdb", false), spec: specs.disruptionBudget },
+            { parent: this },
+        );
 
         this.deploymentName = this.deployment.metadata.name;
         this.serviceName = this.service.metadata.name;

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExternalStore } from "../external/external-store";
 import { EbsStorageClass } from "../storage/ebs-storage-class";
 import { EfsStorageClass } from "../storage/efs-storage-class";
+import { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 import { SpreadArgs } from "./pod-defaults";
+
+export type { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 
 /** The access modes a claim can ask for. */
 export type AccessMode = "ReadWriteOnce" | "ReadWriteOncePod" | "ReadOnlyMany" | "ReadWriteMany";
@@ -94,8 +97,17 @@ export interface WorkloadInitContainer {
     readonly command?: pulumi.Input<string>[];
     /** Arguments to the command. */
     readonly args?: pulumi.Input<string>[];
-    /** Extra environment variables, after POD_NAME and POD_NAMESPACE (and the ordinal, when configured). */
+    /**
+     * Literal environment variables, after POD_NAME and POD_NAMESPACE (and the ordinal, when
+     * configured), sorted by name together with `secretEnv` and `configMapEnv`. Same rules as
+     * the workload's `env`: no credential-like names (use `secretEnv`).
+     * @default none
+     */
     readonly env?: Record<string, pulumi.Input<string>>;
+    /** Variables read from Secret keys, as the workload's `secretEnv`. @default none */
+    readonly secretEnv?: Record<string, SecretKeyEnv>;
+    /** Variables read from ConfigMap keys, as the workload's `configMapEnv`. @default none */
+    readonly configMapEnv?: Record<string, ConfigMapKeyEnv>;
     /** @default none */
     readonly resources?: k8s.types.input.core.v1.ResourceRequirements;
 }
@@ -163,10 +175,33 @@ export interface StatefulWorkloadArgs {
     /** Arguments to the command. */
     readonly args?: pulumi.Input<string>[];
     /**
-     * Environment variables of the main container, sorted by name, after POD_NAME,
-     * POD_NAMESPACE and the ordinal variable; none of those names may be reused.
+     * Literal environment variables of the main container. Rendered after POD_NAME,
+     * POD_NAMESPACE and the ordinal variable (none of those names may be reused), sorted by
+     * name together with `secretEnv` and `configMapEnv`; a name may appear in only one of
+     * the three. A name that says it holds a credential (a word PASSWORD, PASSWD,
+     * PASSPHRASE, SECRET, TOKEN, CREDENTIAL(S), APIKEY, or API_KEY, ACCESS_KEY,
+     * PRIVATE_KEY; not when it ends in FILE, PATH, DIR or NAME) is refused here: its value
+     * would sit in plain text in the StatefulSet; put it in a Secret and use `secretEnv`.
+     * Changing a value rolls the pods.
+     * @default none
      */
     readonly env?: Record<string, pulumi.Input<string>>;
+    /**
+     * Environment variables read from keys of Secrets in `namespace`
+     * (`valueFrom.secretKeyRef`), e.g. `{ POSTGRES_PASSWORD: { secretName:
+     * "postgres-credentials", key: "password" } }`. The value never appears in the
+     * StatefulSet. Names follow the rules of `env` and may not repeat one of `env` or
+     * `configMapEnv`. A changed Secret value reaches the pods only when they restart.
+     * @default none
+     */
+    readonly secretEnv?: Record<string, SecretKeyEnv>;
+    /**
+     * Environment variables read from keys of ConfigMaps in `namespace`
+     * (`valueFrom.configMapKeyRef`), for non-secret settings kept outside the program.
+     * Names follow the rules of `env` and may not repeat one of `env` or `secretEnv`.
+     * @default none
+     */
+    readonly configMapEnv?: Record<string, ConfigMapKeyEnv>;
     /**
      * External stores (databases outside the cluster) the main container connects to: their
      * env and envFrom are added to it, a checksum annotation per store on the pod template

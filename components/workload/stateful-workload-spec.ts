@@ -2,7 +2,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
 import { withExternalStores } from "../external/wiring";
-import { hostAntiAffinity, podIdentityEnv, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, zoneSpread } from "./pod-defaults";
+import { buildEnvVars, ContainerEnvArgs } from "./container-env";
+import {
+    hostAntiAffinity,
+    podIdentityEnv,
+    restrictedContainerSecurityContext,
+    restrictedPodSecurityContext,
+    selectorLabels,
+    skipAwaitMetadata,
+    zoneSpread,
+} from "./pod-defaults";
 import { StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
 import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
 
@@ -15,8 +24,7 @@ type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
 export const WORKLOAD_COMPONENT_LABEL = "stateful-workload";
 /** The label the StatefulSet controller puts on each pod with its ordinal (Kubernetes ≥ 1.28). */
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
-/** The Pulumi Kubernetes provider's annotation that turns off waiting for readiness. */
-export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+export { SKIP_AWAIT_ANNOTATION } from "./pod-defaults";
 
 /** The stable names a workload renders. */
 export interface StatefulWorkloadNames {
@@ -54,24 +62,18 @@ function ordinals(replicas: number): number[] {
 
 function objectMeta(objectName: string, names: StatefulWorkloadNames, args: StatefulWorkloadArgs, awaitable: boolean): ObjectMeta {
     return {
-        ...(awaitable && args.skipAwait ? { annotations: { [SKIP_AWAIT_ANNOTATION]: "true" } } : {}),
+        ...skipAwaitMetadata(awaitable && args.skipAwait),
         labels: workloadLabels(names.statefulSet),
         name: objectName,
         namespace: args.namespace,
     };
 }
 
-function envList(env: Record<string, pulumi.Input<string>> | undefined): EnvVar[] {
-    return Object.keys(env ?? {})
-        .sort()
-        .map((key) => ({ name: key, value: env![key] }));
-}
-
 /** Env of every container: identity, then the ordinal, then its own. */
-function containerEnv(args: StatefulWorkloadArgs, own: Record<string, pulumi.Input<string>> | undefined): EnvVar[] {
+function containerEnv(args: StatefulWorkloadArgs, own: ContainerEnvArgs): EnvVar[] {
     const ordinal = resolveOrdinal(args.ordinalEnvVar);
     const ordinalEnv: EnvVar[] = ordinal ? [{ name: ordinal.name, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${POD_INDEX_LABEL}']` } } }] : [];
-    return [...podIdentityEnv(), ...ordinalEnv, ...envList(own)];
+    return [...podIdentityEnv(), ...ordinalEnv, ...buildEnvVars(own)];
 }
 
 function withOptional<T extends object>(base: T, optional: Record<string, unknown>): T {
@@ -105,7 +107,7 @@ export function buildContainers(name: string, args: StatefulWorkloadArgs): { con
     const mounts = volumeMounts(args);
     const main: Container = withOptional(
         {
-            env: containerEnv(args, args.env),
+            env: containerEnv(args, args),
             image: args.image,
             name: names.container,
             ports: args.ports.map((p) => ({ containerPort: p.targetPort ?? p.port, name: p.name, protocol: p.protocol ?? "TCP" })),
@@ -126,7 +128,7 @@ export function buildContainers(name: string, args: StatefulWorkloadArgs): { con
         ? [
               {
                   command: ["sh", "-c", `echo $((${shifted.name} + ${shifted.offset})) > ${shifted.file}`],
-                  env: containerEnv(args, undefined),
+                  env: containerEnv(args, {}),
                   image: args.image,
                   name: ORDINAL_INIT_CONTAINER,
                   securityContext,
@@ -136,7 +138,7 @@ export function buildContainers(name: string, args: StatefulWorkloadArgs): { con
         : [];
     const userInits = (args.initContainers ?? []).map((init) =>
         withOptional(
-            { env: containerEnv(args, init.env), image: init.image ?? args.image, name: init.name, securityContext },
+            { env: containerEnv(args, init), image: init.image ?? args.image, name: init.name, securityContext },
             { args: init.args, command: init.command, resources: init.resources, volumeMounts: mounts },
         ),
     );

@@ -7,6 +7,7 @@ import { ExternalStore } from "../external/external-store";
 import { externalStoreWiringProblems } from "../external/wiring";
 import { EbsStorageClass } from "../storage/ebs-storage-class";
 import { EfsStorageClass } from "../storage/efs-storage-class";
+import { checkContainerEnv } from "./container-env";
 import {
     ACCESS_MODES,
     StatefulWorkloadArgs,
@@ -94,20 +95,6 @@ function checkAbsolutePath(problems: ProblemList, path: string, value: unknown):
     return true;
 }
 
-function checkEnv(problems: ProblemList, path: string, env: Record<string, unknown> | undefined, reserved: readonly string[]): void {
-    for (const key of Object.keys(env ?? {}).sort()) {
-        if (!isEnvVarName(key)) {
-            problems.add(`${path}.${key}`, key, EXPECT.envVarName);
-        } else if (reserved.includes(key)) {
-            problems.add(`${path}.${key}`, key, `must not be one of the variables the workload sets itself (${reserved.join(", ")})`);
-        }
-        const value = env?.[key];
-        if (isKnown(value) && typeof value !== "string") {
-            problems.add(`${path}.${key}`, value, "must be a string");
-        }
-    }
-}
-
 function checkResources(problems: ProblemList, path: string, resources: k8s.types.input.core.v1.ResourceRequirements | undefined): void {
     for (const group of ["limits", "requests"] as const) {
         const map: unknown = resources?.[group];
@@ -185,7 +172,14 @@ function checkVolume(problems: ProblemList, path: string, volume: WorkloadVolume
     }
 }
 
-/** The EBS cross-checks: the size in the volume type's range, and IOPS per GiB within the type's ratio. */
+/**
+ * The EBS cross-checks: the size in the volume type's range; IOPS per GiB within the
+ * type's ratio; and with `iopsPerGb`, a size whose IOPS reach the type's minimum. The EBS
+ * CSI driver computes `iopsPerGb` × size (in whole GiB) and fails the claim when that is
+ * below the minimum (io1/io2 100, gp3 3,000), unless the class sets
+ * `allowAutoIopsPerGbIncrease`. Above the type's maximum it caps the IOPS instead of
+ * failing, so a large claim is accepted.
+ */
 function checkAgainstEbsClass(problems: ProblemList, path: string, size: string, bytes: number, ebs: EbsStorageClass): void {
     if (!EBS_VOLUME_TYPES.includes(ebs.volumeType)) {
         return;
@@ -206,6 +200,14 @@ function checkAgainstEbsClass(problems: ProblemList, path: string, size: string,
             `must be at least ${needed}Gi: the StorageClass provisions ${ebs.iops} IOPS and ${ebs.volumeType} allows at most ${limits.maxIopsPerGib} IOPS per GiB`,
         );
     }
+    if (ebs.iopsPerGb !== undefined && limits.iops !== undefined && ebs.allowAutoIopsPerGbIncrease !== true && ebs.iopsPerGb * gib < limits.iops.min) {
+        const needed = Math.ceil(limits.iops.min / ebs.iopsPerGb);
+        problems.add(
+            `${path}.size`,
+            size,
+            `must be at least ${needed}Gi: the StorageClass provisions ${ebs.iopsPerGb} IOPS per GiB, ${ebs.iopsPerGb * gib} IOPS at ${gib}Gi, below the ${ebs.volumeType} minimum of ${limits.iops.min} IOPS, and the EBS CSI driver fails such a claim unless the class sets allowAutoIopsPerGbIncrease: true`,
+        );
+    }
 }
 
 function checkInitContainer(problems: ProblemList, path: string, init: WorkloadInitContainer, reserved: readonly string[]): void {
@@ -213,7 +215,7 @@ function checkInitContainer(problems: ProblemList, path: string, init: WorkloadI
     if (isKnown(init.image) && (typeof init.image !== "string" || init.image.trim() === "")) {
         problems.add(`${path}.image`, init.image, "must be a non-empty image reference");
     }
-    checkEnv(problems, `${path}.env`, init.env, reserved);
+    checkContainerEnv(problems, `${path}.`, init, reserved);
     checkResources(problems, `${path}.resources`, init.resources);
 }
 
@@ -316,7 +318,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
             }
         }
     }
-    checkEnv(problems, "env", args.env, reservedEnv);
+    checkContainerEnv(problems, "", args, reservedEnv);
     checkExternalStores(problems, args);
 
     const volumeNames = new Set<string>();
