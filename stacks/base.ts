@@ -33,10 +33,11 @@ export interface ScenarioBase {
      * annotation added in local mode (on every such object, as the provider waits for
      * Deployments and Services and, with PULUMI_K8S_AWAIT_ALL, for everything).
      */
-    readonly metadata: (metadata: ObjectMeta) => ObjectMeta;
+    readonly metadata: (metadata: StackObjectMeta) => StackObjectMeta;
 }
 
-type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
+/** The metadata of an object a scenario creates itself; annotations, when given, are plain. */
+export type StackObjectMeta = Omit<k8s.types.input.meta.v1.ObjectMeta, "annotations"> & { readonly annotations?: Readonly<Record<string, string>> };
 
 /** Labels of a namespace enforcing `level`, warning and auditing against "restricted". */
 export function podSecurityLabels(level: PodSecurityLevel): Record<string, string> {
@@ -79,13 +80,6 @@ export function scenarioBase(settings: ScenarioSettings, level: PodSecurityLevel
 export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 /** `metadata` with the skip-await annotation added when `skipAwait` is true (a copy; the argument is not changed). */
-export function withSkipAwait(metadata: ObjectMeta, skipAwait: boolean): ObjectMeta {
-    if (!skipAwait) {
-        return metadata;
-    }
-    const annotations =
-        metadata.annotations === undefined
-            ? { [SKIP_AWAIT_ANNOTATION]: "true" }
-            : pulumi.output(metadata.annotations).apply((a) => ({ ...a, [SKIP_AWAIT_ANNOTATION]: "true" }));
-    return { ...metadata, annotations };
+export function withSkipAwait(metadata: StackObjectMeta, skipAwait: boolean): StackObjectMeta {
+    return skipAwait ? { ...metadata, annotations: { ...metadata.annotations, [SKIP_AWAIT_ANNOTATION]: "true" } } : metadata;
 }

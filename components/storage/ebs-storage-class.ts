@@ -99,7 +99,9 @@ export interface EbsStorageClassArgs {
     /**
      * Provisioned IOPS per GiB of volume size (integer; at most 500 for gp3, 50 for io1,
      * 1,000 for io2), so that bigger volumes get more IOPS. Only for gp3, io1 and io2;
-     * cannot be combined with `iops`. The driver caps the result at the type's maximum.
+     * cannot be combined with `iops`. The driver caps the result at the type's maximum;
+     * below the type's minimum (io1/io2 100, gp3 3,000) it fails the claim unless
+     * `allowAutoIopsPerGbIncrease` is set, so a StatefulWorkload refuses such claim sizes.
      * @default not set
      */
     readonly iopsPerGb?: pulumi.Input<number>;

@@ -59,4 +59,15 @@ describe("ReplicatedCache component", () => {
         assert.ok(message.startsWith('ReplicatedCache "sessions" has 3 invalid arguments:'));
         assert.deepStrictEqual(rec.resources, []);
     });
+
+    it("with skipAwait annotates the Deployment and the Service, never the PodDisruptionBudget", async () => {
+        const rec = await render(() => new ReplicatedCache("sessions", { namespace: "shop", skipAwait: true }));
+        assertSchemaValid(rec);
+        const skip = { "pulumi.com/skipAwait": "true" };
+        assert.deepStrictEqual(rec.get("kubernetes:apps/v1:Deployment", "sessions").inputs.metadata, { annotations: skip, labels: LABELS, name: "sessions", namespace: "shop" });
+        assert.deepStrictEqual(rec.get("kubernetes:core/v1:Service", "sessions").inputs.metadata, { annotations: skip, labels: LABELS, name: "sessions", namespace: "shop" });
+        assert.deepStrictEqual(rec.get("kubernetes:policy/v1:PodDisruptionBudget", "sessions-pdb").inputs.metadata, { labels: LABELS, name: "sessions-pdb", namespace: "shop" });
+        const off = await render(() => new ReplicatedCache("sessions", { namespace: "shop", skipAwait: false }));
+        assert.deepStrictEqual(off.get("kubernetes:apps/v1:Deployment", "sessions").inputs.metadata, { labels: LABELS, name: "sessions", namespace: "shop" });
+    });
 });

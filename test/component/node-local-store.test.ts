@@ -87,4 +87,49 @@ describe("NodeLocalStore component", () => {
         assert.ok(message.startsWith('NodeLocalStore "blobs" has 2 invalid arguments:'));
         assert.deepStrictEqual(rec.resources, []);
     });
+
+    it("reads variables from Secrets and ConfigMaps, sorted with the literal ones, and never renders a secret value", async () => {
+        const rec = await render(
+            () =>
+                new NodeLocalStore("blobs", {
+                    ...ARGS,
+                    configMapEnv: { MINIO_BROWSER: { configMapName: "blobs-settings", key: "browser", optional: true } },
+                    env: [{ name: "MINIO_VOLUMES", value: "/data" }, { name: "MINIO_REGION", value: "eu-west-1" }],
+                    secretEnv: { MINIO_ROOT_PASSWORD: { key: "password", secretName: "blobs-root" }, MINIO_ROOT_USER: { key: "user", secretName: "blobs-root" } },
+                }),
+        );
+        assertSchemaValid(rec);
+        assertNoSecretLeaks(rec);
+        const env = rec.get("kubernetes:apps/v1:DaemonSet", "blobs").inputs.spec.template.spec.containers[0].env;
+        assert.deepStrictEqual(env.slice(3), [
+            { name: "MINIO_BROWSER", valueFrom: { configMapKeyRef: { key: "browser", name: "blobs-settings", optional: true } } },
+            { name: "MINIO_REGION", value: "eu-west-1" },
+            { name: "MINIO_ROOT_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "blobs-root" } } },
+            { name: "MINIO_ROOT_USER", valueFrom: { secretKeyRef: { key: "user", name: "blobs-root" } } },
+            { name: "MINIO_VOLUMES", value: "/data" },
+        ]);
+        assert.deepStrictEqual(env.slice(0, 3).map((e: { name: string }) => e.name), ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"]);
+    });
+
+    it("with skipAwait annotates the DaemonSet and the headless Service, never the StorageClass", async () => {
+        const rec = await render(() => new NodeLocalStore("blobs", { ...ARGS, skipAwait: true }));
+        assertSchemaValid(rec);
+        const skip = { "pulumi.com/skipAwait": "true" };
+        assert.deepStrictEqual(rec.get("kubernetes:apps/v1:DaemonSet", "blobs").inputs.metadata, { annotations: skip, labels: LABELS, name: "blobs", namespace: "storage" });
+        assert.deepStrictEqual(rec.get("kubernetes:core/v1:Service", "blobs-peers").inputs.metadata, { annotations: skip, labels: LABELS, name: "blobs-peers", namespace: "storage" });
+        assert.strictEqual(rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "blobs-local").inputs.metadata.annotations, undefined);
+    });
+
+    it("refuses a credential as a literal env value without printing it", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const { message, paths } = expectInvalid(() => new NodeLocalStore("blobs", { ...ARGS, env: [{ name: "MINIO_ROOT_PASSWORD", value: "hunter2-secret" }] }));
+        assert.deepStrictEqual(paths, ["env[0].value"]);
+        assert.strictEqual(
+            message,
+            'NodeLocalStore "blobs" has 1 invalid argument:\n  - env[0].value: must not be a literal value: MINIO_ROOT_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.MINIO_ROOT_PASSWORD: { secretName, key } (got [secret])',
+        );
+        assert.ok(!message.includes("hunter2"));
+        assert.deepStrictEqual(rec.resources, []);
+    });
 });

@@ -34,4 +34,12 @@ describe("stack node-local-store", () => {
         assert.deepStrictEqual(pod.nodeSelector, { disk: "nvme" });
         assert.strictEqual(pod.tolerations, undefined);
     });
+
+    it("in local mode passes skipAwait to the store: DaemonSet and Service annotated, the StorageClass not", async () => {
+        const { rec } = await renderStack(STACK, { localMode: true });
+        assertSchemaValid(rec);
+        assert.strictEqual(objectOf(rec, "kubernetes:apps/v1:DaemonSet", "local-store").metadata.annotations["pulumi.com/skipAwait"], "true");
+        assert.strictEqual(objectOf(rec, "kubernetes:core/v1:Service", "local-store-peers").metadata.annotations["pulumi.com/skipAwait"], "true");
+        assert.strictEqual(objectOf(rec, "kubernetes:storage.k8s.io/v1:StorageClass", "local-store-local").metadata.annotations, undefined);
+    });
 });

@@ -76,4 +76,30 @@ describe("stack postgres-ebs", () => {
             { message: 'stack config "stateful-stacks:backupSize" must be at least 125Gi: st1 volumes are 125–16384 GiB (got "100Gi")' },
         );
     });
+
+    it("takes the password through the workload's secretEnv, sorted among the literal variables", async () => {
+        const { rec } = await renderStack(STACK);
+        const container = objectOf(rec, "kubernetes:apps/v1:StatefulSet", "postgres").spec.template.spec.containers[0];
+        assert.deepStrictEqual(
+            container.env.map((e: any) => e.name),
+            ["POD_NAME", "POD_NAMESPACE", "PGDATA", "POSTGRES_DB", "POSTGRES_PASSWORD", "POSTGRES_USER"],
+        );
+        assert.ok(rec.get("stateful-stacks:workload:StatefulWorkload", "postgres").dependsOn.includes(rec.get("kubernetes:core/v1:Secret", "postgres-credentials").urn));
+    });
+
+    it("in local mode annotates the workload through skipAwait and the stack's own objects, not the StorageClasses", async () => {
+        const { rec } = await renderStack(STACK, { localMode: true });
+        const skip = (type: string, name: string) => objectOf(rec, type, name).metadata.annotations?.["pulumi.com/skipAwait"];
+        assert.strictEqual(skip("kubernetes:core/v1:Service", "postgres-headless"), "true");
+        assert.strictEqual(skip("kubernetes:core/v1:Service", "postgres"), "true");
+        assert.strictEqual(skip("kubernetes:core/v1:Secret", "postgres-credentials"), "true");
+        assert.strictEqual(skip("kubernetes:core/v1:PersistentVolumeClaim", "postgres-backups"), "true");
+        assert.strictEqual(skip("kubernetes:batch/v1:CronJob", "postgres-backup"), "true");
+        assert.strictEqual(skip("kubernetes:storage.k8s.io/v1:StorageClass", "postgres-fast"), undefined);
+        const { rec: remote } = await renderStack(STACK);
+        assert.deepStrictEqual(
+            remote.resources.filter((r) => JSON.stringify(r.inputs).includes("pulumi.com/skipAwait")).map((r) => r.name),
+            [],
+        );
+    });
 });

@@ -34,6 +34,7 @@ export const CACHE_BAD_CASES: readonly BadCase[] = [
     { title: "unknown zone spread", args: { zoneSpread: "always" }, path: "zoneSpread", expected: 'must be one of "preferred", "required", "none"', got: '"always"' },
     { title: "disruption budget taking every replica", args: { maxUnavailable: 3 }, path: "maxUnavailable", expected: "must be less than replicas (3), so a drain never takes the whole cache down", got: "3" },
     { title: "zero maxUnavailable", args: { maxUnavailable: 0 }, path: "maxUnavailable", expected: "must be a positive integer", got: "0" },
+    { title: "skipAwait as a string", args: { skipAwait: "yes" }, path: "skipAwait", expected: "must be true or false", got: '"yes"' },
 ];
 
 describe("ReplicatedCache validation", () => {

@@ -24,7 +24,23 @@ interface BadCase {
 
 const TAINT_KEY = "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'";
 
+const RESERVED_ENV = "must not be one of the variables the workload sets itself (POD_NAME, POD_NAMESPACE, NODE_NAME)";
+const SECRET_KEY = `must be a Secret or ConfigMap key: at most 253 letters, digits, '-', '_' and '.', not "." or ".." and not starting with ".."`;
+
 export const NODE_LOCAL_BAD_CASES: readonly BadCase[] = [
+    { title: "env reusing NODE_NAME", args: { env: [{ name: "NODE_NAME", value: "x" }] }, path: "env[0].name", expected: RESERVED_ENV, got: '"NODE_NAME"' },
+    { title: "env name repeated", args: { env: [{ name: "MODE", value: "a" }, { name: "MODE", value: "b" }] }, path: "env[1].name", expected: "must be unique among env", got: '"MODE"' },
+    { title: "a password as a literal env value", args: { env: [{ name: "REDIS_PASSWORD", value: "hunter2" }] }, path: "env[0].value", expected: `must not be a literal value: REDIS_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.REDIS_PASSWORD: { secretName, key }`, got: "[secret]" },
+    {
+        title: "secretEnv repeating an env name",
+        args: { env: [{ name: "MODE", value: "a" }], secretEnv: { MODE: { key: "mode", secretName: "store" } } },
+        path: "secretEnv.MODE",
+        expected: "must not also be set in env: each variable comes from one of env, configMapEnv and secretEnv",
+        got: '"MODE"',
+    },
+    { title: "secretEnv key with a slash", args: { secretEnv: { AUTH: { key: "a/b", secretName: "store" } } }, path: "secretEnv.AUTH.key", expected: SECRET_KEY, got: '"a/b"' },
+    { title: "configMapEnv without a ConfigMap name", args: { configMapEnv: { MODE: { key: "mode" } } }, path: "configMapEnv.MODE.configMapName", expected: EXPECT.dns1123Subdomain, got: "undefined" },
+    { title: "skipAwait as a number", args: { skipAwait: 1 }, path: "skipAwait", expected: "must be true or false", got: "1" },
     { title: "name too long for the peers Service", name: "n".repeat(58), args: {}, path: "name", expected: "must be a DNS-1035 label of at most 57 characters (the Service is \"<name>-peers\"): lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: `"${"n".repeat(58)}"` },
     { title: "namespace with capitals", args: { namespace: "Storage" }, path: "namespace", expected: EXPECT.dns1123Label, got: '"Storage"' },
     { title: "missing image", args: { image: undefined }, path: "image", expected: 'must be a container image reference such as "nginx:1.27"', got: "undefined" },
