@@ -30,8 +30,10 @@ export interface ScenarioBase {
     readonly skipAwait: boolean;
     /**
      * The metadata of an object the scenario creates itself, with the skip-await
-     * annotation added in local mode (on every such object, as the provider waits for
-     * Deployments and Services and, with PULUMI_K8S_AWAIT_ALL, for everything).
+     * annotation added in local mode. Every such object gets it, not only the Deployments
+     * and Services the provider waits for, so a newer provider that waits for more kinds
+     * still finishes in local mode. Explicit in each builder rather than a stack-wide
+     * transformation, which would also reach into the components.
      */
     readonly metadata: (metadata: StackObjectMeta) => StackObjectMeta;
 }
