@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A local Kubernetes control plane on 127.0.0.1 for the end-to-end tier: etcd,
 # kube-apiserver, kube-controller-manager and kube-scheduler, with certificates made
-# here by openssl. No kubelet: pods are created and scheduled-for, never run.
+# here by openssl. No kubelet: pods are created but never run, unless simulated nodes are
+# asked for ($STATEFUL_STACKS_CLUSTER_NODES > 0): then kwok registers that many fake nodes
+# and marks the pods scheduled to them Running and Ready.
 #
 #   tools/e2e/cluster.sh start [--json]   start (or find running), wait until ready,
 #                                         print `export K=V` lines (or JSON)
@@ -13,6 +15,8 @@
 #
 # Where: $STATEFUL_STACKS_CLUSTER_DIR (default ${TMPDIR:-/tmp}/stateful-stacks-cluster).
 # Readiness wait: $STATEFUL_STACKS_CLUSTER_TIMEOUT seconds (default 180).
+# Simulated nodes: $STATEFUL_STACKS_CLUSTER_NODES (default 0), named kwok-node-<i>, zones
+# local-a, local-b, local-c in turn (label topology.kubernetes.io/zone).
 # Binaries: from $PATH if there, else from tools/e2e/toolchain.sh (which builds them).
 # Exit codes: 0 ok; 1 failed to start (logs are named on stderr, processes stopped);
 # 2 usage; 4 `env` with no running cluster.
@@ -21,7 +25,9 @@ set -eEuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${STATEFUL_STACKS_CLUSTER_DIR:-${TMPDIR:-/tmp}/stateful-stacks-cluster}
 timeout=${STATEFUL_STACKS_CLUSTER_TIMEOUT:-180}
+nodes=${STATEFUL_STACKS_CLUSTER_NODES:-0}
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+if [[ $nodes -gt 0 ]]; then components+=(kwok); fi
 
 log() { echo "cluster: $*" >&2; }
 
@@ -30,6 +36,7 @@ usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2;
 find_binaries() {
   local missing=0 c
   for c in "${components[@]}"; do command -v "$c" > /dev/null || missing=1; done
+  if [[ $nodes -gt 0 && -z ${STATEFUL_STACKS_E2E_KWOK_STAGES:-} ]]; then missing=1; fi
   if [[ $missing -eq 1 ]]; then
     local out rc=0
     out=$("$here/toolchain.sh") || rc=$?
@@ -53,9 +60,14 @@ free_ports() {
 
 alive() { [[ -f $dir/$1.pid ]] && kill -0 "$(cat "$dir/$1.pid")" 2> /dev/null; }
 
+# The components a start launched (the node count may differ between start and stop).
+started_components() {
+  if [[ -f $dir/components ]]; then cat "$dir/components"; else printf '%s\n' "${components[@]}"; fi
+}
+
 running() {
   local c
-  for c in "${components[@]}"; do alive "$c" || return 1; done
+  for c in $(started_components); do alive "$c" || return 1; done
 }
 
 print_env() {
@@ -164,6 +176,38 @@ admin_get() {
 
 healthz() { curl -sfk "https://127.0.0.1:$1/healthz"; }
 
+admin_post() {
+  curl -sf --cacert "$dir/pki/ca.crt" --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" \
+    -X POST -H 'content-type: application/json' -d "$2" "https://127.0.0.1:$API_PORT$1"
+}
+
+node_ready() {
+  admin_get "/api/v1/nodes/$1" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const ready = (JSON.parse(s).status.conditions ?? []).find((c) => c.type === "Ready");
+      process.exit(ready?.status === "True" ? 0 : 1);
+    });'
+}
+
+start_nodes() {
+  local stages=$STATEFUL_STACKS_E2E_KWOK_STAGES i name zones=(local-a local-b local-c)
+  launch kwok --kubeconfig "$dir/admin.kubeconfig" \
+    --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --node-ip 127.0.0.1 --cidr 10.244.0.0/16 \
+    -c "$stages/node-initialize.yaml" -c "$stages/node-heartbeat.yaml" \
+    -c "$stages/pod-ready.yaml" -c "$stages/pod-complete.yaml" -c "$stages/pod-delete.yaml"
+  for ((i = 0; i < nodes; i++)); do
+    name=kwok-node-$i
+    admin_post /api/v1/nodes "$(printf '{"apiVersion":"v1","kind":"Node","metadata":{"name":"%s",
+      "annotations":{"kwok.x-k8s.io/node":"fake","node.alpha.kubernetes.io/ttl":"0"},
+      "labels":{"kubernetes.io/hostname":"%s","kubernetes.io/os":"linux","kubernetes.io/arch":"amd64",
+        "type":"kwok","topology.kubernetes.io/zone":"%s"}},
+      "status":{"allocatable":{"cpu":"32","memory":"256Gi","pods":"110"},
+        "capacity":{"cpu":"32","memory":"256Gi","pods":"110"}}}' "$name" "$name" "${zones[$((i % 3))]}")" > /dev/null
+  done
+  for ((i = 0; i < nodes; i++)); do wait_for kwok node_ready "kwok-node-$i"; done
+}
+
 start() {
   if [[ -f $dir/ports.env ]] && running; then
     log "already running in $dir"
@@ -172,6 +216,7 @@ start() {
   stop_cluster
   find_binaries
   mkdir -p "$dir"
+  printf '%s\n' "${components[@]}" > "$dir/components"
   local ports
   read -r -a ports <<< "$(free_ports 5)"
   printf 'API_PORT=%s\nETCD_PORT=%s\nETCD_PEER_PORT=%s\nCM_PORT=%s\nSCHED_PORT=%s\n' \
@@ -218,14 +263,14 @@ start() {
   wait_for kube-scheduler healthz "$SCHED_PORT"
   # Pods are admitted only once the controller manager made the namespace's service account.
   wait_for kube-controller-manager admin_get /api/v1/namespaces/default/serviceaccounts/default
+  if [[ $nodes -gt 0 ]]; then start_nodes; fi
   trap - ERR
   log "ready in ${SECONDS}s: https://127.0.0.1:$API_PORT ($dir)"
 }
 
 stop_cluster() {
-  local c pid i
-  for ((i = ${#components[@]} - 1; i >= 0; i--)); do
-    c=${components[$i]}
+  local c pid
+  for c in $(started_components | tac); do
     if alive "$c"; then
       pid=$(cat "$dir/$c.pid")
       kill "$pid" 2> /dev/null || true

@@ -16,6 +16,8 @@
 set -euo pipefail
 
 KUBERNETES_VERSION=1.34.1
+# Node simulator: marks pods on fake nodes Running and Ready (no kubelet, no containers).
+KWOK_VERSION=0.8.0
 # etcd 3.4.x is what Debian bookworm ships; kube-apiserver 1.34 accepts it (see README).
 ETCD_MIN_VERSION=3.4.0
 
@@ -171,6 +173,24 @@ EOF
   "$out/bin/kube-apiserver" --version
 }
 
+# kwok has no replace directives, so `go install` builds it; its stage definitions (the
+# "fast" node and pod lifecycles) ship in the module and are copied beside the binary.
+build_kwok() {
+  local out=$1 version=$2 module=sigs.k8s.io/kwok dir stage
+  mkdir -p "$out/bin" "$out/stages"
+  cd "$out"
+  # `go install pkg@version` accepts no -mod flag.
+  go_env GOFLAGS="-buildvcs=false -p=${STATEFUL_STACKS_GO_JOBS:-2}" GOBIN="$out/bin" \
+    nice -n 10 go install -trimpath -ldflags="-s -w" "$module/cmd/kwok@v$version"
+  dir=$(go_env go mod download -json "$module@v$version" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).Dir));')
+  for stage in node/fast/node-initialize node/heartbeat/node-heartbeat \
+      pod/fast/pod-ready pod/fast/pod-complete pod/fast/pod-delete; do
+    cp "$dir/kustomize/stage/$stage.yaml" "$out/stages/"
+  done
+  chmod u+w "$out/stages"/*
+}
+
 # The Kubernetes provider plugin. Its module ships schema.json; the binary embeds
 # schema-embed.json, which go:generate derives from it, so the build runs in a
 # writable copy of the module.
@@ -226,6 +246,7 @@ flock 9
 ensure pulumi "$PULUMI_VERSION";                           pulumi_dir=$piece_dir
 ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece_dir
 ensure etcd debian;                                        etcd_dir=$piece_dir
+ensure kwok "$KWOK_VERSION";                               kwok_dir=$piece_dir
 ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
 
 # Pulumi looks for its language host and the dynamic-provider plugin next to its own
@@ -246,7 +267,7 @@ if [[ $mode != status && -x $provider_bin && -x $pulumi_dir/bin/pulumi && ! -f $
 fi
 
 if [[ $mode == status ]]; then
-  for d in "$pulumi_dir" "$kubernetes_dir" "$etcd_dir" "$provider_dir"; do
+  for d in "$pulumi_dir" "$kubernetes_dir" "$etcd_dir" "$kwok_dir" "$provider_dir"; do
     if [[ -f $d/.complete ]]; then
       echo "built $(basename "$d") ($(cat "$d/build-seconds" 2>/dev/null || echo '?') s): $d"
     else
@@ -258,15 +279,17 @@ fi
 
 missing_text=$(IFS=';'; echo "${missing[*]:-}")
 env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
-  PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_MISSING)
+  PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_KWOK_STAGES
+  STATEFUL_STACKS_E2E_MISSING)
 declare -A env_values=(
-  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$PATH"
+  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$PATH"
   [PULUMI_HOME]="$pulumi_home"
   [PULUMI_SKIP_UPDATE_CHECK]=true
   [PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION]=true
   # A fixed passphrase: the e2e stacks hold test data only.
   [PULUMI_CONFIG_PASSPHRASE]="stateful-stacks-e2e"
-  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin"
+  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin"
+  [STATEFUL_STACKS_E2E_KWOK_STAGES]="$kwok_dir/stages"
   [STATEFUL_STACKS_E2E_MISSING]="$missing_text"
 )
 if [[ $mode == json ]]; then
