@@ -31,7 +31,7 @@ if [[ $nodes -gt 0 ]]; then components+=(kwok); fi
 
 log() { echo "cluster: $*" >&2; }
 
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 
 find_binaries() {
   local missing=0 c

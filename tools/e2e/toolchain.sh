@@ -29,7 +29,7 @@ case "${1:-}" in
   "") ;;
   --json) mode=json ;;
   --status) mode=status ;;
-  -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
   *) echo "toolchain.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 esac
 
