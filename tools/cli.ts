@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseGateArgs, runGateCommand } from "./gate";
 import { plan } from "./plan";
 
 /**
@@ -11,13 +12,30 @@ import { plan } from "./plan";
  * would, every Kubernetes object is checked against the OpenAPI schema, and the objects
  * (YAML) and other resources' inputs (JSON) are written under `<out>/<stack>/`.
  * Exits 1 when a program fails or an object is invalid, 2 on a usage error.
+ *
+ *   stateful-stacks diff <preview.json> [--allow <urn-glob>]… [--data-type <type>]… [--allow-retained-claims]
+ *   stateful-stacks gate <preview.json> [same options]
+ *
+ * `diff` and `gate` read the output of `pulumi preview --json` (see `gate/`): `diff`
+ * prints a Markdown summary for a pull request; `gate` exits 1 when a change would
+ * destroy data, 2 on a usage error or a document it cannot read.
  */
 
 const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir>]
+       stateful-stacks diff <preview.json> [gate options]
+       stateful-stacks gate <preview.json> [gate options]
 
   plan   render stacks offline (all stacks with a Pulumi.<stack>.yaml when none is named)
          --out <dir>   where <stack>/ folders are written (default: <root>/out)
          --root <dir>  the folder holding Pulumi.yaml (default: the current directory)
+  diff   Markdown summary of a \`pulumi preview --json\` document (- reads stdin)
+  gate   exit 1 when the preview destroys or replaces something that holds data
+         --allow <urn-or-glob>    accept that resource's loss (repeatable; also
+                                  STATEFUL_STACKS_GATE_ALLOW, comma-separated)
+         --data-type <type>       treat this type token as data-holding too (repeatable)
+         --allow-retained-claims  a StatefulSet whose claims are retained only warns
+                                  (also STATEFUL_STACKS_GATE_ALLOW_RETAINED_CLAIMS=true)
+         exit codes: 0 pass, 1 blocked, 2 usage or unreadable/failed preview
 `;
 
 /** Parsed command line of `plan`. */
@@ -58,6 +76,19 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
+    }
+    if (command === "diff" || command === "gate") {
+        let parsed;
+        try {
+            parsed = parseGateArgs(command, rest, process.env);
+        } catch (err) {
+            process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+            return 2;
+        }
+        const outcome = runGateCommand(parsed);
+        process.stdout.write(outcome.stdout);
+        process.stderr.write(outcome.stderr);
+        return outcome.code;
     }
     if (command !== "plan") {
         process.stderr.write(`unknown command "${command}"\n${USAGE}`);
