@@ -170,15 +170,18 @@ export function parseAllowList(text: string | undefined): string[] {
     return (text ?? "").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== "");
 }
 
+/** The most precise keys: detailed-diff paths that force the replacement, else replace reasons, else changed keys. */
 function changedKeys(steps: readonly PreviewStep[]): string[] {
+    const replacingPaths = new Set<string>();
     const replace = new Set<string>();
     const changed = new Set<string>();
     for (const step of steps) {
+        Object.entries(step.detailedDiff ?? {}).forEach(([k, d]) => d?.kind?.endsWith("-replace") && replacingPaths.add(k));
         step.replaceReasons?.forEach((k) => replace.add(k));
         Object.keys(step.detailedDiff ?? {}).forEach((k) => changed.add(k));
         step.diffReasons?.forEach((k) => changed.add(k));
     }
-    return [...(replace.size ? replace : changed)].sort();
+    return [...(replacingPaths.size ? replacingPaths : replace.size ? replace : changed)].sort();
 }
 
 /** Judges the steps of one URN; undefined when nothing is at stake. */
