@@ -38,3 +38,10 @@ TS
 "$root/node_modules/.bin/tsc" --noEmit --strict --esModuleInterop --skipLibCheck --moduleResolution node --module commonjs --target ES2020 --types node consumer.ts
 echo "type declarations: consumer.ts type-checks against the packed package"
 ls node_modules/stateful-stacks/bin/components/index.d.ts >/dev/null
+
+cli=node_modules/stateful-stacks/bin/tools/cli.js
+node "$cli" gate "$root/test/fixtures/preview/engine-no-changes.json" >/dev/null
+echo "cli: the packed 'stateful-stacks gate' passes a preview without changes"
+node "$cli" plan replicated-cache --root "$root" --out "$scratch/out" >"$scratch/plan.log"
+ls "$scratch/out/replicated-cache/plan.txt" >/dev/null
+echo "cli: the packed 'stateful-stacks plan' renders a scenario stack of this repository"
