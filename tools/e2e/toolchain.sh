@@ -266,10 +266,39 @@ if [[ $mode != status && -x $provider_bin && -x $pulumi_dir/bin/pulumi && ! -f $
   touch "$provider_dir/.installed"
 fi
 
+# When the Go module proxy cannot serve the provider, a binary built elsewhere from the
+# same release may stand in: $STATEFUL_STACKS_KUBERNETES_PROVIDER, by default
+# ~/.cache/stateful-stacks/handbuilt/bin/pulumi-resource-kubernetes-<version>. It is
+# registered as the plugin of that version (again whenever the file differs from the
+# installed one); this script never builds it.
+prebuilt_provider=${STATEFUL_STACKS_KUBERNETES_PROVIDER:-$HOME/.cache/stateful-stacks/handbuilt/bin/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION}
+installed_provider=$pulumi_home/plugins/resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION/pulumi-resource-kubernetes
+if [[ ! -f $provider_dir/.complete ]]; then
+  if [[ -x $prebuilt_provider ]]; then
+    if [[ $mode == status ]]; then
+      log "kubernetes_provider $KUBERNETES_PROVIDER_VERSION: prebuilt $prebuilt_provider"
+    elif [[ -x $pulumi_dir/bin/pulumi ]] && ! cmp -s "$prebuilt_provider" "$installed_provider"; then
+      log "kubernetes_provider $KUBERNETES_PROVIDER_VERSION: installing the prebuilt $prebuilt_provider"
+      PULUMI_HOME=$pulumi_home "$pulumi_dir/bin/pulumi" plugin install resource kubernetes \
+        "$KUBERNETES_PROVIDER_VERSION" --file "$prebuilt_provider" --reinstall >&2
+    fi
+    kept=()
+    for m in "${missing[@]}"; do [[ $m == kubernetes_provider:* ]] || kept+=("$m"); done
+    missing=("${kept[@]}")
+  elif [[ $mode != status ]]; then
+    for i in "${!missing[@]}"; do
+      [[ ${missing[$i]} == kubernetes_provider:* ]] &&
+        missing[i]+=" (and no prebuilt binary at $prebuilt_provider: set STATEFUL_STACKS_KUBERNETES_PROVIDER)"
+    done
+  fi
+fi
+
 if [[ $mode == status ]]; then
   for d in "$pulumi_dir" "$kubernetes_dir" "$etcd_dir" "$kwok_dir" "$provider_dir"; do
     if [[ -f $d/.complete ]]; then
       echo "built $(basename "$d") ($(cat "$d/build-seconds" 2>/dev/null || echo '?') s): $d"
+    elif [[ $d == "$provider_dir" && -x $prebuilt_provider ]]; then
+      echo "prebuilt $(basename "$d"): $prebuilt_provider"
     else
       echo "missing $(basename "$d")"
     fi
