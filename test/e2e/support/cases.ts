@@ -1,0 +1,219 @@
+import { DB_PASSWORD } from "./stacks";
+
+/**
+ * Changes previewed on the deployed scenario stacks. Each becomes
+ * test/fixtures/preview/<name>.json (the real `pulumi preview --json` document) and an
+ * entry of cases.json with its note and the data-loss gate's expected verdict.
+ *
+ * `ops`: every step that is not `same`, as `<type>::<name>` → its ops joined with "+".
+ */
+export interface ChangeCase {
+    readonly name: string;
+    readonly stack: string;
+    /** One line: the change. */
+    readonly note: string;
+    /** Project config keys set for the preview (the stack file is restored afterwards). */
+    readonly config?: Readonly<Record<string, string>>;
+    readonly secrets?: Readonly<Record<string, string>>;
+    /** Edits to the program, applied in a second copy of the project (e.g. a renamed component). */
+    readonly edit?: Readonly<Record<string, (text: string) => string>>;
+    readonly ops: Readonly<Record<string, string>>;
+    /** Whether the gate (default options) blocks the preview. */
+    readonly blocks: boolean;
+}
+
+export const CASES: readonly ChangeCase[] = [
+    {
+        name: "postgres-ebs-no-changes",
+        stack: "postgres-ebs",
+        note: "postgres-ebs previewed again without any change",
+        ops: {},
+        blocks: false,
+    },
+    {
+        name: "postgres-ebs-image",
+        stack: "postgres-ebs",
+        note: "postgres-ebs: postgresImage postgres:16.4 → postgres:16.6 (StatefulSet and backup CronJob)",
+        config: { postgresImage: "postgres:16.6" },
+        ops: {
+            "kubernetes:apps/v1:StatefulSet::postgres": "update",
+            "kubernetes:batch/v1:CronJob::postgres-backup": "update",
+        },
+        blocks: false,
+    },
+    {
+        name: "postgres-ebs-volume-resize",
+        stack: "postgres-ebs",
+        note: "postgres-ebs: dataSize 50Gi → 80Gi (the StatefulSet's volume claim template)",
+        config: { dataSize: "80Gi" },
+        ops: {
+            "kubernetes:apps/v1:StatefulSet::postgres": "replace",
+        },
+        blocks: true,
+    },
+    {
+        name: "postgres-ebs-password-rotation",
+        stack: "postgres-ebs",
+        note: "postgres-ebs: dbPassword rotated (a new secret value)",
+        secrets: { dbPassword: `${DB_PASSWORD}-rotated` },
+        ops: {
+            "kubernetes:core/v1:Secret::postgres-credentials": "replace",
+        },
+        blocks: false,
+    },
+    {
+        name: "postgres-ebs-fast-iops",
+        stack: "postgres-ebs",
+        // StorageClass parameters are immutable and the class has a fixed name: the provider
+        // replaces it delete-before-replace, and the engine then replaces what references it.
+        note: "postgres-ebs: fastIops 6000 → 8000 (the fast StorageClass is replaced before it is re-created, so the StatefulSet that names it is replaced too)",
+        config: { fastIops: "8000" },
+        ops: {
+            "kubernetes:apps/v1:StatefulSet::postgres": "replace",
+            "kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast": "replace",
+        },
+        blocks: true,
+    },
+    {
+        name: "postgres-ebs-namespace-move",
+        stack: "postgres-ebs",
+        note: "postgres-ebs: namespace postgres-ebs → postgres-ebs-moved (every namespaced object)",
+        config: { namespace: "postgres-ebs-moved" },
+        ops: {
+            "kubernetes:apps/v1:StatefulSet::postgres": "replace",
+            "kubernetes:batch/v1:CronJob::postgres-backup": "replace",
+            "kubernetes:core/v1:Namespace::postgres-ebs": "delete",
+            "kubernetes:core/v1:Namespace::postgres-ebs-moved": "create",
+            "kubernetes:core/v1:PersistentVolumeClaim::postgres-backups": "replace",
+            "kubernetes:core/v1:Secret::postgres-credentials": "replace",
+            "kubernetes:core/v1:Service::postgres": "replace",
+            "kubernetes:core/v1:Service::postgres-headless": "replace",
+            "pulumi:providers:kubernetes::cluster": "update",
+        },
+        blocks: true,
+    },
+    {
+        name: "postgres-ebs-component-rename",
+        stack: "postgres-ebs",
+        note: "postgres-ebs: the StatefulWorkload renamed postgres → postgres-main in the program, without aliases",
+        edit: { "stacks/postgres-ebs.ts": (text) => text.replace('new StatefulWorkload(\n            "postgres",', 'new StatefulWorkload(\n            "postgres-main",') },
+        ops: {
+            "kubernetes:apps/v1:StatefulSet::postgres": "delete",
+            "kubernetes:apps/v1:StatefulSet::postgres-main": "create",
+            "kubernetes:batch/v1:CronJob::postgres-backup": "update",
+            "kubernetes:core/v1:Service::postgres": "delete",
+            "kubernetes:core/v1:Service::postgres-headless": "delete",
+            "kubernetes:core/v1:Service::postgres-main": "create",
+            "kubernetes:core/v1:Service::postgres-main-headless": "create",
+            "stateful-stacks:workload:StatefulWorkload::postgres": "delete",
+            "stateful-stacks:workload:StatefulWorkload::postgres-main": "create",
+        },
+        blocks: true,
+    },
+    {
+        name: "zookeeper-ensemble-replicas",
+        stack: "zookeeper-ensemble",
+        note: "zookeeper-ensemble: replicas 3 → 5 (StatefulSet scale and server list)",
+        config: { replicas: "5" },
+        ops: {
+            "kubernetes:apps/v1:StatefulSet::zookeeper": "update",
+        },
+        blocks: false,
+    },
+    {
+        name: "zookeeper-ensemble-volume-resize",
+        stack: "zookeeper-ensemble",
+        note: "zookeeper-ensemble: datalogSize 10Gi → 20Gi (a volume claim template of a 3-member StatefulSet)",
+        config: { datalogSize: "20Gi" },
+        ops: {
+            "kubernetes:apps/v1:StatefulSet::zookeeper": "replace",
+        },
+        blocks: true,
+    },
+    {
+        name: "shared-content-efs-storage-class",
+        stack: "shared-content-efs",
+        note: "shared-content-efs: storageClassName shared-content-efs → shared-content-efs-v2 (StorageClass, the retained shared claim and the Deployment mounting it are replaced)",
+        config: { storageClassName: "shared-content-efs-v2" },
+        ops: {
+            "kubernetes:apps/v1:Deployment::web": "replace",
+            "kubernetes:core/v1:PersistentVolumeClaim::content": "replace",
+            "kubernetes:storage.k8s.io/v1:StorageClass::shared-content": "replace",
+        },
+        blocks: false,
+    },
+    {
+        name: "shared-content-efs-web-replicas",
+        stack: "shared-content-efs",
+        note: "shared-content-efs: webReplicas 2 → 4 (the web Deployment)",
+        config: { webReplicas: "4" },
+        ops: {
+            "kubernetes:apps/v1:Deployment::web": "update",
+        },
+        blocks: false,
+    },
+    {
+        name: "external-database-host",
+        stack: "external-database",
+        note: "external-database: dbHosts moved to another RDS endpoint (ConfigMap, ExternalName Service, checksum)",
+        config: { dbHosts: "orders-v2.cluster-c9akciq32.us-east-1.rds.amazonaws.com" },
+        ops: {
+            "kubernetes:apps/v1:Deployment::orders-api": "update",
+            "kubernetes:core/v1:ConfigMap::orders-db-connection": "replace",
+            "kubernetes:core/v1:Service::orders-db": "update",
+        },
+        blocks: false,
+    },
+    {
+        name: "external-database-password-rotation",
+        stack: "external-database",
+        note: "external-database: dbPassword rotated (the store's Secret)",
+        secrets: { dbPassword: `${DB_PASSWORD}-rotated` },
+        ops: {
+            "kubernetes:apps/v1:Deployment::orders-api": "update",
+            "kubernetes:core/v1:Secret::orders-db-credentials": "replace",
+        },
+        blocks: false,
+    },
+    {
+        name: "replicated-cache-replicas",
+        stack: "replicated-cache",
+        note: "replicated-cache: replicas 3 → 5 (the Deployment; the PodDisruptionBudget keeps maxUnavailable 1)",
+        config: { replicas: "5" },
+        ops: {
+            "kubernetes:apps/v1:Deployment::cache": "update",
+        },
+        blocks: false,
+    },
+    {
+        name: "replicated-cache-engine",
+        stack: "replicated-cache",
+        note: "replicated-cache: cacheEngine memcached → redis (image, port and probes)",
+        config: { cacheEngine: "redis" },
+        ops: {
+            "kubernetes:apps/v1:Deployment::cache": "update",
+            "kubernetes:core/v1:Service::cache": "update",
+        },
+        blocks: false,
+    },
+    {
+        name: "node-local-store-host-path",
+        stack: "node-local-store",
+        note: "node-local-store: hostPath moved to /var/lib/stateful-stacks/store-v2 (the DaemonSet's host directory)",
+        config: { hostPath: "/var/lib/stateful-stacks/store-v2" },
+        ops: {
+            "kubernetes:apps/v1:DaemonSet::local-store": "update",
+        },
+        blocks: false,
+    },
+    {
+        name: "node-local-store-storage-class",
+        stack: "node-local-store",
+        note: "node-local-store: localStorageClassName node-local → node-local-v2 (the local-volume StorageClass)",
+        config: { localStorageClassName: "node-local-v2" },
+        ops: {
+            "kubernetes:storage.k8s.io/v1:StorageClass::local-store-local": "replace",
+        },
+        blocks: false,
+    },
+];
