@@ -1,5 +1,17 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { e2e, pulumi } from "./support/context";
+import { loadToolchain } from "./support/toolchain";
+
+/** A stand-in for toolchain.sh that prints `stdout` and exits with `code`. */
+function fakeToolchain(stdout: string, code: number): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-stacks-e2e-fake-"));
+    const script = path.join(dir, "toolchain.sh");
+    fs.writeFileSync(script, `#!/bin/sh\ncat <<'EOF'\n${stdout}\nEOF\necho "toolchain: a log line" >&2\nexit ${code}\n`, { mode: 0o755 });
+    return script;
+}
 
 describe("e2e: toolchain and control plane", () => {
     it("the Pulumi CLI is the pinned version, and the Kubernetes provider plugin is installed at the locked version", async () => {
@@ -21,5 +33,27 @@ describe("e2e: toolchain and control plane", () => {
         const version = await kube.must("/version");
         assert.equal(version.gitVersion, "v1.34.1");
         await kube.must("/api/v1/namespaces/default/serviceaccounts/default");
+    });
+
+    it("a piece the toolchain cannot have fails the tier, naming each missing piece and why", async () => {
+        const missing = "kubernetes_provider: the Go module proxy does not serve it;etcd: installing etcd-server needs root";
+        const script = fakeToolchain(JSON.stringify({ PATH: "/nowhere", PULUMI_HOME: "/nowhere", STATEFUL_STACKS_E2E_MISSING: missing }), 3);
+        try {
+            await assert.rejects(loadToolchain(script), (e: Error) => {
+                assert.match(e.message, /the e2e toolchain is incomplete, so the end-to-end tier cannot run\. Missing: kubernetes_provider: the Go module proxy does not serve it; etcd: installing etcd-server needs root\n/);
+                return true;
+            });
+        } finally {
+            fs.rmSync(path.dirname(script), { force: true, recursive: true });
+        }
+    });
+
+    it("a failed build fails the tier with the script's log", async () => {
+        const script = fakeToolchain("", 1);
+        try {
+            await assert.rejects(loadToolchain(script), /--json failed \(exit 1\):\ntoolchain: a log line/);
+        } finally {
+            fs.rmSync(path.dirname(script), { force: true, recursive: true });
+        }
     });
 });
