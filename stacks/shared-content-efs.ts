@@ -60,7 +60,9 @@ export const sharedContentEfs: Scenario = {
                 },
             },
             // The claim holds the content: a `pulumi destroy` leaves it (and its volume) in place.
-            { ...base.objectOpts, retainOnDelete: true },
+            // It waits for the class (and the file system's mount targets) without taking the
+            // class name as a dependency, so a replaced class does not replace the claim.
+            { ...base.objectOpts, retainOnDelete: true, dependsOn: [storage] },
         );
 
         const selector = selectorLabels("web");

@@ -528,7 +528,14 @@ export function buildEbsKmsKeyArgs(name: string, args: EbsStorageClassArgs): aws
  * optionally a customer-managed KMS key and a VolumeSnapshotClass.
  */
 export class EbsStorageClass extends pulumi.ComponentResource {
-    /** The StorageClass's name, for claims and `volumeClaimTemplates`. */
+    /**
+     * The StorageClass's name, for claims and `volumeClaimTemplates`. It is the explicit,
+     * stable name and is known at construction, even in a preview where the class itself
+     * is being replaced: claims that name the class are therefore not replaced with it
+     * (a StorageClass's parameters only apply to new volumes). To create claims after the
+     * class, depend on this component (`dependsOn: [storageClass]`); `StatefulWorkload`
+     * does so by itself.
+     */
     public readonly storageClassName: pulumi.Output<string>;
     /** The StorageClass object. */
     public readonly storageClass: k8s.storage.v1.StorageClass;
@@ -579,7 +586,7 @@ export class EbsStorageClass extends pulumi.ComponentResource {
             buildEbsStorageClass(name, args, this.kmsKeyArn),
             childOptions(this, { deleteBeforeReplace: true }),
         );
-        this.storageClassName = this.storageClass.metadata.name;
+        this.storageClassName = pulumi.output(ebsStorageClassName(name, args));
 
         const snapshotClass = buildEbsSnapshotClass(name, args);
         if (snapshotClass) {

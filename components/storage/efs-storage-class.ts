@@ -630,7 +630,14 @@ export function efsMountTargetName(name: string, subnetId: pulumi.Input<string>,
  * group open to NFS only from the named sources, and a backup policy.
  */
 export class EfsStorageClass extends pulumi.ComponentResource {
-    /** The StorageClass's name, for claims and `volumeClaimTemplates`. */
+    /**
+     * The StorageClass's name, for claims and `volumeClaimTemplates`. It is the explicit,
+     * stable name and is known at construction, even in a preview where the class itself
+     * is being replaced: claims that name the class are therefore not replaced with it
+     * (a StorageClass's parameters only apply to new volumes). To create claims after the
+     * class, depend on this component (`dependsOn: [storageClass]`); `StatefulWorkload`
+     * does so by itself.
+     */
     public readonly storageClassName: pulumi.Output<string>;
     /** The StorageClass object. */
     public readonly storageClass: k8s.storage.v1.StorageClass;
@@ -680,7 +687,7 @@ export class EfsStorageClass extends pulumi.ComponentResource {
             buildEfsStorageClass(name, args, this.fileSystemId),
             childOptions(this, { deleteBeforeReplace: true, ...(this.mountTargets.length > 0 ? { dependsOn: this.mountTargets } : {}) }),
         );
-        this.storageClassName = this.storageClass.metadata.name;
+        this.storageClassName = pulumi.output(efsStorageClassName(name, args));
 
         this.registerOutputs({
             fileSystemId: this.fileSystemId,

@@ -12,9 +12,25 @@ import {
     podDnsNames,
     statefulWorkloadNames,
 } from "./stateful-workload-spec";
-import { validateStatefulWorkloadArgs } from "./stateful-workload-validate";
+import { classifyStorageClass, validateStatefulWorkloadArgs } from "./stateful-workload-validate";
 
 export * from "./stateful-workload-args";
+
+/**
+ * The storage class components the volumes name, once each: the StatefulSet is ordered
+ * after them, without taking their names as property dependencies (a replaced class must
+ * not make the claim templates unknown, and so the StatefulSet replaced, in a preview).
+ */
+export function storageClassComponents(args: StatefulWorkloadArgs): pulumi.Resource[] {
+    const found: pulumi.Resource[] = [];
+    for (const volume of args.volumes ?? []) {
+        const ref = classifyStorageClass(volume.storageClass);
+        if ((ref.kind === "ebs" || ref.kind === "efs") && !found.includes(ref.storageClass)) {
+            found.push(ref.storageClass);
+        }
+    }
+    return found;
+}
 
 /**
  * A StatefulSet with per-replica volumes, the headless Service that gives each pod a
@@ -52,7 +68,7 @@ export class StatefulWorkload extends pulumi.ComponentResource {
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             name,
             buildStatefulSet(name, args),
-            dataChildOptions(this, opts, { dependsOn: [this.headlessService] }),
+            dataChildOptions(this, opts, { dependsOn: [this.headlessService, ...storageClassComponents(args)] }),
         );
         const clientService = buildClientService(name, args);
         if (clientService) {

@@ -211,7 +211,7 @@ describe("external store wiring into a StatefulWorkload", () => {
 describe("secret leak guard", () => {
     it("catches passwords in ConfigMaps and env literals, and unmarked Secrets", () => {
         const rec = new Recorder();
-        const base = { custom: true, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], protect: false, replaceOnChanges: [], retainOnDelete: false, state: {} };
+        const base = { custom: true, dependsOn: [], deleteBeforeReplace: false, ignoreChanges: [], propertyDependencies: {}, protect: false, replaceOnChanges: [], retainOnDelete: false, state: {} };
         const add = (type: string, name: string, inputs: Record<string, any>, secretPaths: string[] = []) =>
             rec.add({ ...base, inputs, name, redactedInputs: inputs, secretPaths, type, urn: `urn:${type}::${name}` });
         add("kubernetes:core/v1:Secret", "good", { stringData: { password: "hunter2-long" } }, ["stringData"]);

@@ -81,6 +81,10 @@ describe("StatefulWorkload component", () => {
         assert.strictEqual(sts.protect, true);
         const storageClass = rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "cw-fast");
         assert.deepStrictEqual([...sts.dependsOn].sort(), [rec.get(SERVICE, "pg-headless").urn, storageClass.urn].sort());
+        // Ordered after the class, but the claim templates do not take its name as a
+        // dependency: replacing the class must not make them unknown (and the StatefulSet
+        // replaced) in a preview.
+        assert.deepStrictEqual(sts.propertyDependencies.spec, []);
         assert.deepStrictEqual(sts.inputs, {
             apiVersion: "apps/v1",
             kind: "StatefulSet",

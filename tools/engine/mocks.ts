@@ -33,6 +33,8 @@ export interface RecordedResource {
     readonly ignoreChanges: readonly string[];
     readonly replaceOnChanges: readonly string[];
     readonly deleteBeforeReplace: boolean;
+    /** For each top-level input, the URNs its value was computed from (sorted). */
+    readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Answers a provider function call that a program is allowed to make. */
@@ -196,6 +198,15 @@ function decode(value: any, path: string, secretPaths: string[]): Decoded {
     return { plain: value, redacted: value };
 }
 
+function propertyDependencies(req: any): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    const map = req.getPropertydependenciesMap();
+    for (const key of [...map.keys()].sort()) {
+        result[key] = [...map.get(key).getUrnsList()].sort();
+    }
+    return result;
+}
+
 function urnFor(parent: string, type: string, name: string): string {
     let qualified = type;
     if (parent) {
@@ -259,6 +270,7 @@ export async function installRecordingMocks(options: RecordingMocksOptions = {})
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
             deleteBeforeReplace: Boolean(req.getDeletebeforereplace()),
+            propertyDependencies: propertyDependencies(req),
         });
         if (error) {
             callback(new Error(error));
