@@ -54,13 +54,13 @@ describe("e2e: change cases previewed by the real engine", function () {
                     writeFixture(c.name, document);
                 }
             }
-            writeManifest(Object.fromEntries(CASES.map((c) => [c.name, { blocks: c.blocks, note: c.note }])));
+            writeManifest(Object.fromEntries(CASES.map((c) => [c.name, { note: c.note, blocks: c.blocks }])));
         }
     });
 
     it("the case names are unique and cases.json lists exactly these cases", () => {
         assert.equal(new Set(CASES.map((c) => c.name)).size, CASES.length);
-        assert.deepEqual(readManifest(), Object.fromEntries(CASES.map((c) => [c.name, { blocks: c.blocks, note: c.note }])));
+        assert.deepEqual(readManifest(), Object.fromEntries(CASES.map((c) => [c.name, { note: c.note, blocks: c.blocks }])));
     });
 
     for (const c of CASES) {
