@@ -82,7 +82,7 @@ export const CASES: readonly ChangeCase[] = [
             ops: { "kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast": "replace" },
             blocks: false,
             why:
-                "seen in about 1 run in 5 with the same state and program: the StatefulSet's dependence on the class is only through dependsOn the EbsStorageClass component, " +
+                "seen once in six runs with the same state and program: the StatefulSet's dependence on the class is only through dependsOn the EbsStorageClass component, " +
                 "so whether the engine replaces it with the class depends on the order in which the two registrations reach it",
         },
     },
