@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import {
     dataRisk,
     evaluateGate,
@@ -6,9 +8,11 @@ import {
     judgeResource,
     opEffect,
     parseAllowList,
+    parsePreview,
     PreviewDocument,
     PreviewStep,
     ResourceState,
+    reusedKubernetesName,
     STEP_OPS,
     StepOp,
 } from "../../tools/gate";
@@ -215,5 +219,35 @@ describe("gate: overrides", () => {
             steps: [step("delete", "aws:s3/bucket:Bucket", { retainOnDelete: true }), { ...step("replace", "kubernetes:core/v1:Secret"), urn: `${PREFIX}kubernetes:core/v1:Secret::creds` }],
         };
         assert.deepEqual(evaluateGate(doc, { allow: ["*"] }).findings.map((f) => f.verdict), ["retained", "warn"]);
+    });
+});
+
+describe("gate: retained objects replaced under the same name", () => {
+    const claim = (name: string, namespace?: string): ResourceState =>
+        state("kubernetes:core/v1:PersistentVolumeClaim", { inputs: { metadata: { name, ...(namespace ? { namespace } : {}) } }, retainOnDelete: true });
+
+    it("names the clash when the replacement keeps the explicit name", () => {
+        assert.equal(reusedKubernetesName(claim("content", "web"), claim("content", "web")), "web/content");
+        assert.equal(reusedKubernetesName(claim("fast"), claim("fast")), "fast");
+    });
+
+    it("says nothing when the name or namespace changes, or for other providers", () => {
+        assert.equal(reusedKubernetesName(claim("content", "web"), claim("content-v2", "web")), undefined);
+        assert.equal(reusedKubernetesName(claim("content", "web"), claim("content", "web-v2")), undefined);
+        assert.equal(reusedKubernetesName(claim("content", "web"), undefined), undefined);
+        const bucket = state("aws:s3/bucketV2:BucketV2", { inputs: { metadata: { name: "b" } } });
+        assert.equal(reusedKubernetesName(bucket, bucket), undefined);
+    });
+
+    it("keeps the real EFS claim replacement passing, with the clash in its reason", () => {
+        const text = fs.readFileSync(path.join(__dirname, "../fixtures/preview/shared-content-efs-storage-class.json"), "utf8");
+        const result = evaluateGate(parsePreview(text));
+        const finding = result.findings.find((f) => f.type === "kubernetes:core/v1:PersistentVolumeClaim");
+        assert.equal(result.blocked, false);
+        assert.equal(finding?.verdict, "retained");
+        assert.ok(
+            finding?.reason.endsWith("; the replacement reuses the name shared-content-efs/content, so creating it fails (AlreadyExists) until the kept object is removed or renamed by hand"),
+            finding?.reason,
+        );
     });
 });

@@ -201,7 +201,11 @@ export function judgeResource(steps: readonly PreviewStep[], options: GateOption
     }
     const base = { urn, op, type: state.type, name: parts.name, keys: changedKeys(steps) };
     if (old?.retainOnDelete) {
-        return { ...base, verdict: "retained", reason: `${risk.reason}; retainOnDelete is set, so Pulumi only forgets the old object and it survives` };
+        const reused = op === "replace" ? reusedKubernetesName(old, steps.map((s) => s.newState).find((s) => s !== undefined)) : undefined;
+        const clash = reused
+            ? `; the replacement reuses the name ${reused}, so creating it fails (AlreadyExists) until the kept object is removed or renamed by hand`
+            : "";
+        return { ...base, verdict: "retained", reason: `${risk.reason}; retainOnDelete is set, so Pulumi only forgets the old object and it survives${clash}` };
     }
     if (old?.external) {
         return { ...base, verdict: "retained", reason: `${risk.reason}; it is external (read, not managed), so Pulumi never deletes it` };
@@ -214,6 +218,24 @@ export function judgeResource(steps: readonly PreviewStep[], options: GateOption
         return { ...base, verdict: "allow", reason: risk.reason, allowedBy };
     }
     return { ...base, verdict: "block", reason: risk.reason };
+}
+
+/**
+ * `<namespace>/<name>` when a replaced Kubernetes object keeps its explicit name: with the
+ * old object retained, the API server refuses to create the new one under that name.
+ */
+export function reusedKubernetesName(old: ResourceState, replacement: ResourceState | undefined): string | undefined {
+    if (!old.type.startsWith("kubernetes:") || replacement === undefined) {
+        return undefined;
+    }
+    const metadata = (state: ResourceState): { name?: unknown; namespace?: unknown } =>
+        ((state.inputs?.metadata ?? {}) as { name?: unknown; namespace?: unknown });
+    const before = metadata(old);
+    const after = metadata(replacement);
+    if (typeof before.name !== "string" || before.name !== after.name || before.namespace !== after.namespace) {
+        return undefined;
+    }
+    return typeof before.namespace === "string" ? `${before.namespace}/${before.name}` : before.name;
 }
 
 /** Groups steps by URN, keeping the document's first-seen order. */
