@@ -250,11 +250,23 @@ ensure kwok "$KWOK_VERSION";                               kwok_dir=$piece_dir
 ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
 
 # Pulumi looks for its language host and the dynamic-provider plugin next to its own
-# binary first (anywhere else on PATH earns a warning on every run), so the stand-ins in
-# tools/e2e/bin are copied there.
+# binary first (anywhere else on PATH earns a warning on every run), so they are copied
+# there from tools/e2e/bin. The language host is Pulumi's own Go host when a binary of the
+# CLI's version was built elsewhere (the Go module proxy does not serve its module):
+# $STATEFUL_STACKS_LANGUAGE_HOST, by default
+# ~/.cache/stateful-stacks/handbuilt/bin/pulumi-language-nodejs-<version>. Else it is the
+# Node stand-in. This script never builds it.
+real_language_host=${STATEFUL_STACKS_LANGUAGE_HOST:-$HOME/.cache/stateful-stacks/handbuilt/bin/pulumi-language-nodejs-$PULUMI_VERSION}
+if [[ -f $real_language_host ]]; then
+  language_host=real
+else
+  language_host=stand-in
+fi
 if [[ $mode != status && -x $pulumi_dir/bin/pulumi ]]; then
   for shim in "$here"/bin/*; do
-    cmp -s "$shim" "$pulumi_dir/bin/$(basename "$shim")" || install -m 0755 "$shim" "$pulumi_dir/bin/"
+    name=$(basename "$shim")
+    [[ $name == pulumi-language-nodejs && $language_host == real ]] && shim=$real_language_host
+    cmp -s "$shim" "$pulumi_dir/bin/$name" || install -m 0755 "$shim" "$pulumi_dir/bin/$name"
   done
 fi
 
@@ -303,13 +315,18 @@ if [[ $mode == status ]]; then
       echo "missing $(basename "$d")"
     fi
   done
+  if [[ $language_host == real ]]; then
+    echo "language host: real (Pulumi's Go host): $real_language_host"
+  else
+    echo "language host: stand-in (no file at $real_language_host): $here/bin/pulumi-language-nodejs"
+  fi
   exit 0
 fi
 
 missing_text=$(IFS=';'; echo "${missing[*]:-}")
 env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
   PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_KWOK_STAGES
-  STATEFUL_STACKS_E2E_MISSING)
+  STATEFUL_STACKS_E2E_LANGUAGE_HOST STATEFUL_STACKS_E2E_MISSING)
 declare -A env_values=(
   [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$PATH"
   [PULUMI_HOME]="$pulumi_home"
@@ -319,6 +336,8 @@ declare -A env_values=(
   [PULUMI_CONFIG_PASSPHRASE]="stateful-stacks-e2e"
   [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin"
   [STATEFUL_STACKS_E2E_KWOK_STAGES]="$kwok_dir/stages"
+  # real: Pulumi's Go language host; stand-in: tools/e2e/bin/pulumi-language-nodejs.
+  [STATEFUL_STACKS_E2E_LANGUAGE_HOST]="$language_host"
   [STATEFUL_STACKS_E2E_MISSING]="$missing_text"
 )
 if [[ $mode == json ]]; then
