@@ -83,6 +83,9 @@ export function waitForStoreScript(hosts: readonly string[], port: number): stri
     return `until ${probes}; do echo "waiting for ${hosts.join(",")}:${port}"; sleep ${WAIT_INTERVAL_SECONDS}; done`;
 }
 
+/** The conventional unprivileged user and group id ("nobody"). */
+const NOBODY = 65534;
+
 /** The wait-for-store init container of one store. */
 export function buildWaitForStoreContainer(store: StoreEndpoint, image: string = DEFAULT_WAIT_IMAGE): Container {
     return {
@@ -90,7 +93,9 @@ export function buildWaitForStoreContainer(store: StoreEndpoint, image: string =
         image,
         name: `wait-for-${store.storeName}`.slice(0, 63).replace(/-+$/, ""),
         resources: { limits: { memory: "16Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
-        securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: true }),
+        // busybox runs as root by default: name a non-root user, or the kubelet refuses
+        // the container in pods that do not set one.
+        securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: true, runAsGroup: NOBODY, runAsUser: NOBODY }),
     };
 }
 

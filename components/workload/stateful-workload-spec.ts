@@ -103,7 +103,12 @@ function volumeMounts(args: StatefulWorkloadArgs): VolumeMount[] {
 /** The pod template's containers: main container and init containers (ordinal writer first). */
 export function buildContainers(name: string, args: StatefulWorkloadArgs): { containers: Container[]; initContainers: Container[] } {
     const names = statefulWorkloadNames(name, args);
-    const securityContext = restrictedContainerSecurityContext(args.securityContext?.container);
+    // A pod allowed to run as root must not be stopped by the containers' non-root default.
+    const podNonRoot = args.securityContext?.pod?.runAsNonRoot;
+    const securityContext = restrictedContainerSecurityContext({
+        ...(podNonRoot === false ? { runAsNonRoot: false } : {}),
+        ...args.securityContext?.container,
+    });
     const mounts = volumeMounts(args);
     const main: Container = withOptional(
         {

@@ -171,6 +171,18 @@ describe("external store wiring", () => {
         assert.deepStrictEqual(container.command, ["sh", "-c", waitForStoreScript(["db-a", "10.0.0.9"], 5432)]);
     });
 
+    it("runs the wait as an unprivileged user of its own, so pods without a runAsUser can start it", () => {
+        assert.deepStrictEqual(buildWaitForStoreContainer(store("orders", "DB_")).securityContext, {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            privileged: false,
+            readOnlyRootFilesystem: true,
+            runAsGroup: 65534,
+            runAsNonRoot: true,
+            runAsUser: 65534,
+        });
+    });
+
     it("refuses stores that collide or live in another namespace", () => {
         assert.deepStrictEqual(externalStoreWiringProblems([store("a", "DB_"), store("a", "A_"), store("b", "DB_"), store("c", "C_", "other")], "shop"), [
             'externalStores[1]: store "a" has the same name as externalStores[0]; their checksum annotations would collide',

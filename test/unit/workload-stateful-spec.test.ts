@@ -30,6 +30,14 @@ function deepFreeze<T>(value: T): T {
 }
 
 describe("StatefulWorkload builders", () => {
+    it("lets a pod that may run as root start its containers, unless a container says otherwise", () => {
+        const asRoot = (container?: { runAsNonRoot?: boolean }) =>
+            buildContainers("pg", { ...base, securityContext: { pod: { runAsNonRoot: false, runAsUser: 0 }, ...(container ? { container } : {}) } }).containers[0].securityContext;
+        assert.deepStrictEqual(asRoot(), { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: false });
+        assert.strictEqual((asRoot({ runAsNonRoot: true }) as { runAsNonRoot?: boolean }).runAsNonRoot, true);
+        assert.strictEqual((buildContainers("pg", base).containers[0].securityContext as { runAsNonRoot?: boolean }).runAsNonRoot, true);
+    });
+
     it("derives every name from the StatefulSet name", () => {
         assert.deepStrictEqual(statefulWorkloadNames("pg", {}), {
             clientService: "pg",
