@@ -109,7 +109,9 @@ export const postgresEbs: Scenario = {
                 spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: backupSize } }, storageClassName: slow.storageClassName },
             },
             // The claim holds the backups: a `pulumi destroy` leaves it (and its volume) in place.
-            { ...base.objectOpts, retainOnDelete: true },
+            // It waits for its class without taking the class name as a dependency (see
+            // EbsStorageClass.storageClassName), so a replaced class does not replace it.
+            { ...base.objectOpts, retainOnDelete: true, dependsOn: [slow] },
         );
         const host = pulumi.interpolate`${postgres.clientServiceName!}.${base.namespace}.svc.cluster.local`;
         const backupJob = new k8s.batch.v1.CronJob(

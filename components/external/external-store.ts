@@ -2,7 +2,7 @@ import { pbkdf2Sync } from "crypto";
 import { isIP } from "net";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { EXPECT, isDns1123Label, isEnvVarName, isPort, sortKeys, standardLabels } from "../common/kubernetes";
+import { EXPECT, isDns1123Label, isDns1123Subdomain, isEnvVarName, isPort, sortKeys, standardLabels } from "../common/kubernetes";
 import { isKnown, Problem, ProblemList, throwIfProblems } from "../common/validation";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -30,8 +30,12 @@ export const EXTERNAL_STORE_ENGINES: readonly ExternalStoreEngine[] = ["postgres
 /** ConfigMap keys the store writes itself; `options` may not reuse them. */
 export const EXTERNAL_STORE_RESERVED_KEYS: readonly string[] = ["ENGINE", "HOSTS", "NAME", "PASSWORD", "PORT", "USERNAME"];
 
-/** Option keys that look like they hold a credential, which a ConfigMap must never hold. */
-export const SECRET_LOOKING_KEY = /passw(or)?d|passwd|passphrase|pwd|secret|token|key|credential|private|apikey/i;
+/**
+ * Option keys that look like they hold a credential, which a ConfigMap must never hold.
+ * Substrings, so that run-together driver options (`sslpassword`) are caught; "key" only
+ * where no letter follows, so that `keyspace` (Cassandra) is not.
+ */
+export const SECRET_LOOKING_KEY = /passw(or)?d|passwd|passphrase|pwd|secret|token|key(?![a-z])|credential|private|apikey/i;
 
 /** A URL carrying a password in its user-info part (`scheme://user:password@host`). */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
@@ -330,6 +334,8 @@ export function validateExternalStoreArgs(name: string, args: ExternalStoreArgs)
     if (args.externalName !== undefined) {
         if (typeof args.externalName !== "string" || !isDnsName(args.externalName)) {
             problems.add("externalName", args.externalName, "must be a DNS name (an ExternalName Service is a CNAME; IP addresses are not allowed)");
+        } else if (!isDns1123Subdomain(args.externalName.replace(/\.$/, ""))) {
+            problems.add("externalName", args.externalName, `must be in lower case, as the API server requires (a DNS-1123 subdomain): "${args.externalName.toLowerCase()}"`);
         }
     }
     if (args.envPrefix !== undefined && (typeof args.envPrefix !== "string" || !isEnvVarName(args.envPrefix))) {

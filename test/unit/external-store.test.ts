@@ -10,6 +10,7 @@ import {
     externalStoreChecksumAnnotation,
     externalStoreNames,
     isHost,
+    SECRET_LOOKING_KEY,
     validateExternalStoreArgs,
 } from "../../components/external/external-store";
 import { buildWaitForStoreContainer, externalStoreWiringProblems, StoreEndpoint, waitForStoreScript } from "../../components/external/wiring";
@@ -70,6 +71,7 @@ export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
     { title: "existing Secret key invalid", args: { existingSecretName: "db-creds", existingSecretKeys: { password: "pass word" }, password: undefined, username: undefined }, path: "existingSecretKeys.password", expected: "must be a Secret key: letters, digits, '-', '_' and '.'", got: '"pass word"' },
     { title: "secret options with existing Secret", args: { existingSecretName: "db-creds", password: undefined, secretOptions: { TOKEN: "t" }, username: undefined }, path: "secretOptions", expected: 'cannot be combined with "existingSecretName"; put these settings in that Secret', got: '"{...}"' },
     { title: "externalName that is an IP", args: { externalName: "10.0.0.5" }, path: "externalName", expected: "must be a DNS name (an ExternalName Service is a CNAME; IP addresses are not allowed)", got: '"10.0.0.5"' },
+    { title: "externalName in mixed case", args: { externalName: "Orders.Cluster-X.rds.amazonaws.com" }, path: "externalName", expected: 'must be in lower case, as the API server requires (a DNS-1123 subdomain): "orders.cluster-x.rds.amazonaws.com"', got: '"Orders.Cluster-X.rds.amazonaws.com"' },
     { title: "envPrefix starting with a digit", args: { envPrefix: "1DB_" }, path: "envPrefix", expected: 'must be a valid start of an environment variable name: letters, digits and \'_\', not starting with a digit (such as "DB_")', got: '"1DB_"' },
     { title: "envPrefix with dash", args: { envPrefix: "DB-" }, path: "envPrefix", expected: 'must be a valid start of an environment variable name: letters, digits and \'_\', not starting with a digit (such as "DB_")', got: '"DB-"' },
 ];
@@ -102,6 +104,16 @@ describe("ExternalStore validation", () => {
             ["10.0.0.1", "::1", "fe80::1%eth0", "example.com", "example.com.", "1.2.3", "a..b", "-a.com"].map(isHost),
             [true, true, false, true, true, false, false, false],
         );
+    });
+});
+
+describe("ExternalStore option keys", () => {
+    it("refuses credential-looking keys, but not ordinary driver options that contain 'key'", () => {
+        const refused = ["sslpassword", "authToken", "API_KEY", "apiKey", "sslkey", "privateKeyPem", "PWD", "clientSecret"];
+        const accepted = ["keyspace", "keyspaceReplication", "sslmode", "timeout", "schema"];
+        assert.deepStrictEqual(refused.filter((k) => !SECRET_LOOKING_KEY.test(k)), []);
+        assert.deepStrictEqual(accepted.filter((k) => SECRET_LOOKING_KEY.test(k)), []);
+        assert.deepStrictEqual(validateExternalStoreArgs("events", { ...BASE, engine: "cassandra", options: { keyspace: "events" } }), []);
     });
 });
 
