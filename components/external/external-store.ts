@@ -101,15 +101,17 @@ export interface ExternalStoreArgs {
     /**
      * Password, stored in the Secret (key `password`) and marked secret in Pulumi state.
      * Exactly one of `password` and `existingSecretName` is required.
+     * @default none (then `existingSecretName` is required)
      */
     readonly password?: pulumi.Input<string>;
     /**
      * Name of a Secret you manage in `namespace` that holds the credentials; no Secret is
      * created. Exactly one of `password` and `existingSecretName` is required. Rotating that
      * Secret's contents does not change `checksum` (the store cannot read it).
+     * @default none (then `password` is required)
      */
     readonly existingSecretName?: string;
-    /** Keys of the username and password in `existingSecretName`. Only with `existingSecretName`. */
+    /** Keys of the username and password in `existingSecretName`. Only with `existingSecretName`. @default { username: "username", password: "password" } */
     readonly existingSecretKeys?: ExistingSecretKeys;
     /**
      * A DNS name (for example an RDS endpoint) that an ExternalName Service named after the

@@ -140,7 +140,9 @@ export interface EbsStorageClassArgs {
      * Create a customer-managed `aws.kms.Key` (with yearly rotation) for the volumes.
      * The key holds the means to read every volume: it honours `protect` and
      * `retainOnDelete` given to the component. Cannot be combined with `kmsKeyArn`;
-     * needs `encrypted`.
+     * needs `encrypted`. TURNING IT OFF (or switching to `kmsKeyArn`) DELETES THE KEY:
+     * after its deletion window every volume encrypted with it is unreadable. Run with
+     * `protect: true` (or `retainOnDelete: true`) to be stopped before that.
      * @default false
      */
     readonly createKmsKey?: boolean | EbsKmsKeyArgs;

@@ -147,7 +147,9 @@ export interface EfsStorageClassArgs {
     /**
      * Create the file system, its mount targets, security group and backup policy. The
      * file system holds data: it honours `protect` and `retainOnDelete` given to the
-     * component. Cannot be combined with `fileSystemId`.
+     * component. Cannot be combined with `fileSystemId`. SWITCHING FROM `fileSystem` TO
+     * `fileSystemId` (even the id of this same file system) DELETES THE FILE SYSTEM AND ITS
+     * FILES: run with `protect: true` or `retainOnDelete: true` to keep it.
      * @default not set
      */
     readonly fileSystem?: EfsFileSystemArgs;

@@ -20,11 +20,11 @@ type Container = k8s.types.input.core.v1.Container;
 
 /** Lets the store's pods run on nodes with a matching taint. */
 export interface NodeLocalToleration {
-    /** Taint key; empty or absent matches every key (only with operator "Exists"). */
+    /** Taint key; empty or absent matches every key (only with operator "Exists"). @default every key */
     readonly key?: string;
     /** @default "Equal" */
     readonly operator?: "Equal" | "Exists";
-    /** Taint value; only with operator "Equal". */
+    /** Taint value; only with operator "Equal". @default "" */
     readonly value?: string;
     /** Taint effect to tolerate. @default every effect */
     readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
@@ -43,7 +43,9 @@ export interface NodeLocalStoreArgs {
     /**
      * Namespace of the DaemonSet and Service. Host volumes are refused by the "baseline" and
      * "restricted" Pod Security Standards, so it must allow "privileged" pods. Changing it
-     * replaces the DaemonSet; the data stays on the nodes under `hostPath`.
+     * replaces the DaemonSet; the data stays on the nodes under `hostPath`, but the default
+     * `hostPath` contains the namespace: without an explicit `hostPath`, the pods then start
+     * on a new, empty directory.
      */
     readonly namespace: string;
     /** Container image of the store. */
@@ -402,7 +404,7 @@ export function buildNodeLocalStoreSpecs(name: string, args: NodeLocalStoreArgs)
 export class NodeLocalStore extends pulumi.ComponentResource {
     public readonly daemonSetName: pulumi.Output<string>;
     public readonly headlessServiceName: pulumi.Output<string>;
-    /** `<name>.<namespace>.svc.cluster.local`: resolves to every ready and unready pod. */
+    /** `<name>-peers.<namespace>.svc.cluster.local`: resolves to every ready and unready pod. */
     public readonly peerDnsName: pulumi.Output<string>;
     /** The host directory that holds the data on each node. */
     public readonly hostPath: string;

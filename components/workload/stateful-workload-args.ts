@@ -83,7 +83,7 @@ export type WorkloadUpdateStrategy =
 export interface WorkloadDisruptionBudget {
     /** Pods that may be evicted at once: an integer ≥ 0 or a percentage. Cannot be combined with `minAvailable`. @default 1 */
     readonly maxUnavailable?: number | string;
-    /** Pods that must stay up during voluntary disruptions: an integer ≥ 0 or a percentage. Cannot be combined with `maxUnavailable`. */
+    /** Pods that must stay up during voluntary disruptions: an integer ≥ 0 or a percentage. Cannot be combined with `maxUnavailable`. @default none */
     readonly minAvailable?: number | string;
 }
 
@@ -93,9 +93,9 @@ export interface WorkloadInitContainer {
     readonly name: string;
     /** @default the workload's `image` */
     readonly image?: pulumi.Input<string>;
-    /** The command to run (the image's entrypoint when omitted). */
+    /** The command to run. @default the image's entrypoint */
     readonly command?: pulumi.Input<string>[];
-    /** Arguments to the command. */
+    /** Arguments to the command. @default the image's arguments */
     readonly args?: pulumi.Input<string>[];
     /**
      * Literal environment variables, after POD_NAME and POD_NAMESPACE (and the ordinal, when
@@ -137,12 +137,15 @@ export interface WorkloadSecurityArgs {
     /**
      * Fields of the pod security context. Defaults: runAsNonRoot, runAsUser/runAsGroup/
      * fsGroup 1000 (so the volumes are writable), fsGroupChangePolicy OnRootMismatch,
-     * seccomp RuntimeDefault. `runAsUser: 0` cannot be combined with `runAsNonRoot: true`.
+     * seccomp RuntimeDefault. `runAsUser: 0` cannot be combined with `runAsNonRoot: true`;
+     * with `runAsNonRoot: false` the containers' default becomes false too.
+     * @default the restricted fields above
      */
     readonly pod?: k8s.types.input.core.v1.PodSecurityContext;
     /**
      * Fields of every container's security context. Defaults: allowPrivilegeEscalation
      * false, capabilities drop ALL, privileged false, runAsNonRoot.
+     * @default the restricted fields above
      */
     readonly container?: k8s.types.input.core.v1.SecurityContext;
 }
@@ -170,9 +173,9 @@ export interface StatefulWorkloadArgs {
     readonly replicas?: number;
     /** Ports of the main container, exposed by both Services. At least one. */
     readonly ports: WorkloadPort[];
-    /** The container's command (the image's entrypoint when omitted). */
+    /** The container's command. @default the image's entrypoint */
     readonly command?: pulumi.Input<string>[];
-    /** Arguments to the command. */
+    /** Arguments to the command. @default the image's arguments */
     readonly args?: pulumi.Input<string>[];
     /**
      * Literal environment variables of the main container. Rendered after POD_NAME,
@@ -235,7 +238,7 @@ export interface StatefulWorkloadArgs {
      * @default { whenDeleted: "Retain", whenScaled: "Retain" }
      */
     readonly pvcRetention?: { readonly whenDeleted?: "Retain" | "Delete"; readonly whenScaled?: "Retain" | "Delete" };
-    /** Init containers, run in order after the ordinal writer (when configured), sharing the pod's volumes. */
+    /** Init containers, run in order after the ordinal writer (when configured), sharing the pod's volumes. @default none */
     readonly initContainers?: WorkloadInitContainer[];
     /**
      * Puts the pod ordinal (0, 1, …) into an environment variable of every container,
@@ -254,7 +257,7 @@ export interface StatefulWorkloadArgs {
     readonly startupProbe?: k8s.types.input.core.v1.Probe;
     /** Seconds a pod gets to shut down cleanly, an integer ≥ 0. @default 30 (the Kubernetes default) */
     readonly terminationGracePeriodSeconds?: number;
-    /** Overrides of the restricted security defaults. */
+    /** Overrides of the restricted security defaults. @default none: the restricted defaults */
     readonly securityContext?: WorkloadSecurityArgs;
     /** Mount the service account token into the pods. @default false */
     readonly automountServiceAccountToken?: boolean;
@@ -266,6 +269,7 @@ export interface StatefulWorkloadArgs {
      * The PodDisruptionBudget (policy/v1), or `false` for none. With more than one replica
      * the default is `maxUnavailable: 1`; with one replica there is none by default, and
      * `{}` gives one that never blocks a node drain.
+     * @default { maxUnavailable: 1 } with more than one replica, else none
      */
     readonly disruptionBudget?: WorkloadDisruptionBudget | false;
     /** Create the ClusterIP Service `<statefulSetName>` that balances over all pods. @default true */

@@ -280,6 +280,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     const replicas = isInteger(args.replicas, 0) ? args.replicas : 1;
 
     const portNames: string[] = [];
+    const servicePorts: string[] = [];
     if (!Array.isArray(args.ports) || args.ports.length === 0) {
         problems.add("ports", args.ports, "must list at least one port");
     } else {
@@ -293,6 +294,12 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
             portNames.push(port.name);
             if (!isPort(port.port)) {
                 problems.add(`${path}.port`, port.port, EXPECT.port);
+            } else {
+                const servicePort = `${port.port}/${port.protocol ?? "TCP"}`;
+                if (servicePorts.includes(servicePort)) {
+                    problems.add(`${path}.port`, port.port, `must be unique per protocol among the ports: the Services cannot expose ${servicePort} twice`);
+                }
+                servicePorts.push(servicePort);
             }
             if (port.targetPort !== undefined && !isPort(port.targetPort)) {
                 problems.add(`${path}.targetPort`, port.targetPort, EXPECT.port);

@@ -80,6 +80,11 @@ const badInputs: Case[] = [
         change: () => ({ ports: [{ name: "pg", port: 5432 }, { name: "pg", port: 5433 }] }),
         problems: [["ports[1].name", '"pg"', "must be unique among the ports"]],
     },
+    {
+        title: "the same port twice on one protocol",
+        change: () => ({ ports: [{ name: "pg", port: 5432 }, { name: "pg-alt", port: 5432, targetPort: 5433 }] }),
+        problems: [["ports[1].port", "5432", "must be unique per protocol among the ports: the Services cannot expose 5432/TCP twice"]],
+    },
     { title: "port 0", change: () => ({ ports: [{ name: "pg", port: 0 }] }), problems: [["ports[0].port", "0", EXPECT.port]] },
     { title: "port 70000", change: () => ({ ports: [{ name: "pg", port: 70000 }] }), problems: [["ports[0].port", "70000", EXPECT.port]] },
     { title: "targetPort 0", change: () => ({ ports: [{ name: "pg", port: 5432, targetPort: 0 }] }), problems: [["ports[0].targetPort", "0", EXPECT.port]] },
@@ -459,4 +464,18 @@ describe("StatefulWorkload validation helpers", () => {
             assert.strictEqual(isQualifiedName(key), ok);
         });
     }
+});
+
+describe("StatefulWorkload ports per protocol", () => {
+    it("accepts one port number on TCP and on UDP", () => {
+        const problems = validateStatefulWorkloadArgs("dns", {
+            namespace: "db",
+            image: "coredns:1.12",
+            ports: [
+                { name: "dns-tcp", port: 53 },
+                { name: "dns-udp", port: 53, protocol: "UDP" },
+            ],
+        });
+        assert.deepStrictEqual(problems, []);
+    });
 });
