@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Problem, ProblemList } from "../common/validation";
 import { restrictedContainerSecurityContext } from "../workload/pod-defaults";
 import { ExternalStore, externalStoreChecksumAnnotation } from "./external-store";
 
@@ -52,29 +53,30 @@ export interface StoreEndpoint {
     readonly envPrefix: string;
 }
 
-/** Refuses store lists that cannot be wired into one pod; returns the problems as sentences. */
-export function externalStoreWiringProblems(stores: readonly StoreEndpoint[], namespace?: string): string[] {
-    const problems: string[] = [];
+/** Refuses store lists that cannot be wired into one pod: one problem per store, at `externalStores[i]`. */
+export function externalStoreWiringProblems(stores: readonly StoreEndpoint[], namespace?: string): Problem[] {
+    const problems = new ProblemList();
     const names = new Map<string, number>();
     const prefixes = new Map<string, number>();
     stores.forEach((store, i) => {
+        const path = `externalStores[${i}]`;
         const sameName = names.get(store.storeName);
         if (sameName !== undefined) {
-            problems.push(`externalStores[${i}]: store "${store.storeName}" has the same name as externalStores[${sameName}]; their checksum annotations would collide`);
+            problems.add(path, store.storeName, `has the same name as externalStores[${sameName}]; their checksum annotations would collide`);
         } else {
             names.set(store.storeName, i);
         }
         const samePrefix = prefixes.get(store.envPrefix);
         if (samePrefix !== undefined) {
-            problems.push(`externalStores[${i}]: envPrefix "${store.envPrefix}" is also used by externalStores[${samePrefix}]; give each store its own envPrefix`);
+            problems.add(`${path}.envPrefix`, store.envPrefix, `is also used by externalStores[${samePrefix}]; give each store its own envPrefix`);
         } else {
             prefixes.set(store.envPrefix, i);
         }
         if (namespace !== undefined && store.namespace !== namespace) {
-            problems.push(`externalStores[${i}]: store "${store.storeName}" is in namespace "${store.namespace}", but the pods are in "${namespace}"; pods can only read ConfigMaps and Secrets of their own namespace`);
+            problems.add(`${path}.namespace`, store.namespace, `must be the pods' namespace "${namespace}": pods can only read ConfigMaps and Secrets of their own namespace`);
         }
     });
-    return problems;
+    return [...problems.problems];
 }
 
 /** The shell script that waits until one of the hosts accepts a TCP connection on `port`. */
@@ -108,7 +110,7 @@ export function buildWaitForStoreContainer(store: StoreEndpoint, image: string =
 export function externalStoreWiring(stores: readonly ExternalStore[], opts: ExternalStoreWiringOptions = {}): ExternalStoreWiring {
     const problems = externalStoreWiringProblems(stores, opts.namespace);
     if (problems.length > 0) {
-        throw new Error(`these external stores cannot be wired into one pod:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        throw new Error(`these external stores cannot be wired into one pod:\n${problems.map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`).join("\n")}`);
     }
     const waitImage = opts.waitImage ?? DEFAULT_WAIT_IMAGE;
     const checksums = stores.map((s) => s.checksum);

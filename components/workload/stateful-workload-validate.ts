@@ -239,12 +239,7 @@ function checkExternalStores(problems: ProblemList, args: StatefulWorkloadArgs):
         return;
     }
     const namespace = isKnown(args.namespace) && typeof args.namespace === "string" ? args.namespace : undefined;
-    for (const sentence of externalStoreWiringProblems(stores, namespace)) {
-        const separator = sentence.indexOf(": ");
-        const path = sentence.slice(0, separator);
-        const store = stores[Number(/\[(\d+)\]/.exec(path)?.[1] ?? 0)];
-        problems.add(path, store.storeName, sentence.slice(separator + 2));
-    }
+    problems.addAll(externalStoreWiringProblems(stores, namespace));
 }
 
 /** The StatefulSet name a workload gets: `statefulSetName`, or the component name. */

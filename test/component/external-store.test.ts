@@ -177,8 +177,8 @@ describe("external store wiring into a Deployment", () => {
             const a = new ExternalStore("a", { ...ARGS, namespace: "other" });
             const b = new ExternalStore("b", ARGS);
             const c = new ExternalStore("c", ARGS);
-            assert.throws(() => externalStoreWiring([a], { namespace: "shop" }), /store "a" is in namespace "other", but the pods are in "shop"/);
-            assert.throws(() => externalStoreWiring([b, c]), /externalStores\[1\]: envPrefix "DB_" is also used by externalStores\[0\]/);
+            assert.throws(() => externalStoreWiring([a], { namespace: "shop" }), /externalStores\[0\]\.namespace: must be the pods' namespace "shop": pods can only read ConfigMaps and Secrets of their own namespace \(got "other"\)/);
+            assert.throws(() => externalStoreWiring([b, c]), /externalStores\[1\]\.envPrefix: is also used by externalStores\[0\]; give each store its own envPrefix \(got "DB_"\)/);
             withoutWait = externalStoreWiring([b], { waitForStores: false }).initContainers;
         });
         assert.deepStrictEqual(await valueOf(withoutWait!), []);

@@ -197,9 +197,9 @@ describe("external store wiring", () => {
 
     it("refuses stores that collide or live in another namespace", () => {
         assert.deepStrictEqual(externalStoreWiringProblems([store("a", "DB_"), store("a", "A_"), store("b", "DB_"), store("c", "C_", "other")], "shop"), [
-            'externalStores[1]: store "a" has the same name as externalStores[0]; their checksum annotations would collide',
-            'externalStores[2]: envPrefix "DB_" is also used by externalStores[0]; give each store its own envPrefix',
-            'externalStores[3]: store "c" is in namespace "other", but the pods are in "shop"; pods can only read ConfigMaps and Secrets of their own namespace',
+            { path: "externalStores[1]", value: '"a"', expected: "has the same name as externalStores[0]; their checksum annotations would collide" },
+            { path: "externalStores[2].envPrefix", value: '"DB_"', expected: "is also used by externalStores[0]; give each store its own envPrefix" },
+            { path: "externalStores[3].namespace", value: '"other"', expected: 'must be the pods\' namespace "shop": pods can only read ConfigMaps and Secrets of their own namespace' },
         ]);
         assert.deepStrictEqual(externalStoreWiringProblems([store("a", "A_"), store("b", "B_")], "shop"), []);
     });

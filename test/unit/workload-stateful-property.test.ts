@@ -24,6 +24,8 @@ const portsArb: fc.Arbitrary<WorkloadPort[]> = fc
         maxLength: 4,
         selector: (p) => p.name,
     })
+    // Names and port numbers are both unique per workload (all TCP here).
+    .filter((ports) => new Set(ports.map((p) => p.port)).size === ports.length)
     .map((ports) => ports.map((p) => (p.targetPort === undefined ? { name: p.name, port: p.port } : p)));
 
 const volumesArb: fc.Arbitrary<WorkloadVolume[]> = fc.uniqueArray(

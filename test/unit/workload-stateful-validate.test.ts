@@ -335,16 +335,16 @@ const badInputs: Case[] = [
         change: (f) => ({ externalStores: [f.storeElsewhere] }),
         problems: [
             [
-                "externalStores[0]",
-                '"wv-elsewhere"',
-                'store "wv-elsewhere" is in namespace "other", but the pods are in "db"; pods can only read ConfigMaps and Secrets of their own namespace',
+                "externalStores[0].namespace",
+                '"other"',
+                'must be the pods\' namespace "db": pods can only read ConfigMaps and Secrets of their own namespace',
             ],
         ],
     },
     {
         title: "external stores sharing an env prefix",
         change: (f) => ({ externalStores: [f.store, f.storeSamePrefix] }),
-        problems: [["externalStores[1]", '"wv-same-prefix"', 'envPrefix "DB_" is also used by externalStores[0]; give each store its own envPrefix']],
+        problems: [["externalStores[1].envPrefix", '"DB_"', "is also used by externalStores[0]; give each store its own envPrefix"]],
     },
 ];
 
