@@ -88,12 +88,17 @@ export function waitForStoreScript(hosts: readonly string[], port: number): stri
 /** The conventional unprivileged user and group id ("nobody"). */
 const NOBODY = 65534;
 
+/** Name of a store's wait-for-store init container (a DNS-1123 label). */
+export function waitForStoreContainerName(storeName: string): string {
+    return `wait-for-${storeName}`.slice(0, 63).replace(/-+$/, "");
+}
+
 /** The wait-for-store init container of one store. */
 export function buildWaitForStoreContainer(store: StoreEndpoint, image: string = DEFAULT_WAIT_IMAGE): Container {
     return {
         command: ["sh", "-c", waitForStoreScript(store.hosts, store.port)],
         image,
-        name: `wait-for-${store.storeName}`.slice(0, 63).replace(/-+$/, ""),
+        name: waitForStoreContainerName(store.storeName),
         resources: { limits: { memory: "16Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
         // busybox runs as root by default: name a non-root user, or the kubelet refuses
         // the container in pods that do not set one.

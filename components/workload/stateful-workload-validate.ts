@@ -4,7 +4,7 @@ import { checkLabel, checkStorageSize, checkSubdomain, EXPECT, GIB, isDns1123Sub
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
 import { ExternalStore } from "../external/external-store";
-import { externalStoreWiringProblems } from "../external/wiring";
+import { externalStoreWiringProblems, waitForStoreContainerName } from "../external/wiring";
 import { EbsStorageClass } from "../storage/ebs-storage-class";
 import { EfsStorageClass } from "../storage/efs-storage-class";
 import { checkContainerEnv } from "./container-env";
@@ -367,11 +367,14 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     if (ordinal && ordinal.offset !== 0) {
         containerNames.add(ORDINAL_INIT_CONTAINER);
     }
+    if (Array.isArray(args.externalStores)) {
+        args.externalStores.filter((s): s is ExternalStore => s instanceof ExternalStore).forEach((s) => containerNames.add(waitForStoreContainerName(s.storeName)));
+    }
     (args.initContainers ?? []).forEach((init, i) => {
         const path = `initContainers[${i}]`;
         checkInitContainer(problems, path, init, reservedEnv);
         if (containerNames.has(init.name)) {
-            problems.add(`${path}.name`, init.name, "must be unique among the pod's containers (the main container, the ordinal writer and the other init containers)");
+            problems.add(`${path}.name`, init.name, "must be unique among the pod's containers (the main container, the ordinal writer, the wait-for-store containers and the other init containers)");
         }
         containerNames.add(init.name);
     });

@@ -19,7 +19,7 @@ const ANNOTATION_KEY = "must be a qualified name: an optional DNS subdomain pref
 const ONE_OF_RETENTION = 'must be one of "Retain", "Delete"';
 const ONE_OF_SPREAD = 'must be one of "preferred", "required", "none"';
 const BUDGET_VALUE = 'must be an integer ≥ 0 or a percentage from "0%" to "100%"';
-const CONTAINER_UNIQUE = "must be unique among the pod's containers (the main container, the ordinal writer and the other init containers)";
+const CONTAINER_UNIQUE = "must be unique among the pod's containers (the main container, the ordinal writer, the wait-for-store containers and the other init containers)";
 
 /** A valid single-replica database; every case changes one thing. */
 const base: StatefulWorkloadArgs = {
@@ -345,6 +345,11 @@ const badInputs: Case[] = [
         title: "external stores sharing an env prefix",
         change: (f) => ({ externalStores: [f.store, f.storeSamePrefix] }),
         problems: [["externalStores[1].envPrefix", '"DB_"', "is also used by externalStores[0]; give each store its own envPrefix"]],
+    },
+    {
+        title: "an init container named like a store's wait container",
+        change: (f) => ({ externalStores: [f.store], initContainers: [{ name: "wait-for-wv-store", image: "busybox:1.37.0" }] }),
+        problems: [["initContainers[0].name", '"wait-for-wv-store"', CONTAINER_UNIQUE]],
     },
 ];
 
