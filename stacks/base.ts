@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../components/common/kubernetes";
+import { SKIP_AWAIT_ANNOTATION } from "../components/workload/pod-defaults";
 import { ScenarioSettings } from "./settings";
 
 /** The Pod Security Standard a scenario's namespace enforces. */
@@ -77,9 +78,6 @@ export function scenarioBase(settings: ScenarioSettings, level: PodSecurityLevel
         metadata: (metadata) => withSkipAwait(metadata, localMode),
     };
 }
-
-/** The annotation that tells the Kubernetes provider not to wait for an object to become ready. */
-export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 /** `metadata` with the skip-await annotation added when `skipAwait` is true (a copy; the argument is not changed). */
 export function withSkipAwait(metadata: StackObjectMeta, skipAwait: boolean): StackObjectMeta {
