@@ -19,21 +19,21 @@ export interface ScenarioBase {
     readonly opts: pulumi.ComponentResourceOptions;
     /** Options for Kubernetes objects the scenario creates itself: the same provider. */
     readonly objectOpts: pulumi.CustomResourceOptions;
-    /** Local mode: no AWS resources, no waiting for readiness (see `localMode`). */
+    /** Local mode: no AWS resources (see `localMode`). */
     readonly localMode: boolean;
     /**
      * The `skipAwait` argument for the components that take one (StatefulWorkload,
-     * ReplicatedCache, NodeLocalStore): true in local mode, where a control plane without
-     * kubelets never makes a pod ready. The other components create only objects the
+     * ReplicatedCache, NodeLocalStore), from the `skipAwait` config key (default false:
+     * the provider waits for readiness, also in local mode). The other components create only objects the
      * provider does not wait for (StorageClasses, VolumeSnapshotClasses, ConfigMaps,
      * Secrets, ExternalName Services).
      */
     readonly skipAwait: boolean;
     /**
      * The metadata of an object the scenario creates itself, with the skip-await
-     * annotation added in local mode. Every such object gets it, not only the Deployments
+     * annotation added when `skipAwait` is set. Every such object gets it, not only the Deployments
      * and Services the provider waits for, so a newer provider that waits for more kinds
-     * still finishes in local mode. Explicit in each builder rather than a stack-wide
+     * still finishes without waiting. Explicit in each builder rather than a stack-wide
      * transformation, which would also reach into the components.
      */
     readonly metadata: (metadata: StackObjectMeta) => StackObjectMeta;
@@ -60,6 +60,7 @@ export function podSecurityLabels(level: PodSecurityLevel): Record<string, strin
 export function scenarioBase(settings: ScenarioSettings, level: PodSecurityLevel): ScenarioBase {
     const namespace = settings.optionalString("namespace") ?? settings.scenario;
     const localMode = settings.boolean("localMode");
+    const skipAwait = settings.boolean("skipAwait");
     const cluster = new pulumi.Config("kubernetes");
     const access = { context: cluster.get("context"), kubeconfig: cluster.get("kubeconfig") };
     const namespaceResource = new k8s.core.v1.Namespace(
@@ -74,8 +75,8 @@ export function scenarioBase(settings: ScenarioSettings, level: PodSecurityLevel
         opts: { providers: { kubernetes: provider } },
         objectOpts: { provider },
         localMode,
-        skipAwait: localMode,
-        metadata: (metadata) => withSkipAwait(metadata, localMode),
+        skipAwait,
+        metadata: (metadata) => withSkipAwait(metadata, skipAwait),
     };
 }
 

@@ -30,7 +30,12 @@ export const COMMON_KEYS = {
     },
     localMode: {
         description:
-            "For a local control plane without cloud: no AWS resources at all (EFS from `fileSystemId`, no KMS key, no snapshot class) and no waiting for pods to become ready.",
+            "For a local control plane without cloud: no AWS resources at all (EFS from `fileSystemId`, no KMS key, no snapshot class). Waiting for readiness is unchanged (see `skipAwait`).",
+        default: false,
+    },
+    skipAwait: {
+        description:
+            "Do not wait for StatefulSets, Deployments, DaemonSets, claims and Services to become ready (the `pulumi.com/skipAwait` annotation on every Kubernetes object the scenario creates).",
         default: false,
     },
 } as const satisfies ConfigKeys;

@@ -52,7 +52,7 @@ describe("stack external-database", () => {
     it("refuses a config key no scenario reads", async () => {
         await assert.rejects(renderStack(STACK, { dbHost: "db.internal" }), {
             message:
-                'stack config for scenario "external-database" has unknown key(s) "dbHost"; the keys this scenario reads are: appImage, appReplicas, dbEngine, dbExternalName, dbHosts, dbName, dbPassword, dbPort, dbUser, localMode, namespace, scenario',
+                'stack config for scenario "external-database" has unknown key(s) "dbHost"; the keys this scenario reads are: appImage, appReplicas, dbEngine, dbExternalName, dbHosts, dbName, dbPassword, dbPort, dbUser, localMode, namespace, scenario, skipAwait',
         });
     });
 });

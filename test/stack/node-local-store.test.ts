@@ -35,8 +35,8 @@ describe("stack node-local-store", () => {
         assert.strictEqual(pod.tolerations, undefined);
     });
 
-    it("in local mode passes skipAwait to the store: DaemonSet and Service annotated, the StorageClass not", async () => {
-        const { rec } = await renderStack(STACK, { localMode: true });
+    it("with skipAwait passes it to the store: DaemonSet and Service annotated, the StorageClass not", async () => {
+        const { rec } = await renderStack(STACK, { localMode: true, skipAwait: true });
         assertSchemaValid(rec);
         assert.strictEqual(objectOf(rec, "kubernetes:apps/v1:DaemonSet", "local-store").metadata.annotations["pulumi.com/skipAwait"], "true");
         assert.strictEqual(objectOf(rec, "kubernetes:core/v1:Service", "local-store-peers").metadata.annotations["pulumi.com/skipAwait"], "true");

@@ -60,13 +60,13 @@ describe("stack postgres-ebs", () => {
         assertNoSecretLeaks(rec, [placeholder(STACK, "dbPassword")]);
     });
 
-    it("in local mode creates no AWS resource and no snapshot class, and skips awaiting", async () => {
+    it("in local mode creates no AWS resource and no snapshot class, and still awaits readiness", async () => {
         const { rec, outputs } = await renderStack(STACK, { localMode: true });
         assertSchemaValid(rec);
         assert.deepStrictEqual(rec.resources.filter((r) => r.type.startsWith("aws:")), []);
         assert.deepStrictEqual(rec.ofType("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass"), []);
         assert.strictEqual(outputs.kmsKeyArn, null);
-        assert.strictEqual(objectOf(rec, "kubernetes:apps/v1:StatefulSet", "postgres").metadata.annotations["pulumi.com/skipAwait"], "true");
+        assert.strictEqual(objectOf(rec, "kubernetes:apps/v1:StatefulSet", "postgres").metadata.annotations?.["pulumi.com/skipAwait"], undefined);
         assert.deepStrictEqual(typeCounts(rec)["kubernetes:storage.k8s.io/v1:StorageClass"], 2);
     });
 
@@ -87,8 +87,8 @@ describe("stack postgres-ebs", () => {
         assert.ok(rec.get("stateful-stacks:workload:StatefulWorkload", "postgres").dependsOn.includes(rec.get("kubernetes:core/v1:Secret", "postgres-credentials").urn));
     });
 
-    it("in local mode annotates the workload through skipAwait and the stack's own objects, not the StorageClasses", async () => {
-        const { rec } = await renderStack(STACK, { localMode: true });
+    it("with skipAwait annotates the workload and the stack's own objects, not the StorageClasses", async () => {
+        const { rec } = await renderStack(STACK, { localMode: true, skipAwait: true });
         const skip = (type: string, name: string) => objectOf(rec, type, name).metadata.annotations?.["pulumi.com/skipAwait"];
         assert.strictEqual(skip("kubernetes:core/v1:Service", "postgres-headless"), "true");
         assert.strictEqual(skip("kubernetes:core/v1:Service", "postgres"), "true");

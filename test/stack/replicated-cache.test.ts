@@ -33,13 +33,13 @@ describe("stack replicated-cache", () => {
         await assert.rejects(renderStack(STACK, { cacheEngine: "hazelcast" }), { message: 'stack config "stateful-stacks:cacheEngine" must be one of memcached, redis (got "hazelcast")' });
     });
 
-    it("in local mode passes skipAwait to the cache: Deployment and Service annotated, the budget not", async () => {
-        const { rec } = await renderStack(STACK, { localMode: true });
+    it("with skipAwait passes it to the cache: Deployment and Service annotated, the budget not", async () => {
+        const { rec } = await renderStack(STACK, { localMode: true, skipAwait: true });
         assertSchemaValid(rec);
         assert.strictEqual(objectOf(rec, "kubernetes:apps/v1:Deployment", "cache").metadata.annotations["pulumi.com/skipAwait"], "true");
         assert.strictEqual(objectOf(rec, "kubernetes:core/v1:Service", "cache").metadata.annotations["pulumi.com/skipAwait"], "true");
         assert.strictEqual(objectOf(rec, "kubernetes:policy/v1:PodDisruptionBudget", "cache-pdb").metadata.annotations, undefined);
-        const { rec: remote } = await renderStack(STACK);
+        const { rec: remote } = await renderStack(STACK, { localMode: true });
         assert.strictEqual(objectOf(remote, "kubernetes:apps/v1:Deployment", "cache").metadata.annotations, undefined);
     });
 });

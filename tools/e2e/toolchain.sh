@@ -191,29 +191,44 @@ build_kwok() {
   chmod u+w "$out/stages"/*
 }
 
-# The Kubernetes provider plugin. Its module ships schema.json; the binary embeds
-# schema-embed.json, which go:generate derives from it, so the build runs in a
-# writable copy of the module.
+# The Kubernetes provider plugin, built from the Go module proxy. The proxy serves the
+# provider module only at the pseudo-versions below (one per @pulumi/kubernetes release
+# the lockfile may pin; the tagged versions are refused), so this table maps the npm
+# version to the module version. Recipe: a writable copy of the module, its
+# `replace sdk/v4 => ../sdk` swapped for the published SDK module of the same release,
+# `go generate` (writes the schema the binary embeds; needs VERSION), then the build.
+declare -A PROVIDER_MODULE_VERSIONS=(
+  [4.25.0]=v4.0.0-20260115033456-f47bc2d6f199
+)
 build_kubernetes_provider() {
-  local out=$1 version=$2 module=github.com/pulumi/pulumi-kubernetes/provider/v4 dir
+  local out=$1 version=$2 module=github.com/pulumi/pulumi-kubernetes/provider/v4 modver dir
+  modver=${PROVIDER_MODULE_VERSIONS[$version]:-}
+  if [[ -z $modver ]]; then
+    echo "no Go module version is known for @pulumi/kubernetes $version (PROVIDER_MODULE_VERSIONS in tools/e2e/toolchain.sh knows: ${!PROVIDER_MODULE_VERSIONS[*]})"
+    return 3
+  fi
   mkdir -p "$out/bin"
-  if ! dir=$(go_env go mod download -json "$module@v$version" | node -e '
+  if ! dir=$(go_env go mod download -json "$module@$modver" | node -e '
       let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
         const j = JSON.parse(s);
         if (j.Error) { console.error(j.Error); process.exit(1); }
         console.log(j.Dir);
       });'); then
-    echo "the Go module proxy does not serve $module@v$version"
+    echo "the Go module proxy does not serve $module@$modver"
     return 3
   fi
   cp -r "$dir" "$out/src"
   chmod -R u+w "$out/src"
   cd "$out/src"
-  go_env go generate ./cmd/pulumi-resource-kubernetes
-  go_env nice -n 10 go build -trimpath \
-    -ldflags="-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=v$version" \
+  go_env go mod edit -dropreplace github.com/pulumi/pulumi-kubernetes/sdk/v4 \
+    -require "github.com/pulumi/pulumi-kubernetes/sdk/v4@v$version"
+  go_env VERSION="$version" nice -n 10 go generate ./cmd/pulumi-resource-kubernetes
+  go_env CGO_ENABLED=0 nice -n 10 go build -trimpath \
+    -ldflags="-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$version" \
     -o "$out/bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
   rm -rf "$out/src"
+  "$out/bin/pulumi-resource-kubernetes" --help > /dev/null 2>&1 || true
+  ls -l "$out/bin/pulumi-resource-kubernetes"
 }
 
 # etcd from Debian's archive (no Go build needed).
