@@ -45,7 +45,7 @@ check_consumer() {
   cd "$dir"
   for pkg in @pulumi/pulumi @pulumi/kubernetes @pulumi/aws; do
     local copies
-    copies="$(find node_modules -type f -path "*/node_modules/$pkg/package.json" | sort)"
+    copies="$(find "$dir/node_modules" -type f -path "*/node_modules/$pkg/package.json" | sort)"
     if [ "$(printf '%s\n' "$copies" | grep -c .)" -ne 1 ]; then
       printf '%s: expected one copy of %s, found:\n%s\n' "$label" "$pkg" "$copies" >&2
       exit 1
