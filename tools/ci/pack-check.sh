@@ -28,7 +28,7 @@ if [ "$locked" = "$CONSUMER_PULUMI" ]; then
   echo "pack-check: the consumer must use another @pulumi/pulumi than the lockfile's $locked" >&2
   exit 1
 fi
-npm_quiet=(--no-audit --no-fund --loglevel=error)
+npm_quiet=(--no-audit --no-fund --loglevel=error --prefer-offline)
 started=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - started )) s"; }
 
@@ -74,7 +74,12 @@ import { EbsStorageClass, EbsStorageClassArgs, StatefulWorkload, StatefulWorkloa
 const fast: EbsStorageClassArgs = { volumeType: "gp3", iops: 4000 };
 export const make = (): StatefulWorkload => {
     const storageClass = new EbsStorageClass("fast", fast);
-    const args: StatefulWorkloadArgs = { namespace: "db", image: "postgres:16.4", volumes: [{ name: "data", mountPath: "/data", size: "10Gi", storageClass }] };
+    const args: StatefulWorkloadArgs = {
+        namespace: "db",
+        image: "postgres:16.4",
+        ports: [{ name: "postgres", port: 5432 }],
+        volumes: [{ name: "data", mountPath: "/data", size: "10Gi", storageClass }],
+    };
     return new StatefulWorkload("pg", args);
 };
 TS
@@ -116,8 +121,17 @@ if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
 fi
 git clone --quiet --no-checkout "$root" "$scratch/clone"
 git -C "$scratch/clone" checkout --quiet --detach "$commit"
+# The same program as the tarball consumer, with the tarball's package removed: its SDKs
+# are already in place (hard links, no second download), and npm replaces the dependency.
 new_consumer "$scratch/git"
-(cd "$scratch/git" && npm install "${npm_quiet[@]}" "${CONSUMER_PEERS[@]}" tsx@4.20.6 "git+file://$scratch/clone#$commit")
+cp "$scratch/tarball/package.json" "$scratch/tarball/package-lock.json" "$scratch/git/"
+cp -al "$scratch/tarball/node_modules" "$scratch/git/node_modules"
+rm -rf "$scratch/git/node_modules/stateful-stacks" "$scratch/git/node_modules/.bin/stateful-stacks" "$scratch/git/node_modules/.package-lock.json"
+(cd "$scratch/git" && npm install "${npm_quiet[@]}" "git+file://$scratch/clone#$commit")
+node -e '
+  const spec = require(process.argv[1]).dependencies["stateful-stacks"];
+  if (!spec.startsWith("git+file:")) throw new Error("git: the consumer depends on " + spec + ", not the git URL");
+' "$scratch/git/package.json"
 if [ ! -f "$scratch/git/node_modules/stateful-stacks/bin/components/index.js" ]; then
   echo "git: the installed package has no build (bin/components/index.js): prepare did not run" >&2
   exit 1
