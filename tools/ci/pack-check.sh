@@ -16,7 +16,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/stateful-stacks-pack-XXXXXX")"
-trap 'rm -rf "$scratch"' EXIT
+git_install=""
+cleanup() {
+  if [ -n "$git_install" ]; then kill "$git_install" 2>/dev/null || true; wait "$git_install" 2>/dev/null || true; fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
 
 # The consumer's SDKs: @pulumi/pulumi differs from the lockfile's (3.248.0) and still runs on
 # Node.js 20 (engines ">=20"; 3.249.0 and later need Node.js 22).
@@ -97,7 +102,7 @@ TS
   echo "$label: the installed CLI prints $version, gates a preview, and plans the zookeeper-ensemble example schema-valid ($(elapsed))"
 }
 
-echo "== tarball"
+echo "== pack"
 cd "$root"
 tarball="$(npm pack --silent --pack-destination "$scratch" | tail -n 1)"
 echo "packed $tarball ($(du -k "$scratch/$tarball" | cut -f1) KiB, $(elapsed))"
@@ -112,22 +117,37 @@ if tar -tzf "$scratch/$tarball" | grep -q '^package/bin/tools/ci/'; then
 fi
 new_consumer "$scratch/tarball"
 (cd "$scratch/tarball" && npm install "${npm_quiet[@]}" "${CONSUMER_PEERS[@]}" tsx@4.20.6 "$scratch/$tarball")
-check_consumer "$scratch/tarball" tarball
+echo "installed the tarball into a consumer ($(elapsed))"
 
-echo "== git"
+# The git install runs in the background while the tarball consumer is checked. Its
+# consumer is the same program with the tarball's package removed: the SDKs are already in
+# place (hard links, no second download), and npm replaces the dependency with the git URL.
 commit="$(git -C "$root" rev-parse HEAD)"
 if [ -n "$(git -C "$root" status --porcelain --untracked-files=no)" ]; then
   echo "note: the git install takes the committed HEAD ($commit), not the uncommitted changes"
 fi
 git clone --quiet --no-checkout "$root" "$scratch/clone"
 git -C "$scratch/clone" checkout --quiet --detach "$commit"
-# The same program as the tarball consumer, with the tarball's package removed: its SDKs
-# are already in place (hard links, no second download), and npm replaces the dependency.
 new_consumer "$scratch/git"
 cp "$scratch/tarball/package.json" "$scratch/tarball/package-lock.json" "$scratch/git/"
 cp -al "$scratch/tarball/node_modules" "$scratch/git/node_modules"
 rm -rf "$scratch/git/node_modules/stateful-stacks" "$scratch/git/node_modules/.bin/stateful-stacks" "$scratch/git/node_modules/.package-lock.json"
-(cd "$scratch/git" && npm install "${npm_quiet[@]}" "git+file://$scratch/clone#$commit")
+(cd "$scratch/git" && npm install "${npm_quiet[@]}" "git+file://$scratch/clone#$commit") >"$scratch/git-install.log" 2>&1 &
+git_install=$!
+
+echo "== tarball"
+check_consumer "$scratch/tarball" tarball
+
+echo "== git"
+status=0
+wait "$git_install" || status=$?
+git_install=""
+cat "$scratch/git-install.log"
+if [ "$status" -ne 0 ]; then
+  echo "git: npm install git+file://<clone>#$commit failed (exit $status)" >&2
+  exit 1
+fi
+echo "installed git+file://<clone>#${commit:0:12} into a consumer ($(elapsed))"
 node -e '
   const spec = require(process.argv[1]).dependencies["stateful-stacks"];
   if (!spec.startsWith("git+file:")) throw new Error("git: the consumer depends on " + spec + ", not the git URL");
