@@ -35,7 +35,7 @@ export type {
     WorkloadUpdateStrategy,
     WorkloadVolume,
 } from "./workload/stateful-workload-args";
-export { podDnsNames, statefulWorkloadNames } from "./workload/stateful-workload-spec";
+export { claimNames, podDnsNames, statefulWorkloadNames } from "./workload/stateful-workload-spec";
 export type { StatefulWorkloadNames } from "./workload/stateful-workload-spec";
 export { ReplicatedCache } from "./workload/replicated-cache";
 export type { CacheEngine, CacheMemoryVolume, ReplicatedCacheArgs } from "./workload/replicated-cache";

@@ -29,7 +29,7 @@ process.env.TMPDIR = suiteTmp;
 process.on("exit", () => fs.rmSync(suiteTmp, { recursive: true, force: true }));
 
 /** What the suite left in its temp dir: entries other than the tsx cache link, sorted. */
-export function leftoverTempEntries(): string[] {
+function leftoverTempEntries(): string[] {
     return fs
         .readdirSync(suiteTmp)
         .filter((entry) => entry !== tsxCache)

@@ -23,6 +23,7 @@ const RUNTIME_EXPORTS = [
     "ReplicatedCache",
     "SKIP_AWAIT_ANNOTATION",
     "StatefulWorkload",
+    "claimNames",
     "externalStoreWiring",
     "hostAntiAffinity",
     "isDnsName",
@@ -149,6 +150,7 @@ describe("contract: the public barrel", () => {
             "zk-0.zk-headless.coord.svc.cluster.local",
             "zk-1.zk-headless.coord.svc.cluster.local",
         ]);
+        assert.deepStrictEqual(lib.claimNames("zk", [{ name: "data" }, { name: "log" }], 2), ["data-zk-0", "data-zk-1", "log-zk-0", "log-zk-1"]);
         assert.strictEqual(lib.parseQuantity("2Gi"), 2 * lib.GIB);
     });
 });
