@@ -5,16 +5,16 @@ import * as ts from "typescript";
 import { plan } from "../plan";
 
 /**
- * `npm run examples`: checks every standalone program under `examples/` the way a user
- * would run it, without installing anything: each one's own files are there and it
- * depends on this package by relative path; it type-checks with its own tsconfig.json
- * against this package's source; and it plans offline (`stateful-stacks plan --root
- * examples/<name>`: its program under the engine mocks, every Kubernetes object checked
- * against the schema).
+ * `npm run examples [name…]`: checks the standalone programs under `examples/` (all of them
+ * when none is named) the way a user would run them, without installing anything: each
+ * one's own files are there and it depends on this package by relative path; it
+ * type-checks with its own tsconfig.json against this package's source; and it plans
+ * offline (what `stateful-stacks plan` does in an installed example: its program under the
+ * engine mocks, every Kubernetes object checked against the schema).
  *
  * `stateful-stacks` resolves to this repository through a scratch folder on NODE_PATH
  * (removed at the end), and everything else from the repository's own node_modules: one
- * copy of @pulumi/pulumi, no network. Exits 1 naming every problem.
+ * copy of @pulumi/pulumi, no network. Exits 1 naming every problem, 2 for an unknown name.
  */
 
 const root = path.resolve(__dirname, "../..");
@@ -99,10 +99,16 @@ function makeResolver(scratch: string): string {
     return modules;
 }
 
-async function main(): Promise<number> {
+async function main(only: readonly string[]): Promise<number> {
     const started = Date.now();
-    const names = listExamples();
-    const problems = names.length >= 3 ? [] : [`examples/ holds ${names.length} examples; at least three are expected`];
+    const known = listExamples();
+    const unknown = only.filter((name) => !known.includes(name));
+    if (unknown.length) {
+        process.stderr.write(`examples: no example ${unknown.map((n) => `"${n}"`).join(", ")} (examples: ${known.join(", ")})\n`);
+        return 2;
+    }
+    const names = only.length ? [...only] : known;
+    const problems = only.length || names.length >= 3 ? [] : [`examples/ holds ${names.length} examples; at least three are expected`];
     problems.push(...names.flatMap((name) => layoutProblems(name, path.join(examplesDir, name))));
 
     const checked = Date.now();
@@ -142,7 +148,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then(
+    main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (err) => {
             process.stderr.write(`examples: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
