@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { standardLabels } from "../components/common/kubernetes";
-import { SKIP_AWAIT_ANNOTATION } from "../components/workload/pod-defaults";
+import { SKIP_AWAIT_ANNOTATION, standardLabels } from "../components";
 import { ScenarioSettings } from "./settings";
 
 /** The Pod Security Standard a scenario's namespace enforces. */

@@ -1,8 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
-import { isDnsName, ExternalStore, ExternalStoreEngine } from "../components/external/external-store";
-import { withExternalStores } from "../components/external/wiring";
-import { standardLabels } from "../components/common/kubernetes";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels } from "../components/workload/pod-defaults";
+import {
+    ExternalStore,
+    ExternalStoreEngine,
+    isDnsName,
+    restrictedContainerSecurityContext,
+    restrictedPodSecurityContext,
+    selectorLabels,
+    standardLabels,
+    withExternalStores,
+} from "../components";
 import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";

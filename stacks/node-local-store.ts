@@ -1,4 +1,4 @@
-import { NodeLocalStore } from "../components/workload/node-local-store";
+import { NodeLocalStore } from "../components";
 import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";

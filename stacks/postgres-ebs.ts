@@ -1,10 +1,15 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GIB, parseQuantity, standardLabels } from "../components/common/kubernetes";
-import { EBS_LIMITS } from "../components/storage/ebs-limits";
-import { EbsStorageClass } from "../components/storage/ebs-storage-class";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../components/workload/pod-defaults";
-import { StatefulWorkload } from "../components/workload/stateful-workload";
+import {
+    EBS_LIMITS,
+    EbsStorageClass,
+    GIB,
+    parseQuantity,
+    restrictedContainerSecurityContext,
+    restrictedPodSecurityContext,
+    standardLabels,
+    StatefulWorkload,
+} from "../components";
 import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";

@@ -1,4 +1,4 @@
-import { CacheEngine, ReplicatedCache } from "../components/workload/replicated-cache";
+import { CacheEngine, ReplicatedCache } from "../components";
 import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";

@@ -1,7 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
-import { standardLabels } from "../components/common/kubernetes";
-import { EfsStorageClass, EfsStorageClassArgs } from "../components/storage/efs-storage-class";
-import { hostAntiAffinity, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, zoneSpread } from "../components/workload/pod-defaults";
+import {
+    EfsStorageClass,
+    EfsStorageClassArgs,
+    hostAntiAffinity,
+    restrictedContainerSecurityContext,
+    restrictedPodSecurityContext,
+    selectorLabels,
+    standardLabels,
+    zoneSpread,
+} from "../components";
 import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";

@@ -1,7 +1,4 @@
-import { EbsStorageClass } from "../components/storage/ebs-storage-class";
-import { StatefulWorkload } from "../components/workload/stateful-workload";
-import { StatefulWorkloadArgs } from "../components/workload/stateful-workload-args";
-import { podDnsNames, statefulWorkloadNames } from "../components/workload/stateful-workload-spec";
+import { EbsStorageClass, podDnsNames, StatefulWorkload, StatefulWorkloadArgs, statefulWorkloadNames } from "../components";
 import { scenarioBase } from "./base";
 import { Scenario } from "./scenario";
 import { ScenarioSettings } from "./settings";

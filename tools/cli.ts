@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import * as fs from "fs";
+import * as path from "path";
 import { parseGateArgs, runGateCommand } from "./gate";
 import { plan } from "./plan";
 
@@ -19,11 +21,16 @@ import { plan } from "./plan";
  * `diff` and `gate` read the output of `pulumi preview --json` (see `gate/`): `diff`
  * prints a Markdown summary for a pull request; `gate` exits 1 when a change would
  * destroy data, 2 on a usage error or a document it cannot read.
+ *
+ *   stateful-stacks --version   (or -V)
+ *
+ * prints the package's version.
  */
 
 const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir>]
        stateful-stacks diff <preview.json> [gate options]
        stateful-stacks gate <preview.json> [gate options]
+       stateful-stacks --version
 
   plan   render stacks offline (all stacks with a Pulumi.<stack>.yaml when none is named)
          --out <dir>   where <stack>/ folders are written (default: <root>/out)
@@ -37,6 +44,25 @@ const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir
                                   (also STATEFUL_STACKS_GATE_ALLOW_RETAINED_CLAIMS=true)
          exit codes: 0 pass, 1 blocked, 2 usage or unreadable/failed preview
 `;
+
+/**
+ * The version in the package's own package.json: the nearest one above this file that is
+ * named stateful-stacks (`tools/` from source, `bin/tools/` once built).
+ */
+export function packageVersion(from: string = __dirname): string {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+        const file = path.join(dir, "package.json");
+        if (fs.existsSync(file)) {
+            const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
+            if (manifest.name === "stateful-stacks" && typeof manifest.version === "string") {
+                return manifest.version;
+            }
+        }
+        if (path.dirname(dir) === dir) {
+            throw new Error(`no package.json of stateful-stacks above ${from}`);
+        }
+    }
+}
 
 /** Parsed command line of `plan`. */
 export interface PlanCommand {
@@ -76,6 +102,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (command === undefined || command === "help" || command === "--help" || command === "-h") {
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
+    }
+    if (command === "--version" || command === "-V") {
+        process.stdout.write(`${packageVersion()}\n`);
+        return 0;
     }
     if (command === "diff" || command === "gate") {
         let parsed;

@@ -4,9 +4,13 @@ import * as os from "os";
 import * as path from "path";
 import { listStacks, loadProject, loadStackConfig, qualifyKey, secretPlaceholder, withConfig } from "../../tools/plan/project";
 
-/** A scratch project: `files` maps relative paths to contents. */
+const scratchRoots: string[] = [];
+after(() => scratchRoots.splice(0).forEach((root) => fs.rmSync(root, { recursive: true, force: true })));
+
+/** A scratch project: `files` maps relative paths to contents. Removed after the file's tests. */
 function scratch(files: Record<string, string>): string {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "plan-project-"));
+    scratchRoots.push(root);
     for (const [file, content] of Object.entries(files)) {
         fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
         fs.writeFileSync(path.join(root, file), content);
