@@ -28,5 +28,5 @@ cd "$root"
 # workflow syntax, expressions, action inputs and the local action's metadata always are.
 shellcheck_flag=()
 command -v shellcheck >/dev/null || shellcheck_flag=(-shellcheck=)
-"$bin" "${shellcheck_flag[@]}" -color=never .github/workflows/*.yml
+"$bin" "${shellcheck_flag[@]}" -no-color .github/workflows/*.yml
 echo "actionlint ${version}: $(ls .github/workflows/*.yml | wc -l) workflow(s) and action.yml clean"
