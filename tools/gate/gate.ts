@@ -126,6 +126,9 @@ const LOSS_BY_TYPE: Readonly<Record<string, string>> = {
     "aws:dynamodb/table:Table": "a DynamoDB table: removing it deletes its items",
 };
 
+/** The type tokens whose objects hold data, whatever their state (a StatefulSet holds data when it has claim templates). */
+export const DATA_HOLDING_TYPES: readonly string[] = Object.keys(LOSS_BY_TYPE).filter((t) => t !== "kubernetes:core/v1:Namespace");
+
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const SECRET = "kubernetes:core/v1:Secret";
 const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
