@@ -97,3 +97,28 @@ describe("gate: rule fixtures (test/fixtures/gate/cases.json)", () => {
         });
     }
 });
+
+describe("gate: every block says what to do instead and what accepts it", () => {
+    const dirs = [PREVIEW, GATE];
+    const options: GateOptions = { dataTypes: ["pulumi-nodejs:dynamic/stateful:Volume"] };
+    for (const dir of dirs) {
+        it(`over every usable document in ${path.basename(dir)}/`, () => {
+            let blocks = 0;
+            for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !["cases.json", "preview-verdicts.json"].includes(f))) {
+                let result: GateResult;
+                try {
+                    result = evaluateGate(parsePreview(readDocument(path.join(dir, file))), options);
+                } catch {
+                    continue;
+                }
+                for (const f of result.findings.filter((x) => x.verdict === "block")) {
+                    blocks++;
+                    assert.ok(f.remedy && f.remedy.length > 20, `${file}: ${f.rule} ${f.name} has no remedy`);
+                    assert.ok(f.accept?.includes(`--allow '${f.urn}'`), `${file}: ${f.rule} ${f.name}: ${f.accept}`);
+                    assert.ok(!/would destroy data/.test(f.reason), `${file}: ${f.reason}`);
+                }
+            }
+            assert.ok(blocks > 0);
+        });
+    }
+});

@@ -185,6 +185,15 @@ describe("gate v2: StatefulSet replacements", () => {
         assert.deepEqual(evaluateGate({ steps: update(STS, { spec: {} }, { spec: {} }, { op: "replace" }) }).blocked, false);
     });
 
+    it("a StatefulSet step without any state blocks as retained claims, with what to do and what accepts it", () => {
+        const urn = `${P}${STS}::pg`;
+        const f = only({ steps: [{ op: "delete", urn }] });
+        assert.deepEqual([f.rule, f.verdict], ["retained-claims", "block"]);
+        assert.equal(f.reason, "a StatefulSet with volume claim templates (its state is not in the document): its claims are kept unless its retention policy says otherwise");
+        assert.equal(f.accept, `--allow-retained-claims (every StatefulSet whose claims are kept), or --allow '${urn}'`);
+        assert.equal(only({ steps: [{ op: "delete", urn }] }, { allowRetainedClaims: true }).verdict, "warn");
+    });
+
     it("an orphan annotation in the program alone (not yet on the live object) still warns", () => {
         const before = sts({});
         const after = sts({}, { annotations: { "pulumi.com/deletionPropagationPolicy": "orphan" } });

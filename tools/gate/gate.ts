@@ -497,7 +497,13 @@ export function judgeResource(steps: readonly PreviewStep[], options: GateOption
         if (options.allowRetainedClaims) {
             return { ...base, rule: "retained-claims", verdict: "warn", reason };
         }
-        return allowedOrBlocked({ ...base, rule: "retained-claims", reason, accept: `--allow-retained-claims, or ${allowFlag(urn)}` }, options);
+        return allowedOrBlocked({
+            ...base,
+            rule: "retained-claims",
+            reason,
+            remedy: "preview with a document that carries the StatefulSet's state (`pulumi preview --json`), or change only what Kubernetes updates in place",
+            accept: `--allow-retained-claims (every StatefulSet whose claims are kept), or ${allowFlag(urn)}`,
+        }, options);
     }
     return allowedOrBlocked({ ...base, rule: "data-loss", reason: risk.reason, remedy: dataRemedy(state.type, op), accept: allowFlag(urn) }, options);
 }
