@@ -198,7 +198,9 @@ describe("diff: exact Markdown", () => {
 
     it("shows the real volume resize as 50Gi → 80Gi and the EFS class rename with both names", () => {
         assert.match(diffMarkdown(load("postgres-ebs-volume-resize")), /`spec.volumeClaimTemplates\[0\].spec.resources.requests.storage`: `50Gi` → `80Gi` \(replaces\)/);
-        assert.match(diffMarkdown(load("shared-content-efs-storage-class")), /`spec.storageClassName`: `shared-content-efs` → `shared-content-efs-v2` \(replaces\)/);
+        const efs = diffMarkdown(load("shared-content-efs-storage-class"));
+        assert.match(efs, /`spec.storageClassName`: `shared-content-efs` → `shared-content-efs-v2` \(replaces\)/);
+        assert.match(efs, /\| replace \| `kubernetes:apps\/v1:Deployment` \| `web` \| no property changed: replaced with a resource it depends on \|  \|/);
     });
 
     it("lists at most 8 changes in a row and counts the rest", () => {
@@ -228,7 +230,7 @@ describe("diff: one comment for several stacks", () => {
             "",
             "| stack | changes | data gate |",
             "| --- | --- | --- |",
-            "| `postgres-ebs` | 1 replace | **blocked**: 1 change blocks: 1 replaces or deletes a StatefulSet (its claims are kept) |",
+            "| `postgres-ebs` | 1 replace | **blocked**: 1 replaces or deletes a StatefulSet (its claims are kept) |",
             "| `zookeeper-ensemble` | 1 update | passed |",
         ]);
         assert.ok(lines.includes("<details open><summary>postgres-ebs: 1 replace; gate blocked</summary>"));

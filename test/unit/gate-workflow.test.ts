@@ -184,7 +184,7 @@ describe("workflow: preview.yml, its scripts run over the committed fixtures", f
             "| --- | --- | --- |",
             "| `external-database` | — | **preview failed**: previews/external-database.json is not a usable preview: the preview failed, its step list is incomplete: Missing required configuration variable 'gate-fixture:password' |",
             "| `node-local-store` | 1 update | passed |",
-            "| `postgres-ebs` | 1 replace | **blocked**: 1 change blocks: 1 replaces or deletes a StatefulSet (its claims are kept) |",
+            "| `postgres-ebs` | 1 replace | **blocked**: 1 replaces or deletes a StatefulSet (its claims are kept) |",
             "| `replicated-cache` | 1 update | passed |",
             "| `shared-content-efs` | — | **preview failed**: previews/shared-content-efs.json is not a usable preview: the document is empty (did `pulumi preview --json` fail before printing?) |",
             "| `zookeeper-ensemble` | 1 update | passed |",

@@ -679,17 +679,27 @@ export const BLOCK_SUMMARY: Readonly<Record<Rule, readonly [string, string]>> = 
     secret: ["replaces a Secret", "replace a Secret"],
 };
 
-/** "2 changes block: 1 destroys data, 1 weakens the protection of data" — counts per rule, in a fixed order. */
-export function blockSummary(findings: readonly Finding[]): string | undefined {
+/** "1 destroys data, 1 weakens the protection of data": the blocks counted per rule, in a fixed order. */
+export function blockCounts(findings: readonly Finding[]): string | undefined {
     const blocks = findings.filter((f) => f.verdict === "block");
     if (blocks.length === 0) {
         return undefined;
     }
-    const counts = (Object.keys(BLOCK_SUMMARY) as Rule[])
+    return (Object.keys(BLOCK_SUMMARY) as Rule[])
         .map((rule) => [rule, blocks.filter((f) => f.rule === rule).length] as const)
         .filter(([, n]) => n > 0)
-        .map(([rule, n]) => `${n} ${BLOCK_SUMMARY[rule][n === 1 ? 0 : 1]}`);
-    return `${blocks.length} change${blocks.length === 1 ? "" : "s"} block${blocks.length === 1 ? "s" : ""}: ${counts.join(", ")}`;
+        .map(([rule, n]) => `${n} ${BLOCK_SUMMARY[rule][n === 1 ? 0 : 1]}`)
+        .join(", ");
+}
+
+/** "2 changes block: 1 destroys data, 1 weakens the protection of data". */
+export function blockSummary(findings: readonly Finding[]): string | undefined {
+    const counts = blockCounts(findings);
+    if (counts === undefined) {
+        return undefined;
+    }
+    const blocks = findings.filter((f) => f.verdict === "block").length;
+    return `${blocks} change${blocks === 1 ? "" : "s"} block${blocks === 1 ? "s" : ""}: ${counts}`;
 }
 
 /** The gate's printout: one paragraph per finding, then the verdict and how to override. */

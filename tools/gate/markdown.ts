@@ -1,4 +1,4 @@
-import { blockSummary, evaluateGate, Finding, GateOptions, GateResult, opEffect, stepsByUrn, Verdict } from "./gate";
+import { blockCounts, blockSummary, evaluateGate, Finding, GateOptions, GateResult, opEffect, stepsByUrn, Verdict } from "./gate";
 import { PreviewDocument, PreviewStep, splitUrn, STEP_OPS, StepOp } from "./preview";
 import { valueChanges } from "./values";
 
@@ -73,8 +73,12 @@ function opCounts(doc: PreviewDocument, groups: Map<string, PreviewStep[]>): [st
     return [...counts.entries()].filter(([, n]) => n > 0).sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : 1));
 }
 
-function changesCell(steps: readonly PreviewStep[]): string {
+function changesCell(steps: readonly PreviewStep[], op: StepOp): string {
     const changes = valueChanges(steps);
+    if (changes.length === 0 && op === "replace") {
+        // The engine replaces the dependents of a resource replaced delete-before-replace.
+        return "no property changed: replaced with a resource it depends on";
+    }
     const shown = changes.slice(0, MAX_CHANGES).map((c) => {
         const text = `${code(c.path)}: ${code(c.old)} → ${code(c.new)}`;
         return c.replaces ? `${text} (replaces)` : text;
@@ -174,7 +178,7 @@ export function formatDiff(doc: PreviewDocument, gate: GateResult, label?: strin
         for (const row of rows) {
             const { type, name } = splitUrn(row.urn);
             const verdict = worst.get(row.urn);
-            lines.push(`| ${row.op} | ${code(type)} | ${code(name)} | ${changesCell(row.steps)} | ${verdict ? VERDICT_CELL[verdict] : ""} |`);
+            lines.push(`| ${row.op} | ${code(type)} | ${code(name)} | ${changesCell(row.steps, row.op)} | ${verdict ? VERDICT_CELL[verdict] : ""} |`);
         }
     }
     lines.push("");
@@ -254,7 +258,7 @@ function stackStatus(stack: StackPreview): { changes: string; gate: string } {
     const counts = new Map<string, number>();
     rows.forEach((r) => counts.set(r.op, (counts.get(r.op) ?? 0) + 1));
     const changes = rows.length ? [...counts.entries()].map(([op, n]) => `${n} ${op}`).join(", ") : "no changes";
-    const summary = blockSummary(stack.gate.findings);
+    const summary = blockCounts(stack.gate.findings);
     const warnings = stack.gate.findings.filter((f) => f.verdict === "warn").length;
     return {
         changes,
