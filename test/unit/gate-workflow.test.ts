@@ -220,3 +220,75 @@ describe("workflow: preview.yml, its scripts run over the committed fixtures", f
         assert.deepEqual(["0", "1", "2"].map((status) => run(ws, last, { STATUS: status }).status), [0, 1, 2]);
     });
 });
+
+interface Action {
+    readonly inputs: Record<string, { default?: string; required?: boolean }>;
+    readonly outputs: Record<string, { value: string }>;
+    readonly runs: { using: string; steps: Step[] };
+}
+
+describe("action.yml: the composite gate action, its script run over the committed fixtures", function () {
+    this.timeout(60_000);
+    const action = yaml.load(fs.readFileSync(path.join(ROOT, "action.yml"), "utf8")) as Action;
+    const judge = action.runs.steps.find((s) => s.id === "gate")!;
+    let ws: ReturnType<typeof workspace>;
+    before(() => {
+        ws = workspace();
+    });
+    after(() => fs.rmSync(ws.dir, { recursive: true, force: true }));
+
+    /** The step's env as GitHub computes it from the inputs (their defaults, then `given`). */
+    const inputs = (given: Record<string, string>) => {
+        const values: Record<string, string> = Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? ""]));
+        Object.assign(values, given);
+        const env: Record<string, string> = { STATEFUL_STACKS_GATE_CLI: `node --require tsx/cjs ${path.join(ROOT, "tools", "cli.ts")}` };
+        for (const [name, expression] of Object.entries(judge.env ?? {})) {
+            const input = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(expression);
+            assert.ok(input, `${name}: ${expression}`);
+            env[name] = values[input[1]];
+        }
+        return env;
+    };
+
+    it("is a composite action whose inputs are the preview, allow globs, data types and allow-retained-claims; no script holds an expression", () => {
+        assert.equal(action.runs.using, "composite");
+        assert.deepEqual(Object.keys(action.inputs), ["preview", "allow", "data-types", "allow-retained-claims", "comment-file", "fail-on-block", "version"]);
+        assert.equal(action.inputs.preview.required, true);
+        assert.deepEqual(Object.keys(action.outputs), ["verdict", "exit-code", "comment-file"]);
+        for (const s of action.runs.steps) {
+            assert.ok(!s.run?.includes("${{"), s.name);
+        }
+    });
+
+    it("passes, blocks and fails with the gate's exit code and verdict; fail-on-block false keeps the step green", () => {
+        const fixture = (name: string) => path.join(FIXTURES, `${name}.json`);
+        const pass = run(ws, judge, inputs({ preview: fixture("postgres-ebs-image") }));
+        assert.deepEqual([pass.status, pass.outputs.verdict, pass.outputs["exit-code"]], [0, "pass", "0"]);
+        const blocked = run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize") }));
+        assert.deepEqual([blocked.status, blocked.outputs.verdict], [1, "blocked"]);
+        assert.match(blocked.stdout, /gate: blocked: 1 change blocks/);
+        const kept = run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize"), "fail-on-block": "false" }));
+        assert.deepEqual([kept.status, kept.outputs.verdict, kept.outputs["exit-code"]], [0, "blocked", "1"]);
+        assert.equal(run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize"), "allow-retained-claims": "true" })).outputs.verdict, "pass");
+        assert.equal(run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize"), allow: "*::nothing,\n*StatefulSet::postgres" })).outputs.verdict, "pass");
+        const failed = run(ws, judge, inputs({ preview: fixture("engine-program-error"), "fail-on-block": "false" }));
+        assert.deepEqual([failed.outputs.verdict, failed.outputs["exit-code"]], ["failed", "2"]);
+    });
+
+    it("takes several previews, one per line with <stack>=<path> labels, data types one per line, and writes the comment", () => {
+        const preview = [
+            `  postgres-ebs=${path.join(FIXTURES, "postgres-ebs-volume-resize.json")}`,
+            "",
+            `zk=${path.join(FIXTURES, "zookeeper-ensemble-replicas.json")}  `,
+            path.join(FIXTURES, "engine-replace-delete-retained.json"),
+        ].join("\n");
+        const comment = path.join(ws.dir, "comment.md");
+        const ran = run(ws, judge, inputs({ preview, "data-types": "pulumi-nodejs:dynamic/stateful:Volume\n", "comment-file": comment, "fail-on-block": "false" }));
+        assert.deepEqual([ran.outputs.verdict, ran.outputs["comment-file"]], ["blocked", comment]);
+        const text = fs.readFileSync(comment, "utf8");
+        assert.match(text, /^## Pulumi preview: 3 stacks\n/);
+        assert.match(text, /\| `zk` \| 1 update \| passed \|/);
+        assert.match(text, /\| `dev` \| 2 delete, 1 replace, 2 update, 1 create \| \*\*blocked\*\*: 2 destroy data \|/);
+        assert.match(ran.stdout, /^== stack postgres-ebs$/m);
+    });
+});
