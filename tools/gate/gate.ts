@@ -1,5 +1,5 @@
 import { PreviewDocument, PreviewStep, ResourceState, splitUrn, StepOp } from "./preview";
-import { UNKNOWN_VALUE, ValueChange, valueChanges } from "./values";
+import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values";
 
 /**
  * The data-loss gate over a `pulumi preview --json` document.
@@ -710,7 +710,7 @@ export function formatGate(result: GateResult, changes: ReadonlyMap<string, read
         lines.push(`  urn:  ${f.urn}`);
         const values = changes.get(f.urn) ?? [];
         if (values.length) {
-            values.forEach((c, i) => lines.push(`  ${i === 0 ? "changes:" : "        "} ${c.path}: ${c.old} → ${c.new}${c.replaces ? " (replaces)" : ""}`));
+            values.forEach((c, i) => lines.push(`  ${i === 0 ? "changes:" : "        "} ${formatChange(c)}`));
         } else if (f.keys.length) {
             lines.push(`  ${f.op === "replace" ? "replace reasons" : "changed keys"}: ${f.keys.join(", ")}`);
         }
