@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import {
+    diffMarkdown,
     evaluateGate,
     Finding,
     formatGate,
@@ -111,6 +112,14 @@ describe("gate v2: weakened protection", () => {
         assert.equal(doc.steps.some((s) => s.urn.endsWith("::ledger") && s.op === "same"), true);
     });
 
+    it("notes a preview without --show-sames, in the printout and the comment, and never blocks on it", () => {
+        const plain = evaluateGate(load(GATE, "engine-protection-removed-no-sames"));
+        assert.deepEqual(plain.notes, ["the preview ran without --show-sames (it lists 2 of 3 unchanged resources): a resource whose only change is a dropped retainOnDelete is not in it, so the gate cannot see that; preview with --show-sames"]);
+        assert.equal(plain.blocked, false);
+        assert.deepEqual(evaluateGate(load(GATE, "engine-protection-removed")).notes, []);
+        assert.match(diffMarkdown(load(GATE, "engine-protection-removed-no-sames")), /\n_Note: the preview ran without --show-sames \(it lists 2 of 3 unchanged resources\): .*; preview with --show-sames\._\n/);
+    });
+
     it("a Secret or a plain object losing its protection is not at stake", () => {
         assert.deepEqual(judgeChanges(update("kubernetes:core/v1:Secret", {}, {}, { old: { retainOnDelete: true } })), []);
         assert.deepEqual(judgeChanges(update("kubernetes:core/v1:ConfigMap", {}, {}, { old: { protect: true } })), []);
@@ -166,6 +175,7 @@ describe("gate v2: StatefulSet replacements", () => {
             "  replace reasons: spec.volumeClaimTemplates[0].spec.resources.requests.storage",
             "  why:  the replacement deletes the old StatefulSet with its pods: every pod goes down at once (the live object has no pulumi.com/deletionPropagationPolicy: orphan)",
             "  instead: apply the annotation pulumi.com/deletionPropagationPolicy: \"orphan\" on the StatefulSet in an update of its own first (Kubernetes provider ≥ 4.12): the old set is then deleted without its pods, the new set adopts them and rolls them one at a time",
+            "note: the preview ran without --show-sames (it lists 1 of 13 unchanged resources): a resource whose only change is a dropped retainOnDelete is not in it, so the gate cannot see that; preview with --show-sames",
             "gate: blocked: 1 change blocks: 1 replaces or deletes a StatefulSet (its claims are kept).",
             "Each block says what to do instead; to accept one as it is, pass the --allow '<urn or glob>' it names (repeatable; also STATEFUL_STACKS_GATE_ALLOW, comma- or newline-separated) or --allow-retained-claims where it says so.",
             "",

@@ -87,6 +87,8 @@ export interface GateResult {
     readonly findings: readonly Finding[];
     /** True when any finding is a `block`. */
     readonly blocked: boolean;
+    /** What the document cannot show the gate (printed, never a block). */
+    readonly notes: readonly string[];
 }
 
 type Effect = "delete" | "replace";
@@ -662,7 +664,21 @@ export function evaluateGate(doc: PreviewDocument, options: GateOptions = {}): G
         findings.push(...judgeChanges(steps, options));
     }
     findings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : SEVERITY[a.verdict] - SEVERITY[b.verdict]));
-    return { findings, blocked: findings.some((f) => f.verdict === "block") };
+    return { findings, blocked: findings.some((f) => f.verdict === "block"), notes: documentNotes(doc) };
+}
+
+/**
+ * Notes on what the document leaves out. Without `--show-sames` the engine lists only the
+ * unchanged resources whose `protect` changed: one whose only change is a dropped
+ * `retainOnDelete` is missing, so the gate cannot see that weakening.
+ */
+export function documentNotes(doc: PreviewDocument): string[] {
+    const unchanged = doc.changeSummary?.same;
+    const listed = doc.steps.filter((s) => s.op === "same").length;
+    if (typeof unchanged === "number" && listed < unchanged) {
+        return [`the preview ran without --show-sames (it lists ${listed} of ${unchanged} unchanged resources): a resource whose only change is a dropped retainOnDelete is not in it, so the gate cannot see that; preview with --show-sames`];
+    }
+    return [];
 }
 
 const LABEL: Readonly<Record<Verdict, string>> = { block: "BLOCK", allow: "ALLOW", warn: "WARN", retained: "KEEP" };
@@ -727,6 +743,7 @@ export function formatGate(result: GateResult, changes: ReadonlyMap<string, read
             lines.push(`  allowed by: ${f.allowedBy}`);
         }
     }
+    result.notes.forEach((n) => lines.push(`note: ${n}`));
     const summary = blockSummary(result.findings);
     if (summary) {
         lines.push(`gate: blocked: ${summary}.`);

@@ -123,6 +123,7 @@ function gateLines(gate: GateResult): string[] {
     lines.push(summary
         ? `**Data gate: blocked.** ${summary}.`
         : "**Data gate: passed.**" + (gate.findings.length ? " Notes:" : " No change destroys data or weakens its protection."));
+    gate.notes.forEach((n) => lines.push("", `_Note: ${cell(n)}._`));
     if (gate.findings.length) {
         lines.push("");
         for (const f of gate.findings) {
