@@ -69,6 +69,17 @@ describe("gate v2: weakened protection", () => {
         assert.deepEqual(judgeChanges(update("kubernetes:storage.k8s.io/v1:StorageClass", { reclaimPolicy: "Delete" }, {}, { op: "replace" })), []);
     });
 
+    it("a PersistentVolume's reclaim policy Retain → Delete (or Recycle) blocks; Delete → Retain passes", () => {
+        const PV = "kubernetes:core/v1:PersistentVolume";
+        const pv = (policy?: string) => ({ metadata: { name: "pv-data" }, spec: { capacity: { storage: "50Gi" }, ...(policy ? { persistentVolumeReclaimPolicy: policy } : {}) } });
+        assert.deepEqual(judgeChanges(update(PV, pv("Retain"), pv("Delete"))).map((f) => [f.verdict, f.reason]), [
+            ["block", "persistentVolumeReclaimPolicy Retain → Delete: no data is lost by this change, but once its claim is deleted the volume is deleted (Delete) or wiped (Recycle) with its data"],
+        ]);
+        assert.deepEqual(judgeChanges(update(PV, pv("Retain"), pv())), [], "a PersistentVolume made by hand defaults to Retain");
+        assert.equal(judgeChanges(update(PV, pv(), pv("Recycle")))[0].reason.split(":")[0], "persistentVolumeReclaimPolicy Retain → Recycle");
+        assert.deepEqual(judgeChanges(update(PV, pv("Delete"), pv("Retain"))), []);
+    });
+
     it("a VolumeSnapshotClass deletionPolicy Retain → Delete blocks; a label change passes", () => {
         const f = only(load(GATE, "postgres-ebs-snapshot-class-delete"));
         assert.equal(f.op, "update");

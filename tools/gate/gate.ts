@@ -21,8 +21,8 @@ import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values
  * protected resource, and the gate refuses failed previews.
  *
  * Besides destruction the gate blocks what makes a later change destroy data or leaves
- * the data behind (rules, see `Rule`): protection weakened (a Retain policy turned to
- * Delete, EFS backups off, `retainOnDelete`/`protect` dropped from a data-holding
+ * the data behind (rules, see `Rule`): protection weakened (a Retain policy of a
+ * StorageClass, VolumeSnapshotClass, PersistentVolume or StatefulSet turned to Delete, EFS backups off, `retainOnDelete`/`protect` dropped from a data-holding
  * resource), a StatefulSet scaled down while `whenScaled` is Delete, a retained Kubernetes
  * object replaced under its own name, a component renamed without `aliases`. It warns on a
  * StatefulSet replacement that takes every pod down at once and on a replaced Secret.
@@ -136,6 +136,7 @@ const SECRET = "kubernetes:core/v1:Secret";
 const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+const PERSISTENT_VOLUME = "kubernetes:core/v1:PersistentVolume";
 const SNAPSHOT_CLASSES = ["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass", "kubernetes:snapshot.storage.k8s.io/v1beta1:VolumeSnapshotClass"];
 const EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy";
 /** The annotation that makes the Kubernetes provider (≥ 4.12) delete an object without its dependents. */
@@ -531,6 +532,14 @@ function weakenings(old: ResourceState, next: ResourceState | undefined, deleted
         found.push({
             reason: `reclaimPolicy Retain → ${policyText(field(after, "reclaimPolicy"), "Delete")}: no data is lost by this change, but every volume provisioned from this class from now on is deleted with its claim (volumes provisioned earlier keep the policy they were made with)`,
             remedy: "keep reclaimPolicy: Retain (the EbsStorageClass and EfsStorageClass default)",
+        });
+    }
+    // A PersistentVolume created by hand defaults to Retain (only a provisioner copies its class's policy).
+    const reclaim = (state: Record<string, unknown> | undefined) => field(state, "spec", "persistentVolumeReclaimPolicy") ?? "Retain";
+    if (old.type === PERSISTENT_VOLUME && next && reclaim(before) === "Retain" && reclaim(after) !== "Retain") {
+        found.push({
+            reason: `persistentVolumeReclaimPolicy Retain → ${policyText(reclaim(after), "Retain")}: no data is lost by this change, but once its claim is deleted the volume is deleted (Delete) or wiped (Recycle) with its data`,
+            remedy: "keep persistentVolumeReclaimPolicy: Retain on the PersistentVolume",
         });
     }
     if (SNAPSHOT_CLASSES.includes(old.type) && next && field(before, "deletionPolicy") === "Retain" && field(after, "deletionPolicy") !== "Retain") {
