@@ -15,12 +15,13 @@ import { plan } from "./plan";
  * (YAML) and other resources' inputs (JSON) are written under `<out>/<stack>/`.
  * Exits 1 when a program fails or an object is invalid, 2 on a usage error.
  *
- *   stateful-stacks diff <preview.json> [--allow <urn-glob>]… [--data-type <type>]… [--allow-retained-claims]
- *   stateful-stacks gate <preview.json> [same options]
+ *   stateful-stacks diff [--stack <label>] <preview.json>… [--allow <urn-glob>]… [--data-type <type>]… [--allow-retained-claims]
+ *   stateful-stacks gate [--stack <label>] <preview.json>… [same options]
  *
- * `diff` and `gate` read the output of `pulumi preview --json` (see `gate/`): `diff`
- * prints a Markdown summary for a pull request; `gate` exits 1 when a change would
- * destroy data, 2 on a usage error or a document it cannot read.
+ * `diff` and `gate` read the output of `pulumi preview --json`, one document per stack
+ * (see `gate/`): `diff` prints a Markdown summary for a pull request (several documents:
+ * one comment with every stack); `gate` exits 1 when a change would destroy data or
+ * weaken its protection, 2 on a usage error or a document it cannot read.
  *
  *   stateful-stacks --version   (or -V)
  *
@@ -28,16 +29,20 @@ import { plan } from "./plan";
  */
 
 const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir>]
-       stateful-stacks diff <preview.json> [gate options]
-       stateful-stacks gate <preview.json> [gate options]
+       stateful-stacks diff [--stack <label>] <preview.json>… [gate options]
+       stateful-stacks gate [--stack <label>] <preview.json>… [gate options]
        stateful-stacks --version
 
   plan   render stacks offline (all stacks with a Pulumi.<stack>.yaml when none is named)
          --out <dir>   where <stack>/ folders are written (default: <root>/out)
          --root <dir>  the folder holding Pulumi.yaml (default: the current directory)
-  diff   Markdown summary of a \`pulumi preview --json\` document (- reads stdin)
-  gate   exit 1 when the preview destroys or replaces something that holds data
-         --allow <urn-or-glob>    accept that resource's loss (repeatable; also
+  diff   Markdown summary of \`pulumi preview --json\` documents (- reads stdin); several
+         documents (or a --stack label) make one PR comment with every stack
+  gate   exit 1 when a preview destroys or replaces something that holds data, or
+         weakens its protection (Retain → Delete, backups off, retainOnDelete/protect
+         dropped, a scale-down that deletes claims)
+         --stack <label>          the stack label of the document that follows
+         --allow <urn-or-glob>    accept that resource's block (repeatable; also
                                   STATEFUL_STACKS_GATE_ALLOW, comma-separated)
          --data-type <type>       treat this type token as data-holding too (repeatable)
          --allow-retained-claims  a StatefulSet whose claims are retained only warns

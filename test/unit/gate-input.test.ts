@@ -55,37 +55,72 @@ describe("gate: command line", () => {
     it("parses files, repeatable options and the environment", () => {
         assert.deepEqual(
             parseGateArgs("gate", ["p.json", "--allow", "*::a", "--data-type", "x:y:Z", "--allow", "*::b"], { STATEFUL_STACKS_GATE_ALLOW: "*::c,*::d" }),
-            { command: "gate", file: "p.json", allow: ["*::a", "*::b", "*::c", "*::d"], dataTypes: ["x:y:Z"], allowRetainedClaims: false },
+            { command: "gate", inputs: [{ file: "p.json" }], allow: ["*::a", "*::b", "*::c", "*::d"], dataTypes: ["x:y:Z"], allowRetainedClaims: false },
         );
         assert.equal(parseGateArgs("diff", ["-", "--allow-retained-claims"]).allowRetainedClaims, true);
         assert.equal(parseGateArgs("diff", ["-"], { STATEFUL_STACKS_GATE_ALLOW_RETAINED_CLAIMS: "true" }).allowRetainedClaims, true);
         assert.equal(parseGateArgs("diff", ["-"], { STATEFUL_STACKS_GATE_ALLOW_RETAINED_CLAIMS: "no" }).allowRetainedClaims, false);
     });
 
+    it("takes several documents, each with the --stack label before it", () => {
+        assert.deepEqual(parseGateArgs("diff", ["--stack", "prod", "a.json", "b.json", "--stack", "dev", "c.json"]).inputs, [
+            { file: "a.json", label: "prod" },
+            { file: "b.json" },
+            { file: "c.json", label: "dev" },
+        ]);
+    });
+
     const usage: [string[], string][] = [
-        [[], "gate needs exactly one preview document (the output of `pulumi preview --json`, or - for stdin)"],
-        [["a.json", "b.json"], "gate needs exactly one preview document (the output of `pulumi preview --json`, or - for stdin)"],
+        [[], "gate needs a preview document (the output of `pulumi preview --json`, or - for stdin), or several, one per stack"],
+        [["-", "-"], "stdin (-) can be read only once"],
         [["a.json", "--allow"], "--allow needs a URN or a glob"],
         [["a.json", "--allow", "--data-type"], "--allow needs a URN or a glob"],
         [["a.json", "--data-type"], "--data-type needs a type token"],
+        [["a.json", "--stack"], "--stack needs a label"],
+        [["a.json", "--stack", "prod"], "--stack prod is not followed by a preview document"],
+        [["--stack", "prod", "--stack", "dev", "a.json"], "--stack prod is not followed by a preview document"],
         [["a.json", "--yes"], "unknown option --yes"],
     ];
     for (const [args, message] of usage) {
         it(`refuses ${JSON.stringify(args)}`, () => assert.throws(() => parseGateArgs("gate", args), { message }));
     }
 
-    it("exits 2 when the document cannot be read or is malformed, for diff and gate alike", () => {
+    it("exits 2 with a one-line reason when the document cannot be read or is malformed, for diff and gate alike", () => {
         for (const command of ["diff", "gate"] as const) {
             const missing = runGateCommand(parseGateArgs(command, ["nope.json"]), () => {
                 throw new Error("ENOENT: no such file");
             });
             assert.deepEqual(missing, { code: 2, stdout: "", stderr: `${command}: cannot read nope.json: ENOENT: no such file\n` });
-            const malformed = runGateCommand(parseGateArgs(command, ["p.json"]), () => "{}");
+            const malformed = runGateCommand(parseGateArgs(command, ["p.json"]), () => '{"steps":[{}]}');
             assert.deepEqual(malformed, {
                 code: 2,
                 stdout: "",
-                stderr: `${command}: p.json is not a usable preview:\n  the document has no "steps" list (expected the output of \`pulumi preview --json\`)\n`,
+                stderr: `${command}: p.json is not a usable preview: steps[0].op is missing; steps[0].urn is missing or is not a Pulumi URN\n`,
             });
         }
+    });
+
+    it("exits 2 with a one-line reason on the real document of a failed preview", () => {
+        const file = path.join(FIXTURES, "engine-program-error.json");
+        const outcome = runGateCommand(parseGateArgs("gate", [file]));
+        assert.deepEqual(outcome, {
+            code: 2,
+            stdout: "",
+            stderr: `gate: ${file} is not a usable preview: the preview failed, its step list is incomplete: Missing required configuration variable 'gate-fixture:password'\n`,
+        });
+    });
+
+    it("with several documents, a failed one makes gate exit 2 and diff still write the comment, saying which stack failed", () => {
+        const ok = path.join(FIXTURES, "postgres-ebs-image.json");
+        const failed = path.join(FIXTURES, "engine-program-error.json");
+        const gate = runGateCommand(parseGateArgs("gate", [ok, "--stack", "broken", failed]));
+        assert.equal(gate.code, 2);
+        assert.match(gate.stdout, /^== stack postgres-ebs\n/);
+        assert.match(gate.stdout, /\n== stack broken: preview failed: .*Missing required configuration variable 'gate-fixture:password'\n$/);
+        const diff = runGateCommand(parseGateArgs("diff", [ok, "--stack", "broken", failed]));
+        assert.equal(diff.code, 2);
+        assert.match(diff.stdout, /\| `broken` \| — \| \*\*preview failed\*\*: .*engine-program-error\.json is not a usable preview: the preview failed/);
+        assert.match(diff.stdout, /### Stack `broken`: preview failed/);
+        assert.equal(diff.stderr.split("\n").length, 2, diff.stderr);
     });
 });

@@ -100,7 +100,10 @@ describe("gate: judging one resource", () => {
             type: "kubernetes:core/v1:PersistentVolumeClaim",
             name: "data-pg-0",
             verdict: "block",
+            rule: "data-loss",
             reason: "a PersistentVolumeClaim: removing it releases its volume, which the usual Delete reclaim policy deletes with its data",
+            remedy: "keep the claim in the program, or set retainOnDelete: true on it in an update before removing it",
+            accept: `--allow '${PREFIX}kubernetes:core/v1:PersistentVolumeClaim::data-pg-0'`,
             keys: [],
         });
     });
@@ -163,12 +166,12 @@ describe("gate: StatefulSets", () => {
         { name: "no claim templates: nothing at stake", old: { inputs: { spec: { replicas: 2 } } }, verdict: undefined },
         { name: "empty claim templates: nothing at stake", old: { inputs: { spec: { volumeClaimTemplates: [] } } }, verdict: undefined },
         { name: "whenDeleted Delete: the claims go", old: withTemplates({ whenDeleted: "Delete", whenScaled: "Retain" }), verdict: "block", reason: /whenDeleted: Delete\)$/ },
-        { name: "whenDeleted Retain: disruptive, blocks by default", old: withTemplates({ whenDeleted: "Retain" }), verdict: "block", reason: /claims are retained \(whenDeleted: Retain\), but every pod goes down/ },
-        { name: "no policy (Kubernetes default Retain): blocks by default", old: withTemplates(), verdict: "block", reason: /claims are retained/ },
+        { name: "whenDeleted Retain: disruptive, blocks by default", old: withTemplates({ whenDeleted: "Retain" }), verdict: "block", reason: /no data is lost — its claims are kept \(whenDeleted: Retain\) and the new set mounts them again/ },
+        { name: "no policy (Kubernetes default Retain): blocks by default", old: withTemplates(), verdict: "block", reason: /its claims are kept/ },
         { name: "retained claims with the override: a warning", old: withTemplates({ whenDeleted: "Retain" }), allowRetainedClaims: true, verdict: "warn" },
         { name: "whenDeleted Delete is never softened by the override", old: withTemplates({ whenDeleted: "Delete" }), allowRetainedClaims: true, verdict: "block" },
         { name: "a secret or unknown policy is not proof of retention", old: withTemplates({ whenDeleted: "[secret]" }), allowRetainedClaims: true, verdict: "block", reason: /not known/ },
-        { name: "no inputs at all: assumed stateful", old: {}, verdict: "block", reason: /claims are retained/ },
+        { name: "no inputs at all: assumed stateful", old: {}, verdict: "block", reason: /its claims are kept/ },
         { name: "retainOnDelete keeps it", old: { ...withTemplates({ whenDeleted: "Delete" }), retainOnDelete: true }, verdict: "retained" },
     ];
     for (const c of table) {
@@ -239,15 +242,31 @@ describe("gate: retained objects replaced under the same name", () => {
         assert.equal(reusedKubernetesName(bucket, bucket), undefined);
     });
 
-    it("keeps the real EFS claim replacement passing, with the clash in its reason", () => {
+    it("blocks the real EFS claim replacement (a class rename), saying why and what to do instead", () => {
         const text = fs.readFileSync(path.join(__dirname, "../fixtures/preview/shared-content-efs-storage-class.json"), "utf8");
         const result = evaluateGate(parsePreview(text));
-        const finding = result.findings.find((f) => f.type === "kubernetes:core/v1:PersistentVolumeClaim");
-        assert.equal(result.blocked, false);
-        assert.equal(finding?.verdict, "retained");
-        assert.ok(
-            finding?.reason.endsWith("; the replacement reuses the name shared-content-efs/content, so creating it fails (AlreadyExists) until the kept object is removed or renamed by hand"),
-            finding?.reason,
-        );
+        const urn = "urn:pulumi:shared-content-efs::stateful-stacks::kubernetes:core/v1:PersistentVolumeClaim::content";
+        assert.equal(result.blocked, true);
+        assert.deepEqual(result.findings, [{
+            urn,
+            op: "replace",
+            type: "kubernetes:core/v1:PersistentVolumeClaim",
+            name: "content",
+            keys: ["spec.storageClassName"],
+            verdict: "block",
+            rule: "name-reuse",
+            reason: "a PersistentVolumeClaim kept by retainOnDelete is replaced under its own name shared-content-efs/content: the old object and its data survive, but while it holds the name `pulumi up` fails with AlreadyExists, or, with a Kubernetes provider 4.25–4.28 (creates upsert, pulumi-kubernetes #2926), silently applies the new spec to the kept object (fields the API server holds immutable, like a claim's storageClassName, then fail the update)",
+            remedy: "keep the StorageClass name the claim uses (renaming a class replaces every claim that names it); to move the data to a new class, create a claim under a new name beside the kept one and copy the data",
+            accept: `--allow '${urn}', once the kept object has been renamed or removed by hand`,
+        }]);
+        assert.equal(evaluateGate(parsePreview(text), { allow: [urn] }).blocked, false);
+        assert.equal(evaluateGate(parsePreview(text), { allowRetainedClaims: true }).blocked, true);
     });
+
+    it("a retained object replaced under a new name (or namespace) is only kept", () => {
+        const old = claim("content", "web");
+        const steps: PreviewStep[] = [{ op: "replace", urn: `${PREFIX}kubernetes:core/v1:PersistentVolumeClaim::content`, oldState: old, newState: claim("content", "web-v2"), replaceReasons: ["metadata.namespace"] }];
+        assert.equal(judgeResource(steps)?.verdict, "retained");
+    });
+
 });

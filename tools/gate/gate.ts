@@ -1,4 +1,5 @@
 import { PreviewDocument, PreviewStep, ResourceState, splitUrn, StepOp } from "./preview";
+import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values";
 
 /**
  * The data-loss gate over a `pulumi preview --json` document.
@@ -19,25 +20,49 @@ import { PreviewDocument, PreviewStep, ResourceState, splitUrn, StepOp } from ".
  * `protect` is not a way through: the engine itself fails a preview that deletes a
  * protected resource, and the gate refuses failed previews.
  *
- * Verdicts per resource (steps of one URN are merged): `block` fails the gate; `allow` is a
- * block that an `--allow` pattern accepted; `warn` is printed but passes (a Secret replaced
- * or deleted; a StatefulSet whose claims are retained when `allowRetainedClaims` is set);
- * `retained` is a data-holding object that is deleted or replaced but survives.
+ * Besides destruction the gate blocks what makes a later change destroy data or leaves
+ * the data behind (rules, see `Rule`): protection weakened (a Retain policy of a
+ * StorageClass, VolumeSnapshotClass, PersistentVolume or StatefulSet turned to Delete, EFS backups off, `retainOnDelete`/`protect` dropped from a data-holding
+ * resource), a StatefulSet scaled down while `whenScaled` is Delete, a retained Kubernetes
+ * object replaced under its own name, a component renamed without `aliases`. It warns on a
+ * StatefulSet replacement that takes every pod down at once and on a replaced Secret.
+ *
+ * Verdicts: `block` fails the gate; `allow` is a block that an `--allow` pattern accepted;
+ * `warn` is printed but passes; `retained` is a data-holding object that is deleted or
+ * replaced but survives. Every block says what to do instead and what accepts it.
  */
 
 export type Verdict = "block" | "allow" | "warn" | "retained";
 
-/** One resource the gate has something to say about. */
+/**
+ * Why a finding was made:
+ * - `data-loss`: a data-holding object is deleted or replaced;
+ * - `retained-claims`: a StatefulSet with claim templates is replaced or deleted, its claims kept;
+ * - `name-reuse`: a retained Kubernetes object is replaced under its own name;
+ * - `component-rename`: a data-holding child is deleted because its component was renamed;
+ * - `weakened-protection`: a change that loses no data now, but lets a later one lose it;
+ * - `scale-down`: a StatefulSet scaled down while its claims are deleted on scale-down;
+ * - `pods-down`: a StatefulSet replaced without orphaning its pods (a warning);
+ * - `secret`: a Secret replaced or deleted (a warning).
+ */
+export type Rule = "data-loss" | "retained-claims" | "name-reuse" | "component-rename" | "weakened-protection" | "scale-down" | "pods-down" | "secret";
+
+/** One thing the gate has to say about a resource (a resource may have several). */
 export interface Finding {
     readonly urn: string;
-    /** `delete` or `replace` (every replacement op is reported as `replace`). */
-    readonly op: "delete" | "replace";
+    /** `delete` or `replace` (every replacement op is reported as `replace`), or `update` (in place, or only the resource options). */
+    readonly op: "delete" | "replace" | "update";
     readonly type: string;
     readonly name: string;
     readonly verdict: Verdict;
-    /** Why the change loses data, or why it is only a warning, or why the object survives. */
+    readonly rule: Rule;
+    /** What the change does to the data, or why it is only a warning, or why the object survives. */
     readonly reason: string;
-    /** Replace reasons, else the changed keys; sorted. Names only, never values. */
+    /** What to do instead (blocks and warnings). */
+    readonly remedy?: string;
+    /** The option that accepts a block as it is. */
+    readonly accept?: string;
+    /** Replace reasons, else the changed keys; sorted. Names only. */
     readonly keys: readonly string[];
     /** The `--allow` pattern that accepted a block. */
     readonly allowedBy?: string;
@@ -51,17 +76,19 @@ export interface GateOptions {
     /**
      * Deleting or replacing a StatefulSet whose claims are retained (`whenDeleted: Retain`,
      * the Kubernetes default) is a warning instead of a block.
-     * @default false — it blocks: every pod goes down, and a changed claim template applies
-     * only to claims created afterwards.
+     * @default false — it blocks: a changed claim template applies only to claims created
+     * afterwards, and the set's pods restart.
      */
     readonly allowRetainedClaims?: boolean;
 }
 
 export interface GateResult {
-    /** Sorted by URN. */
+    /** Sorted by URN, then by severity. */
     readonly findings: readonly Finding[];
     /** True when any finding is a `block`. */
     readonly blocked: boolean;
+    /** What the document cannot show the gate (printed, never a block). */
+    readonly notes: readonly string[];
 }
 
 type Effect = "delete" | "replace";
@@ -101,8 +128,19 @@ const LOSS_BY_TYPE: Readonly<Record<string, string>> = {
     "aws:dynamodb/table:Table": "a DynamoDB table: removing it deletes its items",
 };
 
+/** The type tokens whose objects hold data, whatever their state (a StatefulSet holds data when it has claim templates). */
+export const DATA_HOLDING_TYPES: readonly string[] = Object.keys(LOSS_BY_TYPE).filter((t) => t !== "kubernetes:core/v1:Namespace");
+
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const SECRET = "kubernetes:core/v1:Secret";
+const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
+const PERSISTENT_VOLUME = "kubernetes:core/v1:PersistentVolume";
+const SNAPSHOT_CLASSES = ["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass", "kubernetes:snapshot.storage.k8s.io/v1beta1:VolumeSnapshotClass"];
+const EFS_BACKUP_POLICY = "aws:efs/backupPolicy:BackupPolicy";
+/** The annotation that makes the Kubernetes provider (≥ 4.12) delete an object without its dependents. */
+export const DELETION_PROPAGATION_ANNOTATION = "pulumi.com/deletionPropagationPolicy";
 
 function field(value: unknown, ...path: string[]): unknown {
     let current = value;
@@ -115,11 +153,27 @@ function field(value: unknown, ...path: string[]): unknown {
     return current;
 }
 
+/** A state's object as the program gave it (inputs), else as the provider returned it. */
+function objectOf(state: ResourceState | undefined): Record<string, unknown> | undefined {
+    return state?.inputs ?? state?.outputs;
+}
+
+function claimTemplates(state: ResourceState | undefined): string[] | undefined {
+    const templates = field(objectOf(state), "spec", "volumeClaimTemplates");
+    if (!Array.isArray(templates)) {
+        return undefined;
+    }
+    return templates.map((t, i) => {
+        const name = field(t, "metadata", "name");
+        return typeof name === "string" ? name : `template ${i}`;
+    });
+}
+
 function statefulSetRisk(state: ResourceState): DataRisk | undefined {
-    const object = state.inputs ?? state.outputs;
+    const object = objectOf(state);
     if (object !== undefined) {
-        const templates = field(object, "spec", "volumeClaimTemplates");
-        if (!Array.isArray(templates) || templates.length === 0) {
+        const templates = claimTemplates(state);
+        if (templates === undefined || templates.length === 0) {
             return undefined;
         }
     }
@@ -133,7 +187,7 @@ function statefulSetRisk(state: ResourceState): DataRisk | undefined {
     }
     return {
         level: "stateful",
-        reason: "a StatefulSet with volume claim templates: its claims are retained (whenDeleted: Retain), but every pod goes down and a changed claim template applies only to claims created afterwards",
+        reason: "a StatefulSet with volume claim templates: no data is lost, its claims are kept (whenDeleted: Retain), but a changed claim template applies only to claims created afterwards",
     };
 }
 
@@ -184,40 +238,188 @@ function changedKeys(steps: readonly PreviewStep[]): string[] {
     return [...(replacingPaths.size ? replacingPaths : replace.size ? replace : changed)].sort();
 }
 
-/** Judges the steps of one URN; undefined when nothing is at stake. */
-export function judgeResource(steps: readonly PreviewStep[], options: GateOptions = {}): Finding | undefined {
-    const effects = steps.map((s) => opEffect(s.op)).filter((e): e is Effect => e !== undefined);
-    if (effects.length === 0) {
-        return undefined;
+/** The kind in a type token: `kubernetes:core/v1:PersistentVolumeClaim` → `PersistentVolumeClaim`. */
+function kindOf(type: string): string {
+    return type.slice(type.lastIndexOf(":") + 1);
+}
+
+/** `--allow '<urn>'`, quoted for a POSIX shell. */
+export function allowFlag(urn: string): string {
+    return `--allow '${urn.replace(/'/g, "'\\''")}'`;
+}
+
+function oldStateOf(steps: readonly PreviewStep[]): ResourceState | undefined {
+    return steps.map((s) => s.oldState).find((s) => s !== undefined);
+}
+
+function newStateOf(steps: readonly PreviewStep[]): ResourceState | undefined {
+    return steps.map((s) => s.newState).find((s) => s !== undefined && s.inputs !== undefined) ?? steps.map((s) => s.newState).find((s) => s !== undefined);
+}
+
+/** Context from the rest of the document that one resource's judgement needs. */
+export interface DocumentContext {
+    /** URNs of components (non-custom resources) deleted by this preview. */
+    readonly deletedComponents: ReadonlySet<string>;
+    /** Components created by this preview, by type token: their URNs. */
+    readonly createdComponents: ReadonlyMap<string, readonly string[]>;
+    /** Created resources by `<component type>$<type>`: their new states. */
+    readonly createdChildren: ReadonlyMap<string, readonly ResourceState[]>;
+}
+
+const EMPTY_CONTEXT: DocumentContext = { deletedComponents: new Set(), createdComponents: new Map(), createdChildren: new Map() };
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list) {
+        list.push(value);
+    } else {
+        map.set(key, [value]);
     }
-    const op: Effect = effects.includes("replace") ? "replace" : "delete";
-    const urn = steps[0].urn;
-    const parts = splitUrn(urn);
-    const old = steps.map((s) => s.oldState).find((s) => s !== undefined);
-    const state: ResourceState = old ?? steps.map((s) => s.newState).find((s) => s !== undefined) ?? { urn, type: parts.type };
-    const risk = dataRisk(state, options.dataTypes);
-    if (risk === undefined) {
-        return undefined;
+}
+
+/** Which components this preview deletes and creates (a rename without aliases shows as both). */
+export function documentContext(doc: PreviewDocument): DocumentContext {
+    const deletedComponents = new Set<string>();
+    const createdComponents = new Map<string, string[]>();
+    const createdChildren = new Map<string, ResourceState[]>();
+    const componentTypes = new Map<string, string>();
+    for (const step of doc.steps) {
+        const state = step.newState ?? step.oldState;
+        if (state && state.custom !== true) {
+            componentTypes.set(step.urn, state.type);
+        }
+        if (step.op === "delete" && step.oldState && step.oldState.custom !== true) {
+            deletedComponents.add(step.urn);
+        }
+        if (step.op === "create" && step.newState && step.newState.custom !== true) {
+            push(createdComponents, step.newState.type, step.urn);
+        }
     }
-    const base = { urn, op, type: state.type, name: parts.name, keys: changedKeys(steps) };
-    if (old?.retainOnDelete) {
-        const reused = op === "replace" ? reusedKubernetesName(old, steps.map((s) => s.newState).find((s) => s !== undefined)) : undefined;
-        const clash = reused
-            ? `; the replacement reuses the name ${reused}, so creating it fails (AlreadyExists) until the kept object is removed or renamed by hand`
+    for (const step of doc.steps) {
+        const parent = step.newState?.parent;
+        const parentType = parent ? componentTypes.get(parent) : undefined;
+        if (step.op === "create" && step.newState && parentType) {
+            push(createdChildren, `${parentType}$${step.newState.type}`, step.newState);
+        }
+    }
+    return { deletedComponents, createdComponents, createdChildren };
+}
+
+function kubernetesName(state: ResourceState | undefined): string | undefined {
+    const name = field(objectOf(state), "metadata", "name");
+    return typeof name === "string" ? name : undefined;
+}
+
+function kubernetesNamespace(state: ResourceState | undefined): string | undefined {
+    const namespace = field(objectOf(state), "metadata", "namespace");
+    return typeof namespace === "string" ? namespace : undefined;
+}
+
+function replicasOf(state: ResourceState | undefined): number | undefined {
+    const replicas = field(objectOf(state), "spec", "replicas");
+    if (replicas === undefined && objectOf(state) !== undefined) {
+        return 1;
+    }
+    return typeof replicas === "number" ? replicas : undefined;
+}
+
+/** The names of the claims a StatefulSet's templates make for ordinals [from, to). */
+export function statefulSetClaimNames(state: ResourceState | undefined, from: number, to: number): string[] {
+    const sts = kubernetesName(state);
+    const templates = claimTemplates(state) ?? [];
+    if (sts === undefined) {
+        return [];
+    }
+    return templates.flatMap((t) => Array.from({ length: Math.max(0, to - from) }, (_, i) => `${t}-${sts}-${from + i}`));
+}
+
+function claimList(names: readonly string[]): string {
+    const shown = names.slice(0, 6).join(", ");
+    return names.length > 6 ? `${shown} and ${names.length - 6} more` : shown;
+}
+
+const RESIZE_PATH = /^spec\.volumeClaimTemplates\[\d+\]\.spec\.resources\.requests\.storage$/;
+
+/** The reason, remedy and accept text for a StatefulSet with claim templates that is replaced or deleted while its claims are kept. */
+function retainedClaimsAdvice(op: Effect, old: ResourceState, keys: readonly string[], changes: readonly ValueChange[], urn: string) {
+    const replicas = replicasOf(old) ?? 1;
+    const claims = statefulSetClaimNames(old, 0, replicas);
+    const claimText = claims.length ? ` (${claimList(claims)})` : "";
+    const accept = `--allow-retained-claims (every StatefulSet whose claims are kept), or ${allowFlag(urn)}`;
+    if (op === "replace" && keys.length > 0 && keys.every((k) => RESIZE_PATH.test(k))) {
+        const sizes = changes.filter((c) => RESIZE_PATH.test(c.path)).map((c) => `${c.old} → ${c.new}`);
+        const size = changes.find((c) => RESIZE_PATH.test(c.path))?.new ?? "<new size>";
+        const namespace = kubernetesNamespace(old);
+        const example = claims.length
+            ? `, e.g. kubectl patch pvc ${claims[0]}${namespace ? ` -n ${namespace}` : ""} -p '{"spec":{"resources":{"requests":{"storage":"${size}"}}}}'`
             : "";
-        return { ...base, verdict: "retained", reason: `${risk.reason}; retainOnDelete is set, so Pulumi only forgets the old object and it survives${clash}` };
+        return {
+            reason: `a volume claim template's size changed${sizes.length ? ` (${sizes.join(", ")})` : ""}: Kubernetes refuses that in place, so the StatefulSet is replaced. No data is lost — its claims${claimText} are kept and mounted again — but they keep their old size: a template applies only to claims created afterwards`,
+            remedy: `grow the claims in place: set spec.resources.requests.storage on each existing claim (its StorageClass must allow volume expansion)${example}; the template change can follow once the set is annotated ${DELETION_PROPAGATION_ANNOTATION}: orphan`,
+            accept,
+        };
     }
-    if (old?.external) {
-        return { ...base, verdict: "retained", reason: `${risk.reason}; it is external (read, not managed), so Pulumi never deletes it` };
+    return {
+        reason: op === "replace"
+            ? `a StatefulSet with volume claim templates is replaced: no data is lost — its claims${claimText} are kept (whenDeleted: Retain) and the new set mounts them again — but a changed claim template applies only to claims created afterwards`
+            : `a StatefulSet with volume claim templates is deleted: its claims${claimText} are kept (whenDeleted: Retain) with their data, no longer mounted by any pod`,
+        remedy: op === "replace"
+            ? "change only what Kubernetes updates in place (image, env, resources, replicas); for storage, change the claims themselves"
+            : "keep the StatefulSet in the program, or delete it knowing the claims stay behind (delete them by hand once the data is not needed)",
+        accept,
+    };
+}
+
+/** The component rename that deleted this resource's parent, when the preview shows one. */
+function componentRename(old: ResourceState, context: DocumentContext, dataTypes: readonly string[], urn: string) {
+    const parent = old.parent;
+    if (parent === undefined || !context.deletedComponents.has(parent)) {
+        return undefined;
     }
-    if (risk.level === "warn" || (risk.level === "stateful" && options.allowRetainedClaims)) {
-        return { ...base, verdict: "warn", reason: risk.reason };
+    const qualified = splitUrn(parent);
+    const parentType = qualified.type;
+    const created = context.createdComponents.get(parentType) ?? [];
+    if (created.length === 0) {
+        return undefined;
     }
-    const allowedBy = (options.allow ?? []).find((p) => globMatcher(p)(urn));
-    if (allowedBy !== undefined) {
-        return { ...base, verdict: "allow", reason: risk.reason, allowedBy };
+    const newNames = created.map((u) => splitUrn(u).name);
+    const oldName = qualified.name;
+    const newName = newNames.length === 1 ? newNames[0] : undefined;
+    const siblings = context.createdChildren.get(`${parentType}$${old.type}`) ?? [];
+    let reason = `the component "${oldName}" (${parentType}) is deleted and ${newNames.map((n) => `"${n}"`).join(", ")} created in its place: a rename without aliases, so Pulumi deletes every child of the old component`;
+    if (old.type === STATEFUL_SET) {
+        const replacement = siblings.find((s) => kubernetesName(s) !== undefined);
+        const oldClaims = statefulSetClaimNames(old, 0, replicasOf(old) ?? 1);
+        const newClaims = replacement ? statefulSetClaimNames(replacement, 0, replicasOf(replacement) ?? 1) : [];
+        reason += `. The new StatefulSet${replacement ? ` ${kubernetesName(replacement)}` : ""} starts on new, empty claims${newClaims.length ? ` (${claimList(newClaims)})` : ""} while the data sits in the old ones${oldClaims.length ? ` (${claimList(oldClaims)})` : ""}`;
+        const whenDeleted = field(objectOf(old), "spec", "persistentVolumeClaimRetentionPolicy", "whenDeleted");
+        reason += whenDeleted === "Delete" ? ", which are deleted with the old set (whenDeleted: Delete)" : ", which are kept but no longer mounted";
+    } else {
+        reason += `; ${(dataRisk(old, dataTypes)?.reason ?? "it holds data")}`;
     }
-    return { ...base, verdict: "block", reason: risk.reason };
+    const stsName = old.type === STATEFUL_SET ? kubernetesName(old) : undefined;
+    const keepNames = parentType === "stateful-stacks:workload:StatefulWorkload" && stsName
+        ? `, and keep the Kubernetes names: statefulSetName: "${stsName}" (a new object name would still replace the set and leave the data in the old claims)`
+        : ", and keep the names of the objects it creates (a new object name still replaces them)";
+    return {
+        reason,
+        remedy: `add aliases: [{ name: "${oldName}" }] to the options of the component${newName ? ` "${newName}"` : ""}, so Pulumi moves the state to the new name instead of deleting and creating${keepNames}`,
+        accept: `${allowFlag(urn)} (--allow-retained-claims does not accept a rename)`,
+    };
+}
+
+function dataRemedy(type: string, op: Effect): string {
+    if (type === CLAIM) {
+        return op === "replace"
+            ? "change only the claim's size (spec.resources.requests.storage grows in place); a new class or access mode needs a new claim under a new name, and a copy of the data"
+            : "keep the claim in the program, or set retainOnDelete: true on it in an update before removing it";
+    }
+    if (type === NAMESPACE) {
+        return "keep the namespace; to move objects, create them in the new namespace beside the old ones and move the data before removing anything";
+    }
+    return op === "replace"
+        ? "avoid the change that forces the replacement, or create the new object under a new name beside the old one and move the data"
+        : "keep it in the program, or set retainOnDelete: true on it in an update before removing it";
 }
 
 /**
@@ -238,6 +440,211 @@ export function reusedKubernetesName(old: ResourceState, replacement: ResourceSt
     return typeof before.namespace === "string" ? `${before.namespace}/${before.name}` : before.name;
 }
 
+function allowedOrBlocked(base: Omit<Finding, "verdict">, options: GateOptions): Finding {
+    const allowedBy = (options.allow ?? []).find((p) => globMatcher(p)(base.urn));
+    return allowedBy !== undefined ? { ...base, verdict: "allow", allowedBy } : { ...base, verdict: "block" };
+}
+
+/** Judges the delete or replacement of one URN (its steps); undefined when nothing is at stake. */
+export function judgeResource(steps: readonly PreviewStep[], options: GateOptions = {}, context: DocumentContext = EMPTY_CONTEXT): Finding | undefined {
+    const effects = steps.map((s) => opEffect(s.op)).filter((e): e is Effect => e !== undefined);
+    if (effects.length === 0) {
+        return undefined;
+    }
+    const op: Effect = effects.includes("replace") ? "replace" : "delete";
+    const urn = steps[0].urn;
+    const parts = splitUrn(urn);
+    const old = oldStateOf(steps);
+    const state: ResourceState = old ?? newStateOf(steps) ?? { urn, type: parts.type };
+    const dataTypes = options.dataTypes ?? [];
+    const risk = dataRisk(state, dataTypes);
+    if (risk === undefined) {
+        return undefined;
+    }
+    const keys = changedKeys(steps);
+    const base = { urn, op, type: state.type, name: parts.name, keys };
+    if (old?.retainOnDelete) {
+        const reused = op === "replace" ? reusedKubernetesName(old, newStateOf(steps)) : undefined;
+        if (reused) {
+            return allowedOrBlocked({
+                ...base,
+                rule: "name-reuse",
+                reason: `a ${kindOf(old.type)} kept by retainOnDelete is replaced under its own name ${reused}: the old object and its data survive, but while it holds the name \`pulumi up\` fails with AlreadyExists, or, with a Kubernetes provider 4.25–4.28 (creates upsert, pulumi-kubernetes #2926), silently applies the new spec to the kept object (fields the API server holds immutable, like a claim's storageClassName, then fail the update)`,
+                remedy: old.type === CLAIM && keys.some((k) => k === "spec.storageClassName")
+                    ? "keep the StorageClass name the claim uses (renaming a class replaces every claim that names it); to move the data to a new class, create a claim under a new name beside the kept one and copy the data"
+                    : "give the replacement a new name (it is then created beside the kept object), or avoid the change that forces the replacement",
+                accept: `${allowFlag(urn)}, once the kept object has been renamed or removed by hand`,
+            }, options);
+        }
+        return { ...base, rule: "data-loss", verdict: "retained", reason: `${risk.reason}; retainOnDelete is set, so Pulumi only forgets the old object and it survives` };
+    }
+    if (old?.external) {
+        return { ...base, rule: "data-loss", verdict: "retained", reason: `${risk.reason}; it is external (read, not managed), so Pulumi never deletes it` };
+    }
+    if (risk.level === "warn") {
+        return { ...base, rule: "secret", verdict: "warn", reason: risk.reason };
+    }
+    const rename = op === "delete" && old ? componentRename(old, context, dataTypes, urn) : undefined;
+    if (rename) {
+        return allowedOrBlocked({ ...base, rule: "component-rename", ...rename }, options);
+    }
+    if (risk.level === "stateful" && old) {
+        const advice = retainedClaimsAdvice(op, old, keys, valueChanges(steps), urn);
+        if (options.allowRetainedClaims) {
+            return { ...base, rule: "retained-claims", verdict: "warn", reason: advice.reason };
+        }
+        return allowedOrBlocked({ ...base, rule: "retained-claims", ...advice }, options);
+    }
+    if (risk.level === "stateful") {
+        const reason = "a StatefulSet with volume claim templates (its state is not in the document): its claims are kept unless its retention policy says otherwise";
+        if (options.allowRetainedClaims) {
+            return { ...base, rule: "retained-claims", verdict: "warn", reason };
+        }
+        return allowedOrBlocked({
+            ...base,
+            rule: "retained-claims",
+            reason,
+            remedy: "preview with a document that carries the StatefulSet's state (`pulumi preview --json`), or change only what Kubernetes updates in place",
+            accept: `--allow-retained-claims (every StatefulSet whose claims are kept), or ${allowFlag(urn)}`,
+        }, options);
+    }
+    return allowedOrBlocked({ ...base, rule: "data-loss", reason: risk.reason, remedy: dataRemedy(state.type, op), accept: allowFlag(urn) }, options);
+}
+
+/** A weakened protection found by comparing the old and new state of one resource. */
+interface Weakening {
+    readonly reason: string;
+    readonly remedy: string;
+}
+
+function policyText(value: unknown, unset: string): string {
+    if (value === undefined) {
+        return `(unset: ${unset})`;
+    }
+    return value === UNKNOWN_VALUE ? "(known after update)" : String(value);
+}
+
+function weakenings(old: ResourceState, next: ResourceState | undefined, deleted: boolean, dataTypes: readonly string[]): Weakening[] {
+    const found: Weakening[] = [];
+    const before = objectOf(old);
+    const after = objectOf(next);
+    if (old.type === STORAGE_CLASS && next && field(before, "reclaimPolicy") === "Retain" && field(after, "reclaimPolicy") !== "Retain") {
+        found.push({
+            reason: `reclaimPolicy Retain → ${policyText(field(after, "reclaimPolicy"), "Delete")}: no data is lost by this change, but every volume provisioned from this class from now on is deleted with its claim (volumes provisioned earlier keep the policy they were made with)`,
+            remedy: "keep reclaimPolicy: Retain (the EbsStorageClass and EfsStorageClass default)",
+        });
+    }
+    // A PersistentVolume created by hand defaults to Retain (only a provisioner copies its class's policy).
+    const reclaim = (state: Record<string, unknown> | undefined) => field(state, "spec", "persistentVolumeReclaimPolicy") ?? "Retain";
+    if (old.type === PERSISTENT_VOLUME && next && reclaim(before) === "Retain" && reclaim(after) !== "Retain") {
+        found.push({
+            reason: `persistentVolumeReclaimPolicy Retain → ${policyText(reclaim(after), "Retain")}: no data is lost by this change, but once its claim is deleted the volume is deleted (Delete) or wiped (Recycle) with its data`,
+            remedy: "keep persistentVolumeReclaimPolicy: Retain on the PersistentVolume",
+        });
+    }
+    if (SNAPSHOT_CLASSES.includes(old.type) && next && field(before, "deletionPolicy") === "Retain" && field(after, "deletionPolicy") !== "Retain") {
+        found.push({
+            reason: `deletionPolicy Retain → ${policyText(field(after, "deletionPolicy"), "none")}: snapshots taken from now on are deleted in the storage backend with their VolumeSnapshot object`,
+            remedy: "keep deletionPolicy: Retain on the VolumeSnapshotClass",
+        });
+    }
+    if (old.type === STATEFUL_SET && next && (claimTemplates(next)?.length ?? 0) > 0) {
+        for (const key of ["whenDeleted", "whenScaled"] as const) {
+            const was = field(before, "spec", "persistentVolumeClaimRetentionPolicy", key) ?? "Retain";
+            const is = field(after, "spec", "persistentVolumeClaimRetentionPolicy", key) ?? "Retain";
+            if (was === "Retain" && is !== "Retain") {
+                found.push({
+                    reason: `persistentVolumeClaimRetentionPolicy.${key} Retain → ${policyText(is, "Retain")}: no data is lost by this change, but from now on ${key === "whenDeleted" ? "deleting or replacing the StatefulSet deletes its claims and their data" : "scaling the StatefulSet down deletes the claims of the removed ordinals"}`,
+                    remedy: `keep ${key}: Retain (StatefulWorkload pvcRetention.${key}, the default)`,
+                });
+            }
+        }
+    }
+    if (old.type === EFS_BACKUP_POLICY && field(before, "backupPolicy", "status") === "ENABLED" && (deleted || field(after, "backupPolicy", "status") !== "ENABLED")) {
+        found.push({
+            reason: deleted
+                ? "the EFS backup policy is removed, which turns automatic backups off: AWS Backup takes no more daily backups of the file system"
+                : `EFS backups ENABLED → ${policyText(field(after, "backupPolicy", "status"), "DISABLED")}: AWS Backup takes no more daily backups of the file system`,
+            remedy: "keep backups on (EfsStorageClass fileSystem.backups, the default)",
+        });
+    }
+    const risk = dataRisk(old, dataTypes);
+    if (next && !deleted && risk !== undefined && risk.level !== "warn") {
+        if (old.retainOnDelete && !next.retainOnDelete) {
+            found.push({
+                reason: "retainOnDelete is removed from a data-holding resource: no data is lost by this change, but a later removal or replacement deletes the object and its data instead of only forgetting it",
+                remedy: "keep retainOnDelete: true (pass it to the component; it reaches the data-holding children)",
+            });
+        }
+        if (old.protect && !next.protect) {
+            found.push({
+                reason: "protect is removed from a data-holding resource: no data is lost by this change, but the engine no longer refuses a later removal, replacement or `pulumi destroy`",
+                remedy: "keep protect: true; remove it in a change of its own, right before a removal that was agreed on",
+            });
+        }
+    }
+    return found;
+}
+
+/** The old and new replicas of a StatefulSet scaled down while its claims are deleted on scale-down. */
+function scaleDown(old: ResourceState, next: ResourceState | undefined): { from: number; to: number } | undefined {
+    if (old.type !== STATEFUL_SET || next === undefined) {
+        return undefined;
+    }
+    const from = replicasOf(old);
+    const to = replicasOf(next);
+    const whenScaled = field(objectOf(next), "spec", "persistentVolumeClaimRetentionPolicy", "whenScaled");
+    if (from === undefined || to === undefined || to >= from || whenScaled !== "Delete" || (claimTemplates(next)?.length ?? 0) === 0) {
+        return undefined;
+    }
+    return { from, to };
+}
+
+function hasOrphanPropagation(old: ResourceState): boolean {
+    const annotation = (state: Record<string, unknown> | undefined) => field(state, "metadata", "annotations", DELETION_PROPAGATION_ANNOTATION);
+    return annotation(old.outputs) === "orphan" || annotation(old.inputs) === "orphan";
+}
+
+/** Findings about what a change does besides deleting: weakened protection, scale-down deletions, pods going down. */
+export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions = {}): Finding[] {
+    const old = oldStateOf(steps);
+    if (old === undefined) {
+        return [];
+    }
+    const urn = steps[0].urn;
+    const name = splitUrn(urn).name;
+    const next = newStateOf(steps);
+    const effects = steps.map((s) => opEffect(s.op)).filter((e): e is Effect => e !== undefined);
+    const deleted = effects.length > 0 && !effects.includes("replace");
+    const op: Finding["op"] = effects.includes("replace") ? "replace" : deleted ? "delete" : "update";
+    const keys = changedKeys(steps);
+    const findings: Finding[] = [];
+    for (const w of weakenings(old, deleted ? undefined : next, deleted, options.dataTypes ?? [])) {
+        findings.push(allowedOrBlocked({ urn, op, type: old.type, name, keys, rule: "weakened-protection", reason: w.reason, remedy: w.remedy, accept: allowFlag(urn) }, options));
+    }
+    const scaled = deleted ? undefined : scaleDown(old, next);
+    if (scaled) {
+        const claims = statefulSetClaimNames(next, scaled.to, scaled.from);
+        findings.push(allowedOrBlocked({
+            urn, op, type: old.type, name, keys,
+            rule: "scale-down",
+            reason: `replicas ${scaled.from} → ${scaled.to} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the claims of ordinals ${scaled.to}–${scaled.from - 1}${claims.length ? ` (${claimList(claims)})` : ""} are deleted with their data`,
+            remedy: "set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own before scaling down; the claims then wait for a later scale-up",
+            accept: allowFlag(urn),
+        }, options));
+    }
+    if (old.type === STATEFUL_SET && op === "replace" && !old.retainOnDelete && !hasOrphanPropagation(old)) {
+        findings.push({
+            urn, op, type: old.type, name, keys,
+            rule: "pods-down",
+            verdict: "warn",
+            reason: `the replacement deletes the old StatefulSet with its pods: every pod goes down at once (the live object has no ${DELETION_PROPAGATION_ANNOTATION}: orphan)`,
+            remedy: `apply the annotation ${DELETION_PROPAGATION_ANNOTATION}: "orphan" on the StatefulSet in an update of its own first (Kubernetes provider ≥ 4.12): the old set is then deleted without its pods, the new set adopts them and rolls them one at a time`,
+        });
+    }
+    return findings;
+}
+
 /** Groups steps by URN, keeping the document's first-seen order. */
 export function stepsByUrn(doc: PreviewDocument): Map<string, PreviewStep[]> {
     const groups = new Map<string, PreviewStep[]>();
@@ -252,44 +659,109 @@ export function stepsByUrn(doc: PreviewDocument): Map<string, PreviewStep[]> {
     return groups;
 }
 
+const SEVERITY: Readonly<Record<Verdict, number>> = { block: 0, allow: 1, warn: 2, retained: 3 };
+
 /** Runs the gate over a document. */
 export function evaluateGate(doc: PreviewDocument, options: GateOptions = {}): GateResult {
+    const context = documentContext(doc);
     const findings: Finding[] = [];
     for (const steps of stepsByUrn(doc).values()) {
-        const finding = judgeResource(steps, options);
+        const finding = judgeResource(steps, options, context);
         if (finding) {
             findings.push(finding);
         }
+        findings.push(...judgeChanges(steps, options));
     }
-    findings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
-    return { findings, blocked: findings.some((f) => f.verdict === "block") };
+    findings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : SEVERITY[a.verdict] - SEVERITY[b.verdict]));
+    return { findings, blocked: findings.some((f) => f.verdict === "block"), notes: documentNotes(doc) };
+}
+
+/**
+ * Notes on what the document leaves out. Without `--show-sames` the engine lists only the
+ * unchanged resources whose `protect` changed: one whose only change is a dropped
+ * `retainOnDelete` is missing, so the gate cannot see that weakening.
+ */
+export function documentNotes(doc: PreviewDocument): string[] {
+    const unchanged = doc.changeSummary?.same;
+    const listed = doc.steps.filter((s) => s.op === "same").length;
+    if (typeof unchanged === "number" && listed < unchanged) {
+        return [`the preview ran without --show-sames (it lists ${listed} of ${unchanged} unchanged resources): a resource whose only change is a dropped retainOnDelete is not in it, so the gate cannot see that; preview with --show-sames`];
+    }
+    return [];
 }
 
 const LABEL: Readonly<Record<Verdict, string>> = { block: "BLOCK", allow: "ALLOW", warn: "WARN", retained: "KEEP" };
 
+/** How a block is counted in the verdict line, by rule: one, several. */
+export const BLOCK_SUMMARY: Readonly<Record<Rule, readonly [string, string]>> = {
+    "data-loss": ["destroys data", "destroy data"],
+    "scale-down": ["deletes claims on a scale-down", "delete claims on a scale-down"],
+    "component-rename": ["renames a component without aliases (the data stays behind)", "rename a component without aliases (the data stays behind)"],
+    "name-reuse": ["replaces a retained object under its own name", "replace a retained object under its own name"],
+    "retained-claims": ["replaces or deletes a StatefulSet (its claims are kept)", "replace or delete a StatefulSet (their claims are kept)"],
+    "weakened-protection": ["weakens the protection of data", "weaken the protection of data"],
+    "pods-down": ["takes every pod of a StatefulSet down", "take every pod of a StatefulSet down"],
+    secret: ["replaces a Secret", "replace a Secret"],
+};
+
+/** "1 destroys data, 1 weakens the protection of data": the blocks counted per rule, in a fixed order. */
+export function blockCounts(findings: readonly Finding[]): string | undefined {
+    const blocks = findings.filter((f) => f.verdict === "block");
+    if (blocks.length === 0) {
+        return undefined;
+    }
+    return (Object.keys(BLOCK_SUMMARY) as Rule[])
+        .map((rule) => [rule, blocks.filter((f) => f.rule === rule).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([rule, n]) => `${n} ${BLOCK_SUMMARY[rule][n === 1 ? 0 : 1]}`)
+        .join(", ");
+}
+
+/** "2 changes block: 1 destroys data, 1 weakens the protection of data". */
+export function blockSummary(findings: readonly Finding[]): string | undefined {
+    const counts = blockCounts(findings);
+    if (counts === undefined) {
+        return undefined;
+    }
+    const blocks = findings.filter((f) => f.verdict === "block").length;
+    return `${blocks} change${blocks === 1 ? "" : "s"} block${blocks === 1 ? "s" : ""}: ${counts}`;
+}
+
 /** The gate's printout: one paragraph per finding, then the verdict and how to override. */
-export function formatGate(result: GateResult): string {
+export function formatGate(result: GateResult, changes: ReadonlyMap<string, readonly ValueChange[]> = new Map()): string {
     const lines: string[] = [];
     for (const f of result.findings) {
         lines.push(`${LABEL[f.verdict]} ${f.op} ${f.type} "${f.name}"`);
         lines.push(`  urn:  ${f.urn}`);
-        if (f.keys.length) {
+        const values = changes.get(f.urn) ?? [];
+        if (values.length) {
+            values.forEach((c, i) => lines.push(`  ${i === 0 ? "changes:" : "        "} ${formatChange(c)}`));
+        } else if (f.keys.length) {
             lines.push(`  ${f.op === "replace" ? "replace reasons" : "changed keys"}: ${f.keys.join(", ")}`);
         }
         lines.push(`  why:  ${f.reason}`);
+        if (f.verdict === "block" || f.verdict === "warn") {
+            if (f.remedy !== undefined) {
+                lines.push(`  instead: ${f.remedy}`);
+            }
+            if (f.verdict === "block" && f.accept !== undefined) {
+                lines.push(`  accept: ${f.accept}`);
+            }
+        }
         if (f.allowedBy !== undefined) {
             lines.push(`  allowed by: ${f.allowedBy}`);
         }
     }
-    const blocks = result.findings.filter((f) => f.verdict === "block").length;
-    if (blocks) {
-        lines.push(`gate: blocked: ${blocks} change${blocks === 1 ? "" : "s"} would destroy data.`);
-        lines.push("To accept a loss on purpose, pass --allow '<urn or glob>' (repeatable) or set STATEFUL_STACKS_GATE_ALLOW (comma- or newline-separated).");
+    result.notes.forEach((n) => lines.push(`note: ${n}`));
+    const summary = blockSummary(result.findings);
+    if (summary) {
+        lines.push(`gate: blocked: ${summary}.`);
+        lines.push("Each block says what to do instead; to accept one as it is, pass the --allow '<urn or glob>' it names (repeatable; also STATEFUL_STACKS_GATE_ALLOW, comma- or newline-separated) or --allow-retained-claims where it says so.");
     } else {
         const allowed = result.findings.filter((f) => f.verdict === "allow").length;
         lines.push(allowed
-            ? `gate: passed: ${allowed} data-destroying change${allowed === 1 ? "" : "s"} allowed explicitly.`
-            : "gate: passed: no change destroys data.");
+            ? `gate: passed: ${allowed} blocking change${allowed === 1 ? "" : "s"} allowed explicitly.`
+            : "gate: passed: no change destroys data or weakens its protection.");
     }
     return lines.join("\n") + "\n";
 }
