@@ -167,7 +167,7 @@ function checkAgainstEbsFacts(problems: ProblemList, path: string, size: string,
 }
 
 function checkAccessModes(problems: ProblemList, path: string, value: unknown, facts: StorageClassFacts | undefined): void {
-    const modes = value ?? ["ReadWriteOnce"];
+    const modes = value === undefined ? ["ReadWriteOnce"] : value;
     if (Array.isArray(modes) && modes.length === 0) {
         problems.add(path, modes, "must list at least one access mode");
         return;
@@ -325,7 +325,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     } else {
         checkImage(problems, "image", raw.image);
     }
-    const stsName = raw.statefulSetName ?? name;
+    const stsName = raw.statefulSetName === undefined ? name : raw.statefulSetName;
     if (typeof stsName !== "string" || stsName.length > MAX_STATEFUL_SET_NAME || !STATEFUL_SET_NAME.test(stsName)) {
         problems.add("statefulSetName", stsName, raw.statefulSetName === undefined ? `${EXPECT_STS_NAME}; it defaults to the component name, so set it explicitly` : EXPECT_STS_NAME);
     }

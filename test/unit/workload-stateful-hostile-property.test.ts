@@ -234,6 +234,8 @@ describe("StatefulWorkload hostile-input property", () => {
                     assert.deepStrictEqual(rec.resources, []);
                     return;
                 }
+                // A null is never taken for "not given": it is refused wherever it is put.
+                assert.ok(!mutations.some((m) => m.value === null && m.typo === undefined) || mutations.length > 1, `null accepted at ${JSON.stringify(mutations.map((m) => m.path))}`);
                 accepted++;
                 for (const [model, object] of renderedObjects("pg", args)) {
                     const schema = new ProblemList();

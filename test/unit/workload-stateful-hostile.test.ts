@@ -79,6 +79,8 @@ const cases: Case[] = [
             ["ordinalEnvVar.file", "5", EXPECT_CHECK.absolutePath],
         ],
     },
+    { title: "statefulSetName: null", change: { statefulSetName: null }, problems: [["statefulSetName", "null", "must be a DNS-1123 label starting with a letter, at most 52 characters (the controller-revision-hash label must fit in 63, and the Services are named after it)"]] },
+    { title: "accessModes: null", change: { volumes: [{ ...base.volumes![0], accessModes: null }] }, problems: [["volumes[0].accessModes", "null", "must be a list of access modes"]] },
     { title: "initContainers: [null]", change: { initContainers: [null] }, problems: [["initContainers[0]", "null", ITEM_NULL]] },
     { title: "externalStores: {}", change: { externalStores: {} }, problems: [["externalStores", "{}", "must be a list of ExternalStore components"]] },
     { title: "env as a list", change: { env: [] }, problems: [["env", "[]", "must be an object mapping variable names to values"]] },
