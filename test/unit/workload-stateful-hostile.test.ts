@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
 import { StatefulWorkload, StatefulWorkloadArgs } from "../../components/workload/stateful-workload";
+import { claimNames, podDnsNames, statefulWorkloadNames } from "../../components/workload/stateful-workload-spec";
 import { validateStatefulWorkloadArgs } from "../../components/workload/stateful-workload-validate";
 import { expectInvalid, recorder, render } from "../support/pulumi";
 
@@ -173,6 +174,15 @@ describe("StatefulWorkload hostile inputs", () => {
             assert.deepStrictEqual(validateStatefulWorkloadArgs("pg", args as StatefulWorkloadArgs), [{ path: "args", value, expected }]);
         });
     }
+});
+
+describe("StatefulWorkload name lists", () => {
+    it("refuse a replica count beyond the maximum instead of allocating it", () => {
+        const names = statefulWorkloadNames("pg", {});
+        assert.throws(() => podDnsNames(names, 2 ** 31, "db"), new RangeError("replicas must be an integer from 0 to 10000, got 2147483648"));
+        assert.throws(() => claimNames("pg", [{ name: "data" }], -1), new RangeError("replicas must be an integer from 0 to 10000, got -1"));
+        assert.strictEqual(podDnsNames(names, 10000, "db").length, 10000);
+    });
 });
 
 describe("StatefulWorkload refusals register nothing", () => {
