@@ -131,6 +131,22 @@ const cases: Case[] = [
         change: { initContainers: [{ name: "init", env: { REDIS_AUTH: "hunter2-planted" } }] },
         problems: [["initContainers[0].env.REDIS_AUTH", "[secret]", literal("REDIS_AUTH", "initContainers[0].")]],
     },
+    {
+        title: "a credential read from a ConfigMap",
+        change: { configMapEnv: { DB_PASSWORD: { configMapName: "settings", key: "password" } } },
+        problems: [
+            [
+                "configMapEnv.DB_PASSWORD",
+                "[secret]",
+                "must not be read from a ConfigMap: DB_PASSWORD names a credential, and credentials live only in Secrets (a ConfigMap is readable by anyone who can read the namespace's configuration); reference one with secretEnv.DB_PASSWORD: { secretName, key }",
+            ],
+        ],
+    },
+    {
+        title: "a password in a pod annotation",
+        change: { podAnnotations: { "example.com/dsn": "postgres://app:hunter2-planted@db/x" } },
+        problems: [["podAnnotations.example.com/dsn", "[secret]", "must not hold a password (a URL's user:password@ or a password= parameter): the pod template is not secret"]],
+    },
     { title: "a password in args", change: { args: ["--url=postgres://app:hunter2-planted@db/x"] }, problems: [["args[0]", "[secret]", COMMAND_PASSWORD]] },
     {
         title: "a password in a probe command",
