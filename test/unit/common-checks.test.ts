@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import {
     checkAbsolutePath,
@@ -378,6 +379,47 @@ describe("strict Kubernetes schema checks", () => {
                 checkKubernetesValue(p, "e", { key: "dedicated", operator: "Equal", value: "db", effect: "NoSchedule" }, "Toleration");
             }),
             [],
+        );
+    });
+});
+
+describe("common checks never throw", () => {
+    const anything = fc.anything({ maxDepth: 4, withBigInt: true, withNullPrototype: true, withSparseArray: true, withObjectString: true, withBoxedValues: true });
+
+    it("describeValue renders anything in at most 120 characters", () => {
+        fc.assert(
+            fc.property(anything, (value) => {
+                const text = describeValue(value);
+                assert.ok(typeof text === "string" && text.length > 0 && text.length <= 120, text);
+            }),
+            { seed: 4242, numRuns: 300 },
+        );
+    });
+
+    it("the strict schema check refuses or accepts anything, every problem with a path", () => {
+        const models = ["Probe", "ResourceRequirements", "PodSecurityContext", "SecurityContext", "Toleration"] as const;
+        fc.assert(
+            fc.property(fc.constantFrom(...models), anything, (model, value) => {
+                const problems = new ProblemList();
+                checkKubernetesValue(problems, "x", value, model);
+                assert.ok(problems.problems.every((p) => p.path.startsWith("x")));
+            }),
+            { seed: 4243, numRuns: 300 },
+        );
+    });
+
+    it("checkObject, checkList and checkRecord take anything", () => {
+        fc.assert(
+            fc.property(anything, (value) => {
+                const problems = new ProblemList();
+                checkObject(problems, "a", value, ["x", "y"]);
+                checkList(problems, "b", value, (path, item) => checkString(problems, path, item));
+                checkStringRecord(problems, "c", value);
+                checkLabels(problems, "d", value);
+                checkAnnotations(problems, "e", value);
+                assert.ok(problems.problems.every((p) => p.path !== ""));
+            }),
+            { seed: 4244, numRuns: 300 },
         );
     });
 });
