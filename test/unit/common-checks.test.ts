@@ -21,6 +21,7 @@ import {
     EXPECT_CHECK,
     INT32_MAX,
     isOneOf,
+    snapshotArgs,
     suggestName,
 } from "../../components/common/checks";
 import { containsCredential, isCredentialPath, looksLikeCredential, redactText } from "../../components/common/credentials";
@@ -421,5 +422,48 @@ describe("common checks never throw", () => {
             }),
             { seed: 4244, numRuns: 300 },
         );
+    });
+});
+
+describe("snapshotArgs", () => {
+    it("copies plain objects and lists, keeps holes, cycles and everything else as given", () => {
+        const output = pulumi.output("x");
+        class Component {}
+        const component = new Component();
+        // eslint-disable-next-line no-sparse-arrays
+        const source: Record<string, unknown> = { list: [1, , 3], output, component, nested: { a: 1 } };
+        source.self = source;
+        const { args, problems } = snapshotArgs(source);
+        assert.deepStrictEqual(problems.problems, []);
+        assert.notStrictEqual(args, source);
+        assert.notStrictEqual(args.nested, source.nested);
+        assert.strictEqual(args.self, args);
+        assert.strictEqual(args.output, output);
+        assert.strictEqual(args.component, component);
+        assert.strictEqual((args.list as unknown[]).length, 3);
+        assert.strictEqual(1 in (args.list as unknown[]), false);
+    });
+
+    it("turns throwing getters and proxies into problems at their paths", () => {
+        const throwing = Object.defineProperty({ ok: 1 }, "bad", {
+            enumerable: true,
+            get() {
+                throw new Error("boom");
+            },
+        });
+        const proxy = new Proxy(
+            {},
+            {
+                ownKeys() {
+                    throw new Error("boom");
+                },
+            },
+        );
+        const { args, problems } = snapshotArgs({ a: throwing, b: proxy });
+        assert.deepStrictEqual(args, { a: { ok: 1 }, b: {} });
+        assert.deepStrictEqual(rows(problems.problems), [
+            ["a.bad", "undefined", "could not be read (a getter threw)"],
+            ["b", "undefined", "could not be read (a proxy threw)"],
+        ]);
     });
 });

@@ -236,6 +236,37 @@ describe("StatefulWorkload refusals register nothing", () => {
         assert.ok(!refused!.message.includes("73510296"));
     });
 
+    it("refuses a getter that throws, at its path, without registering", async () => {
+        const args = { ...base };
+        Object.defineProperty(args, "replicas", {
+            enumerable: true,
+            get() {
+                throw new Error("boom");
+            },
+        });
+        let refused: { message: string; paths: string[] } | undefined;
+        const rec = await render(() => {
+            refused = expectInvalid(() => new StatefulWorkload("pg", args));
+        });
+        assert.deepStrictEqual(rec.resources, []);
+        assert.deepStrictEqual(refused, { message: 'StatefulWorkload "pg" has 1 invalid argument:\n  - replicas: could not be read (a getter threw) (got undefined)', paths: ["replicas"] });
+    });
+
+    it("renders what it validated, however often a getter is read", async () => {
+        let reads = 0;
+        const args = { ...base };
+        Object.defineProperty(args, "image", {
+            enumerable: true,
+            get() {
+                reads++;
+                return reads === 1 ? "postgres:16.4" : "postgres:16.4 ; rm -rf /";
+            },
+        });
+        const rec = await render(() => new StatefulWorkload("pg", args));
+        assert.strictEqual(reads, 1);
+        assert.strictEqual(rec.get("kubernetes:apps/v1:StatefulSet", "pg").inputs.spec.template.spec.containers[0].image, "postgres:16.4");
+    });
+
     it("refuses args given as an Output without registering or throwing a TypeError", async () => {
         let refused: { message: string; paths: string[] } | undefined;
         const rec = await render(() => {
