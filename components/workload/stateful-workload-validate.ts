@@ -21,7 +21,7 @@ import { externalStoreWiringProblems, waitForStoreContainerName } from "../exter
 import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
 import { checkContainerEnv } from "./container-env";
 import { checkCommand, checkResources, isIntOrPercent, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
-import { ACCESS_MODES, MAX_REPLICAS, StatefulWorkloadArgs, STATEFUL_WORKLOAD_OWN_KEYS, UncheckedStorageClass } from "./stateful-workload-args";
+import { ACCESS_MODES, DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, STATEFUL_WORKLOAD_OWN_KEYS, UncheckedStorageClass } from "./stateful-workload-args";
 
 /** Longest StatefulSet name: the controller-revision-hash label `<name>-<10 chars>` must fit in 63. */
 export const MAX_STATEFUL_SET_NAME = 52;
@@ -333,7 +333,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
         checkLabel(problems, "containerName", raw.containerName);
     }
     checkInteger(problems, "replicas", raw.replicas, { min: 0, max: MAX_REPLICAS });
-    const replicas = isInteger(raw.replicas, 0, MAX_REPLICAS) ? raw.replicas : 1;
+    const replicas = isInteger(raw.replicas, 0, MAX_REPLICAS) ? raw.replicas : DEFAULT_REPLICAS;
     checkCommand(problems, "command", raw.command);
     checkCommand(problems, "args", raw.args);
 
