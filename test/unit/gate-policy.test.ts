@@ -139,7 +139,9 @@ describe("policy pack: no-literal-credentials", () => {
             metadata: { name: "backup" },
             spec: { jobTemplate: { spec: { template: { spec: { initContainers: [{ name: "wait", env: [{ name: "PGPASSWORD", value: "hunter2" }] }], containers: [] } } } } },
         };
-        assert.equal(one(noLiteralCredentials, "kubernetes:batch/v1:CronJob", cron).length, 0, "the components' rule (looksLikeCredential) matches whole words: PGPASSWORD is one word");
+        assert.deepEqual(one(noLiteralCredentials, "kubernetes:batch/v1:CronJob", cron), [
+            'CronJob "backup": initContainers[0] (wait).env[0] PGPASSWORD holds a literal value: anyone who can read the CronJob reads it. Put it in a Secret and use valueFrom.secretKeyRef.',
+        ]);
         const token = { ...cron, spec: { jobTemplate: { spec: { template: { spec: { initContainers: [{ name: "wait", env: [{ name: "AUTH_TOKEN", value: "t" }] }] } } } } } };
         assert.match(one(noLiteralCredentials, "kubernetes:batch/v1:CronJob", token)[0], /^CronJob "backup": initContainers\[0\] \(wait\)\.env\[0\] AUTH_TOKEN holds a literal value/);
         assert.equal(one(noLiteralCredentials, "kubernetes:apps/v1:StatefulSet", deployment([{ name: "ROOT_PASSWORD", value: "x" }], "StatefulSet")).length, 1);
