@@ -30,7 +30,7 @@ export const CACHE_BAD_CASES: readonly BadCase[] = [
     { title: "zero memory", args: { memory: "0" }, path: "memory", expected: "must be greater than zero", got: '"0"' },
     { title: "cpu as a word", args: { cpu: "half" }, path: "cpu", expected: 'must be a CPU quantity such as "100m" or "0.5"', got: '"half"' },
     { title: "memory volume larger than memory", args: { memoryVolume: { sizeLimit: "1Gi" } }, path: "memoryVolume.sizeLimit", expected: "must not exceed memory (256Mi): a memory-backed volume counts against the container's memory limit", got: '"1Gi"' },
-    { title: "relative memory volume path", args: { memoryVolume: { mountPath: "cache", sizeLimit: "64Mi" } }, path: "memoryVolume.mountPath", expected: "must be an absolute path without '..' or empty parts", got: '"cache"' },
+    { title: "relative memory volume path", args: { memoryVolume: { mountPath: "cache", sizeLimit: "64Mi" } }, path: "memoryVolume.mountPath", expected: "must be an absolute path other than '/', without '.', '..', empty parts, whitespace or ':'", got: '"cache"' },
     { title: "unknown zone spread", args: { zoneSpread: "always" }, path: "zoneSpread", expected: 'must be one of "preferred", "required", "none"', got: '"always"' },
     { title: "disruption budget taking every replica", args: { maxUnavailable: 3 }, path: "maxUnavailable", expected: "must be less than replicas (3), so a drain never takes the whole cache down", got: "3" },
     { title: "zero maxUnavailable", args: { maxUnavailable: 0 }, path: "maxUnavailable", expected: "must be a positive integer", got: "0" },
