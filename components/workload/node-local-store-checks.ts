@@ -127,9 +127,13 @@ function describeAt(value: unknown, depth: number): string {
     if (depth >= MAX_DEPTH) {
         return keys.length === 0 ? "{}" : "{...}";
     }
+    // `{ name: "DB_PASSWORD", value: "…" }` (an env entry) holds a credential in `value`.
+    const named = ownValue(value, "name");
+    const credentialEntry = typeof named === "string" && isCredentialName(named);
     const entries = keys.slice(0, MAX_ENTRIES).map((key) => {
         const descriptor = Object.getOwnPropertyDescriptor(value, key);
-        const shown = descriptor === undefined || !("value" in descriptor) ? "a getter" : isCredentialName(key) ? "[secret]" : describeAt(descriptor.value, depth + 1);
+        const secret = isCredentialName(key) || (credentialEntry && key === "value");
+        const shown = descriptor === undefined || !("value" in descriptor) ? "a getter" : secret ? "[secret]" : describeAt(descriptor.value, depth + 1);
         return `${JSON.stringify(key)}:${shown}`;
     });
     return `{${entries.join(",")}${keys.length > MAX_ENTRIES ? ",..." : ""}}`;
@@ -223,6 +227,31 @@ export function readObject(
     return fields;
 }
 
+/**
+ * Reads a record of free keys (variables, labels): refuses an Output or a Promise, anything
+ * but an object literal, and getters. Returns the own data entries, sorted by key.
+ */
+export function readRecord(problems: ProblemList, path: string, value: unknown, expected: string): [string, unknown][] | undefined {
+    if (isComputed(value)) {
+        addProblem(problems, path, value, `${expected}, known at construction: an Output or a Promise cannot be checked or rendered here`);
+        return undefined;
+    }
+    if (!isPlainObject(value)) {
+        addProblem(problems, path, value, expected);
+        return undefined;
+    }
+    const entries: [string, unknown][] = [];
+    for (const key of Object.keys(value).sort()) {
+        const descriptor = Object.getOwnPropertyDescriptor(value, key);
+        if (descriptor === undefined || !("value" in descriptor)) {
+            problems.addAll([{ expected: "must be a plain value, not a getter", path: `${path}.${key}`, value: "a getter" }]);
+        } else {
+            entries.push([key, descriptor.value]);
+        }
+    }
+    return entries;
+}
+
 /** The entries of a list, refusing anything but an array, and holes, `null` and `undefined` in it. */
 export function readList(problems: ProblemList, path: string, value: unknown, expected: string): { readonly path: string; readonly value: unknown }[] | undefined {
     if (!Array.isArray(value)) {
@@ -242,11 +271,17 @@ export function readList(problems: ProblemList, path: string, value: unknown, ex
     return entries;
 }
 
-/** Checks a list of plain strings (a command, arguments). */
+/**
+ * Checks a list of plain strings (a command, arguments). A connection string with a
+ * credential is refused without being shown: it belongs in a Secret, read into a variable
+ * with `secretEnv` and referred to as `$(NAME)`.
+ */
 export function checkStringList(problems: ProblemList, path: string, value: unknown): void {
     for (const entry of readList(problems, path, value, "must be a list of strings") ?? []) {
         if (typeof entry.value !== "string") {
             addProblem(problems, entry.path, entry.value, isComputed(entry.value) ? "must be a plain string known at construction, not an Output or a Promise" : "must be a string");
+        } else if (isCredentialValue(entry.value)) {
+            problems.addSecret(entry.path, "must not carry a credential (a connection string with userinfo or password=): read it from a Secret with secretEnv and write $(NAME) here");
         }
     }
 }

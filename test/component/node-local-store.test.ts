@@ -14,7 +14,7 @@ const LABELS = {
 };
 const ARGS: NodeLocalStoreArgs = {
     args: ["server", "/data"],
-    env: [{ name: "MINIO_REGION", value: "eu-west-1" }],
+    env: { MINIO_REGION: "eu-west-1" },
     image: "minio/minio:RELEASE.2025-09-07T16-13-09Z",
     localStorageClass: true,
     namespace: "storage",
@@ -94,7 +94,7 @@ describe("NodeLocalStore component", () => {
                 new NodeLocalStore("blobs", {
                     ...ARGS,
                     configMapEnv: { MINIO_BROWSER: { configMapName: "blobs-settings", key: "browser", optional: true } },
-                    env: [{ name: "MINIO_VOLUMES", value: "/data" }, { name: "MINIO_REGION", value: "eu-west-1" }],
+                    env: { MINIO_VOLUMES: "/data", MINIO_REGION: "eu-west-1" },
                     secretEnv: { MINIO_ROOT_PASSWORD: { key: "password", secretName: "blobs-root" }, MINIO_ROOT_USER: { key: "user", secretName: "blobs-root" } },
                 }),
         );
@@ -123,11 +123,11 @@ describe("NodeLocalStore component", () => {
     it("refuses a credential as a literal env value without printing it", async () => {
         const rec = await recorder();
         rec.reset();
-        const { message, paths } = expectInvalid(() => new NodeLocalStore("blobs", { ...ARGS, env: [{ name: "MINIO_ROOT_PASSWORD", value: "hunter2-secret" }] }));
-        assert.deepStrictEqual(paths, ["env[0].value"]);
+        const { message, paths } = expectInvalid(() => new NodeLocalStore("blobs", { ...ARGS, env: { MINIO_ROOT_PASSWORD: "hunter2-secret" } }));
+        assert.deepStrictEqual(paths, ["env.MINIO_ROOT_PASSWORD"]);
         assert.strictEqual(
             message,
-            'NodeLocalStore "blobs" has 1 invalid argument:\n  - env[0].value: must not be a literal value: MINIO_ROOT_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.MINIO_ROOT_PASSWORD: { secretName, key } (got [secret])',
+            'NodeLocalStore "blobs" has 1 invalid argument:\n  - env.MINIO_ROOT_PASSWORD: must not be a literal value: MINIO_ROOT_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.MINIO_ROOT_PASSWORD: { secretName, key } (got [secret])',
         );
         assert.ok(!message.includes("hunter2"));
         assert.deepStrictEqual(rec.resources, []);

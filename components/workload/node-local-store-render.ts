@@ -1,0 +1,178 @@
+import * as k8s from "@pulumi/kubernetes";
+import { sortKeys, standardLabels } from "../common/kubernetes";
+import { buildEnvVars } from "./container-env";
+import { NodeLocalPort, NodeLocalStoreArgs, NodeLocalToleration } from "./node-local-store-args";
+import { normaliseHostPath } from "./node-local-store-validate";
+import {
+    DEFAULT_FS_GROUP,
+    DEFAULT_RUN_AS_USER,
+    podIdentityEnv,
+    restrictedContainerSecurityContext,
+    restrictedPodSecurityContext,
+    selectorLabels,
+    skipAwaitMetadata,
+} from "./pod-defaults";
+
+type DaemonSetSpec = k8s.types.input.apps.v1.DaemonSetSpec;
+type ServiceSpec = k8s.types.input.core.v1.ServiceSpec;
+type Container = k8s.types.input.core.v1.Container;
+
+/** The defaults of a NodeLocalStore, applied once, by {@link resolveNodeLocalStore}. */
+export const NODE_LOCAL_DEFAULTS = {
+    cpu: "100m",
+    memory: "256Mi",
+    mountPath: "/data",
+    prepareHostPath: true,
+    skipAwait: false,
+} as const;
+
+const PREPARE_IMAGE = "busybox:1.37.0";
+/** Where the init container mounts the host directory it hands over (whatever `mountPath` is). */
+const PREPARE_MOUNT_PATH = "/data";
+
+/** A NodeLocalStore's arguments with every default applied. */
+export interface ResolvedNodeLocalStore {
+    readonly name: string;
+    readonly namespace: string;
+    readonly image: string;
+    readonly command?: readonly string[];
+    readonly args?: readonly string[];
+    readonly env: Readonly<Record<string, string>>;
+    readonly secretEnv: NonNullable<NodeLocalStoreArgs["secretEnv"]>;
+    readonly configMapEnv: NonNullable<NodeLocalStoreArgs["configMapEnv"]>;
+    readonly ports: readonly NodeLocalPort[];
+    readonly nodeSelector: Readonly<Record<string, string>>;
+    /** The host directory in normal form. */
+    readonly hostPath: string;
+    readonly mountPath: string;
+    readonly tolerations: readonly (NodeLocalToleration & { readonly operator: "Equal" | "Exists" })[];
+    readonly memory: string;
+    readonly cpu: string;
+    readonly prepareHostPath: boolean;
+    /** The local-volume StorageClass's name, or undefined when none is created. */
+    readonly storageClassName?: string;
+    readonly skipAwait: boolean;
+}
+
+/** The default host directory of a store. */
+export function defaultHostPath(name: string, namespace: string): string {
+    return `/var/lib/stateful-stacks/${namespace}/${name}`;
+}
+
+/** The storage class name a NodeLocalStore creates, or undefined when it creates none. */
+export function nodeLocalStorageClassName(name: string, args: Pick<NodeLocalStoreArgs, "localStorageClass">): string | undefined {
+    const sc = args.localStorageClass;
+    if (sc === undefined || sc === false) {
+        return undefined;
+    }
+    return (sc === true ? undefined : sc.storageClassName) ?? `${name}-local`;
+}
+
+/** Applies every default to arguments that passed validation. */
+export function resolveNodeLocalStore(name: string, args: NodeLocalStoreArgs): ResolvedNodeLocalStore {
+    const storageClassName = nodeLocalStorageClassName(name, args);
+    return {
+        ...(args.args ? { args: [...args.args] } : {}),
+        ...(args.command ? { command: [...args.command] } : {}),
+        configMapEnv: { ...args.configMapEnv },
+        cpu: args.cpu ?? NODE_LOCAL_DEFAULTS.cpu,
+        env: { ...args.env },
+        hostPath: normaliseHostPath(args.hostPath) ?? defaultHostPath(name, args.namespace),
+        image: args.image,
+        memory: args.memory ?? NODE_LOCAL_DEFAULTS.memory,
+        mountPath: args.mountPath ?? NODE_LOCAL_DEFAULTS.mountPath,
+        name,
+        namespace: args.namespace,
+        nodeSelector: { ...args.nodeSelector },
+        ports: (args.ports ?? []).map((p) => ({ name: p.name, port: p.port })),
+        prepareHostPath: args.prepareHostPath ?? NODE_LOCAL_DEFAULTS.prepareHostPath,
+        secretEnv: { ...args.secretEnv },
+        skipAwait: args.skipAwait ?? NODE_LOCAL_DEFAULTS.skipAwait,
+        ...(storageClassName !== undefined ? { storageClassName } : {}),
+        tolerations: (args.tolerations ?? []).map((t) => ({ ...t, operator: t.operator ?? "Equal" })),
+    };
+}
+
+/** The init container that hands the root-owned host directory to the store's non-root user. */
+export function buildPrepareHostPathContainer(): Container {
+    return {
+        command: ["sh", "-c", `chown ${DEFAULT_RUN_AS_USER}:${DEFAULT_FS_GROUP} ${PREPARE_MOUNT_PATH} && chmod 0750 ${PREPARE_MOUNT_PATH}`],
+        image: PREPARE_IMAGE,
+        name: "prepare-host-path",
+        resources: { limits: { memory: "16Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
+        securityContext: restrictedContainerSecurityContext({
+            capabilities: { add: ["CHOWN", "FOWNER"], drop: ["ALL"] },
+            readOnlyRootFilesystem: true,
+            runAsGroup: 0,
+            runAsNonRoot: false,
+            runAsUser: 0,
+        }),
+        volumeMounts: [{ mountPath: PREPARE_MOUNT_PATH, name: "data" }],
+    };
+}
+
+/** Everything a NodeLocalStore renders, as plain objects. */
+export interface NodeLocalStoreSpecs {
+    readonly daemonSet: DaemonSetSpec;
+    readonly service: ServiceSpec;
+    /** The local-volume StorageClass, when asked for (without metadata). */
+    readonly storageClass?: { provisioner: string; reclaimPolicy: string; volumeBindingMode: string };
+}
+
+/** Builds the DaemonSet, headless Service and optional StorageClass of a resolved NodeLocalStore. */
+export function renderNodeLocalStoreSpecs(store: ResolvedNodeLocalStore): NodeLocalStoreSpecs {
+    const selector = selectorLabels(store.name);
+    const ports = store.ports;
+    const container: Container = {
+        env: [
+            ...podIdentityEnv(),
+            { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+            ...buildEnvVars({ configMapEnv: store.configMapEnv, env: store.env, secretEnv: store.secretEnv }),
+        ],
+        image: store.image,
+        name: "store",
+        resources: { limits: { memory: store.memory }, requests: { cpu: store.cpu, memory: store.memory } },
+        securityContext: restrictedContainerSecurityContext(),
+        volumeMounts: [{ mountPath: store.mountPath, name: "data" }],
+        ...(store.command ? { command: [...store.command] } : {}),
+        ...(store.args ? { args: [...store.args] } : {}),
+        ...(ports.length > 0 ? { ports: ports.map((p) => ({ containerPort: p.port, name: p.name, protocol: "TCP" })) } : {}),
+    };
+    const daemonSet: DaemonSetSpec = {
+        selector: { matchLabels: selector },
+        template: {
+            metadata: { labels: standardLabels(store.name, "node-local-store") },
+            spec: {
+                automountServiceAccountToken: false,
+                containers: [container],
+                nodeSelector: { ...store.nodeSelector },
+                securityContext: restrictedPodSecurityContext(),
+                volumes: [{ hostPath: { path: store.hostPath, type: "DirectoryOrCreate" }, name: "data" }],
+                ...(store.prepareHostPath ? { initContainers: [buildPrepareHostPathContainer()] } : {}),
+                ...(store.tolerations.length > 0 ? { tolerations: store.tolerations.map((t) => ({ ...t })) } : {}),
+            },
+        },
+        updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" },
+    };
+    const service: ServiceSpec = {
+        clusterIP: "None",
+        publishNotReadyAddresses: true,
+        selector,
+        ...(ports.length > 0 ? { ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: "TCP", targetPort: p.name })) } : {}),
+    };
+    const storageClass = store.storageClassName !== undefined ? { provisioner: "kubernetes.io/no-provisioner", reclaimPolicy: "Retain", volumeBindingMode: "WaitForFirstConsumer" } : undefined;
+    return sortKeys({ daemonSet, service, ...(storageClass ? { storageClass } : {}) });
+}
+
+/** Builds the DaemonSet, headless Service and optional StorageClass of a NodeLocalStore named `name` from valid arguments. */
+export function buildNodeLocalStoreSpecs(name: string, args: NodeLocalStoreArgs): NodeLocalStoreSpecs {
+    return renderNodeLocalStoreSpecs(resolveNodeLocalStore(name, args));
+}
+
+/**
+ * Metadata of the object named `objectName`: standard labels, explicit name and
+ * namespace, and the skip-await annotation on objects the provider awaits when `skipAwait` is set.
+ */
+export function nodeLocalMetadata(name: string, args: Pick<NodeLocalStoreArgs, "namespace" | "skipAwait">, objectName: string, awaited: boolean): k8s.types.input.meta.v1.ObjectMeta {
+    return { ...skipAwaitMetadata(awaited && args.skipAwait), labels: standardLabels(name, "node-local-store"), name: objectName, namespace: args.namespace };
+}
