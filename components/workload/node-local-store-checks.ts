@@ -154,6 +154,18 @@ export function addProblem(problems: ProblemList, path: string, value: unknown, 
     problems.addAll([{ expected, path, value: describeRedacted(value) }]);
 }
 
+/**
+ * The property path of a key under `prefix`: `prefix.key`, or `prefix["key"]` for a key
+ * that is empty or holds whitespace, quotes, brackets or control characters, so a path is
+ * never empty or ambiguous.
+ */
+export function keyPath(prefix: string, key: string): string {
+    if (key === "" || /[\s"'[\]\u0000-\u001f\u007f]/.test(key)) {
+        return `${prefix}[${JSON.stringify(key)}]`;
+    }
+    return prefix === "" ? key : `${prefix}.${key}`;
+}
+
 /** Edit distance with adjacent transpositions (`voluems` → `volumes` is 1). */
 function editDistance(a: string, b: string): number {
     const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
@@ -191,6 +203,7 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
  * you mean" for near misses). Returns the own data values, or undefined when `value` is
  * not an object literal. `what` completes "is not a known …" (`argument of NodeLocalStore`);
  * the fields' paths start with `fieldPrefix` (`path` by default; "" for a component's args).
+ * With `redact`, a value that is not an object is never shown (it sits where a credential's name says it is one).
  */
 export function readObject(
     problems: ProblemList,
@@ -200,26 +213,31 @@ export function readObject(
     what: string,
     expected: string,
     fieldPrefix: string = path,
+    redact = false,
 ): Record<string, unknown> | undefined {
     if (isComputed(value)) {
         addProblem(problems, path, value, `${expected}, known at construction: an Output or a Promise cannot be checked or rendered here`);
         return undefined;
     }
     if (!isPlainObject(value)) {
-        addProblem(problems, path, value, expected);
+        if (redact) {
+            problems.addSecret(path, expected);
+        } else {
+            addProblem(problems, path, value, expected);
+        }
         return undefined;
     }
     const fields: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-        const keyPath = fieldPrefix === "" ? key : `${fieldPrefix}.${key}`;
+        const path = keyPath(fieldPrefix, key);
         const descriptor = Object.getOwnPropertyDescriptor(value, key);
         if (!known.includes(key)) {
             const suggestion = didYouMean(key, known);
             const shown = isCredentialName(key) ? "[secret]" : descriptor !== undefined && "value" in descriptor ? describeRedacted(descriptor.value) : "a getter";
             const reason = suggestion ? `is not a known ${what}; did you mean "${suggestion}"?` : `is not a known ${what}; the known ones are ${known.join(", ")}`;
-            problems.addAll([{ expected: reason, path: keyPath, value: shown }]);
+            problems.addAll([{ expected: reason, path, value: shown }]);
         } else if (descriptor === undefined || !("value" in descriptor)) {
-            problems.addAll([{ expected: "must be a plain value, not a getter", path: keyPath, value: "a getter" }]);
+            problems.addAll([{ expected: "must be a plain value, not a getter", path, value: "a getter" }]);
         } else {
             fields[key] = descriptor.value;
         }
@@ -244,7 +262,7 @@ export function readRecord(problems: ProblemList, path: string, value: unknown, 
     for (const key of Object.keys(value).sort()) {
         const descriptor = Object.getOwnPropertyDescriptor(value, key);
         if (descriptor === undefined || !("value" in descriptor)) {
-            problems.addAll([{ expected: "must be a plain value, not a getter", path: `${path}.${key}`, value: "a getter" }]);
+            problems.addAll([{ expected: "must be a plain value, not a getter", path: keyPath(path, key), value: "a getter" }]);
         } else {
             entries.push([key, descriptor.value]);
         }

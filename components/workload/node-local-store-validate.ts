@@ -21,6 +21,7 @@ import {
     isCredentialName,
     isCredentialValue,
     isPlainObject,
+    keyPath,
     ownValue,
     readList,
     readObject,
@@ -124,7 +125,7 @@ function checkEnv(problems: ProblemList, value: unknown): Map<string, string> {
         return names;
     }
     for (const [name, entry] of readRecord(problems, "env", value, "must be an object mapping variable names to plain string values") ?? []) {
-        const path = `env.${name}`;
+        const path = keyPath("env", name);
         if (!isEnvVarName(name)) {
             addProblem(problems, path, name, EXPECT.envVarName);
         } else if (NODE_LOCAL_RESERVED_ENV.includes(name)) {
@@ -158,7 +159,8 @@ function readReferences(problems: ProblemList, field: "secretEnv" | "configMapEn
     const refs: Record<string, Record<string, unknown>> = {};
     for (const [name, ref] of readRecord(problems, field, value, `must be an object mapping variable names to ${shape}`) ?? []) {
         const what = `field of a ${field === "secretEnv" ? "Secret" : "ConfigMap"} reference`;
-        const fields = readObject(problems, `${field}.${name}`, ref, known, what, `must be ${shape}`);
+        const path = keyPath(field, name);
+        const fields = readObject(problems, path, ref, known, what, `must be ${shape}`, path, isCredentialName(name));
         if (fields !== undefined) {
             refs[name] = fields;
         }
@@ -205,11 +207,11 @@ function checkNodeSelector(problems: ProblemList, selector: unknown): void {
     }
     for (const key of Object.keys(selector).sort()) {
         if (!isLabelKey(key)) {
-            addProblem(problems, `nodeSelector.${key}`, key, "key must be a label key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+            addProblem(problems, keyPath("nodeSelector", key), key, "key must be a label key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
         }
         const value = ownValue(selector, key);
         if (!isLabelValue(value)) {
-            addProblem(problems, `nodeSelector.${key}`, value, "must be a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+            addProblem(problems, keyPath("nodeSelector", key), value, "must be a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
         }
     }
 }

@@ -1,7 +1,7 @@
 import { EXPECT, isDns1123Label, isIanaServiceName, isPort } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { isImage } from "./container-checks";
-import { addProblem, checkBoolean, checkInteger, checkMountPath, checkOneOf, checkQuantity, checkStringList, readObject } from "./node-local-store-checks";
+import { addProblem, checkBoolean, checkInteger, checkMountPath, checkOneOf, checkQuantity, checkStringList, INT32_MAX, readObject } from "./node-local-store-checks";
 import { CACHE_ENGINE_PRESETS, CACHE_MEMORY_VOLUME_FIELDS, CacheEngine, REPLICATED_CACHE_ARGS } from "./replicated-cache-args";
 import { CACHE_DEFAULTS } from "./replicated-cache-render";
 
@@ -62,7 +62,7 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
         }
     }
     checkOneOf(problems, "zoneSpread", a.zoneSpread, SPREAD_MODES);
-    const maxUnavailable = checkInteger(problems, "maxUnavailable", a.maxUnavailable, 1, CACHE_MAX_REPLICAS, "must be a positive integer");
+    const maxUnavailable = checkInteger(problems, "maxUnavailable", a.maxUnavailable, 1, INT32_MAX, "must be a positive integer");
     if (maxUnavailable !== undefined && replicas !== undefined && maxUnavailable >= replicas) {
         addProblem(problems, "maxUnavailable", maxUnavailable, `must be less than replicas (${replicas}), so a drain never takes the whole cache down`);
     }
