@@ -113,9 +113,6 @@ export interface NodeLocalStoreArgs {
     readonly skipAwait?: boolean;
 }
 
-/** The fields of {@link NodeLocalToleration}; any other key is refused. */
-export const NODE_LOCAL_TOLERATION_FIELDS = ["key", "operator", "value", "effect", "tolerationSeconds"] as const satisfies readonly (keyof NodeLocalToleration)[];
-
 /** The fields of {@link NodeLocalPort}; any other key is refused. */
 export const NODE_LOCAL_PORT_FIELDS = ["name", "port"] as const satisfies readonly (keyof NodeLocalPort)[];
 

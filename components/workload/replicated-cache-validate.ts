@@ -1,71 +1,130 @@
-import { EXPECT, isDns1123Label, isIanaServiceName, isPort } from "../common/kubernetes";
+import { checkBoolean, checkImage, checkList, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, checkString, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isPlainObject } from "../common/checks";
+import { containsCredential } from "../common/credentials";
+import { checkLabel, checkPositiveQuantity, EXPECT, isDns1123Label, isIanaServiceName, isPort } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
-import { isImage } from "./container-checks";
-import { addProblem, checkBoolean, checkInteger, checkMountPath, checkOneOf, checkQuantity, checkStringList, INT32_MAX, readObject } from "./node-local-store-checks";
 import { CACHE_ENGINE_PRESETS, CACHE_MEMORY_VOLUME_FIELDS, CacheEngine, REPLICATED_CACHE_ARGS } from "./replicated-cache-args";
 import { CACHE_DEFAULTS } from "./replicated-cache-render";
 
 /** Most replicas a cache takes: each needs a node of its own. */
 export const CACHE_MAX_REPLICAS = 1000;
-const TI = 2 ** 40;
-const MAX_CORES = 1024;
+/** Largest memory of a replica (and of its memory volume), in bytes, and how it reads. */
+const MAX_MEMORY = { bytes: 2 ** 40, text: '"1Ti"' };
+/** Largest CPU request of a replica, in cores, and how it reads. */
+const MAX_CPU = { cores: 1024, text: '"1024" cores' };
 const ENGINES = Object.keys(CACHE_ENGINE_PRESETS) as CacheEngine[];
 const SPREAD_MODES = ["preferred", "required", "none"] as const;
 const EXPECT_CPU = 'must be a CPU quantity such as "100m" or "0.5"';
 const EXPECT_NAME = "must be a DNS-1035 label: at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit";
+const EXPECT_REPLICAS = `must be an integer from 2 to ${CACHE_MAX_REPLICAS}: a replicated cache needs at least two replicas on different nodes`;
+
+/**
+ * Checks a positive quantity and its upper bound (a quantity such as "1e400" parses to
+ * Infinity); returns its value when valid.
+ */
+export function checkBoundedQuantity(problems: ProblemList, path: string, value: unknown, expected: string, max: number, maxText: string): number | undefined {
+    const parsed = checkPositiveQuantity(problems, path, value, expected);
+    if (parsed !== undefined && parsed > max) {
+        problems.add(path, value, `must be at most ${maxText}`);
+        return undefined;
+    }
+    return parsed;
+}
+
+/**
+ * Checks a container's command or arguments: a list of plain strings, none carrying a
+ * credential (a connection string with a password is refused without being shown).
+ */
+export function checkArgumentList(problems: ProblemList, path: string, value: unknown): void {
+    checkList(
+        problems,
+        path,
+        value,
+        (itemPath, item) => {
+            if (checkString(problems, itemPath, item) && containsCredential(item)) {
+                problems.addSecret(itemPath, "must not hold a password (a URL's user:password@ or a password= parameter): read it from a Secret into a variable and write $(NAME) here");
+            }
+        },
+        { expected: "must be a list of strings" },
+    );
+}
+
+/**
+ * The component's arguments as plain data: own enumerable data properties only, each
+ * getter refused without being run (a getter could throw or answer differently each time).
+ */
+export function argsSnapshot(problems: ProblemList, args: object): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    for (const key of Object.keys(args)) {
+        const descriptor = Object.getOwnPropertyDescriptor(args, key);
+        if (descriptor !== undefined && "value" in descriptor) {
+            data[key] = descriptor.value;
+        } else {
+            problems.addAll([{ expected: "must be a plain value, not a getter", path: key, value: "a getter" }]);
+        }
+    }
+    return data;
+}
 
 /**
  * Checks every argument of a ReplicatedCache named `name` and returns every problem found
  * (empty when they are valid). Total: any value of any type gives problems, never a TypeError.
  */
 export function validateReplicatedCacheArgs(name: string, args: unknown): Problem[] {
-    const problems = new ProblemList();
+    const problems = new ProblemList({ redactCredentialPaths: true });
     if (typeof name !== "string" || !isDns1123Label(name) || !/^[a-z]/.test(name)) {
-        addProblem(problems, "name", name, EXPECT_NAME);
+        problems.add("name", name, EXPECT_NAME);
     }
-    const a = readObject(problems, "args", args, REPLICATED_CACHE_ARGS, "argument of ReplicatedCache", "must be an object", "");
-    if (a === undefined) {
-        return [...problems.problems];
+    if (isDeferred(args)) {
+        return problems.add("args", args, EXPECT_CHECK.deferredArgs).problems.slice();
     }
-    if (typeof a.namespace !== "string" || !isDns1123Label(a.namespace)) {
-        addProblem(problems, "namespace", a.namespace, EXPECT.dns1123Label);
+    if (!isPlainObject(args)) {
+        return problems.add("args", args, EXPECT_CHECK.object).problems.slice();
+    }
+    const a = argsSnapshot(problems, args);
+    checkObject(problems, "", a, REPLICATED_CACHE_ARGS);
+    if (checkRequired(problems, "namespace", a.namespace, "the namespace of the Deployment, Service and PodDisruptionBudget")) {
+        checkLabel(problems, "namespace", a.namespace);
     }
     checkOneOf(problems, "engine", a.engine, ENGINES);
-    if (a.image !== undefined && !isImage(a.image)) {
-        addProblem(problems, "image", a.image, 'must be a container image reference such as "memcached:1.6.39-alpine"');
+    // Plain only: an Output could be a secret, and the image is rendered into the pod spec.
+    if (checkPlain(problems, "image", a.image)) {
+        checkImage(problems, "image", a.image);
     }
-    const replicasExpected = `must be an integer from 2 to ${CACHE_MAX_REPLICAS}: a replicated cache needs at least two replicas on different nodes`;
-    const replicas = a.replicas === undefined ? CACHE_DEFAULTS.replicas : checkInteger(problems, "replicas", a.replicas, 2, CACHE_MAX_REPLICAS, replicasExpected);
+    let replicas: number | undefined = CACHE_DEFAULTS.replicas;
+    if (a.replicas !== undefined) {
+        replicas = isInteger(a.replicas, 2, CACHE_MAX_REPLICAS) ? a.replicas : undefined;
+        if (replicas === undefined) {
+            problems.add("replicas", a.replicas, EXPECT_REPLICAS);
+        }
+    }
     if (a.port !== undefined && !isPort(a.port)) {
-        addProblem(problems, "port", a.port, EXPECT.port);
+        problems.add("port", a.port, EXPECT.port);
     }
     if (a.portName !== undefined && (typeof a.portName !== "string" || !isIanaServiceName(a.portName))) {
-        addProblem(problems, "portName", a.portName, EXPECT.portName);
+        problems.add("portName", a.portName, EXPECT.portName);
     }
-    if (a.args !== undefined) {
-        checkStringList(problems, "args", a.args);
-    }
+    checkArgumentList(problems, "args", a.args);
     const memory = a.memory ?? CACHE_DEFAULTS.memory;
-    const memoryBytes = checkQuantity(problems, "memory", memory, EXPECT.quantity, TI, '"1Ti"');
-    checkQuantity(problems, "cpu", a.cpu, EXPECT_CPU, MAX_CORES, `"${MAX_CORES}" cores`);
-    if (a.memoryVolume !== undefined) {
-        const volume = readObject(problems, "memoryVolume", a.memoryVolume, CACHE_MEMORY_VOLUME_FIELDS, "field of memoryVolume", "must be { sizeLimit, mountPath? }");
-        if (volume !== undefined) {
-            checkMountPath(problems, "memoryVolume.mountPath", volume.mountPath);
-            if (volume.sizeLimit === undefined) {
-                addProblem(problems, "memoryVolume.sizeLimit", undefined, `is required: ${EXPECT.quantity.replace(/^must be /, "")} no larger than memory`);
-            }
-            const size = checkQuantity(problems, "memoryVolume.sizeLimit", volume.sizeLimit, EXPECT.quantity, TI, '"1Ti"');
+    const memoryBytes = checkBoundedQuantity(problems, "memory", memory, EXPECT.quantity, MAX_MEMORY.bytes, MAX_MEMORY.text);
+    checkBoundedQuantity(problems, "cpu", a.cpu, EXPECT_CPU, MAX_CPU.cores, MAX_CPU.text);
+    if (checkObject(problems, "memoryVolume", a.memoryVolume, CACHE_MEMORY_VOLUME_FIELDS, "must be { sizeLimit, mountPath? }")) {
+        const volume = a.memoryVolume as Record<string, unknown>;
+        checkMountPath(problems, "memoryVolume.mountPath", volume.mountPath);
+        if (checkRequired(problems, "memoryVolume.sizeLimit", volume.sizeLimit, "the largest size of the volume, no larger than memory")) {
+            const size = checkBoundedQuantity(problems, "memoryVolume.sizeLimit", volume.sizeLimit, EXPECT.quantity, MAX_MEMORY.bytes, MAX_MEMORY.text);
             if (size !== undefined && memoryBytes !== undefined && size > memoryBytes) {
-                addProblem(problems, "memoryVolume.sizeLimit", volume.sizeLimit, `must not exceed memory (${memory}): a memory-backed volume counts against the container's memory limit`);
+                problems.add("memoryVolume.sizeLimit", volume.sizeLimit, `must not exceed memory (${memory}): a memory-backed volume counts against the container's memory limit`);
             }
         }
     }
     checkOneOf(problems, "zoneSpread", a.zoneSpread, SPREAD_MODES);
-    const maxUnavailable = checkInteger(problems, "maxUnavailable", a.maxUnavailable, 1, INT32_MAX, "must be a positive integer");
-    if (maxUnavailable !== undefined && replicas !== undefined && maxUnavailable >= replicas) {
-        addProblem(problems, "maxUnavailable", maxUnavailable, `must be less than replicas (${replicas}), so a drain never takes the whole cache down`);
+    if (a.maxUnavailable !== undefined) {
+        if (!isInteger(a.maxUnavailable, 1, INT32_MAX)) {
+            problems.add("maxUnavailable", a.maxUnavailable, "must be a positive integer");
+        } else if (replicas !== undefined && a.maxUnavailable >= replicas) {
+            problems.add("maxUnavailable", a.maxUnavailable, `must be less than replicas (${replicas}), so a drain never takes the whole cache down`);
+        }
     }
     checkBoolean(problems, "skipAwait", a.skipAwait);
-    return [...problems.problems];
+    return problems.problems.slice();
 }
