@@ -3,15 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
 import { withExternalStores } from "../external/wiring";
 import { buildEnvVars, ContainerEnvArgs } from "./container-env";
-import {
-    hostAntiAffinity,
-    podIdentityEnv,
-    restrictedContainerSecurityContext,
-    restrictedPodSecurityContext,
-    selectorLabels,
-    skipAwaitMetadata,
-    zoneSpread,
-} from "./pod-defaults";
+import { renderPodArgs, RenderedPodArgs } from "./pod-args";
+import { podIdentityEnv, selectorLabels } from "./pod-defaults";
 import { StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
 import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
 
@@ -60,9 +53,18 @@ function ordinals(replicas: number): number[] {
     return Array.from({ length: replicas }, (_, i) => i);
 }
 
+/**
+ * The pod arguments of a workload with every default applied, once: restricted
+ * security, spread, ports, env, and the disruption budget that more than one replica
+ * gets by default. Every builder reads them from here.
+ */
+export function renderWorkloadPod(name: string, args: StatefulWorkloadArgs): RenderedPodArgs {
+    return renderPodArgs(args, selectorLabels(statefulSetNameOf(name, args)), (args.replicas ?? 1) > 1);
+}
+
 function objectMeta(objectName: string, names: StatefulWorkloadNames, args: StatefulWorkloadArgs, awaitable: boolean): ObjectMeta {
     return {
-        ...skipAwaitMetadata(awaitable && args.skipAwait),
+        ...(awaitable ? renderWorkloadPod(names.statefulSet, args).awaitMetadata : {}),
         labels: workloadLabels(names.statefulSet),
         name: objectName,
         namespace: args.namespace,
@@ -103,28 +105,24 @@ function volumeMounts(args: StatefulWorkloadArgs): VolumeMount[] {
 /** The pod template's containers: main container and init containers (ordinal writer first). */
 export function buildContainers(name: string, args: StatefulWorkloadArgs): { containers: Container[]; initContainers: Container[] } {
     const names = statefulWorkloadNames(name, args);
-    // A pod allowed to run as root must not be stopped by the containers' non-root default.
-    const podNonRoot = args.securityContext?.pod?.runAsNonRoot;
-    const securityContext = restrictedContainerSecurityContext({
-        ...(podNonRoot === false ? { runAsNonRoot: false } : {}),
-        ...args.securityContext?.container,
-    });
+    const pod = renderWorkloadPod(name, args);
+    const securityContext = pod.containerSecurityContext;
     const mounts = volumeMounts(args);
     const main: Container = withOptional(
         {
             env: containerEnv(args, args),
             image: args.image,
             name: names.container,
-            ports: args.ports.map((p) => ({ containerPort: p.targetPort ?? p.port, name: p.name, protocol: p.protocol ?? "TCP" })),
+            ports: pod.containerPorts,
             securityContext,
         },
         {
             args: args.args,
             command: args.command,
-            livenessProbe: args.livenessProbe,
-            readinessProbe: args.readinessProbe,
-            resources: args.resources,
-            startupProbe: args.startupProbe,
+            livenessProbe: pod.livenessProbe,
+            readinessProbe: pod.readinessProbe,
+            resources: pod.resources,
+            startupProbe: pod.startupProbe,
             volumeMounts: mounts,
         },
     );
@@ -150,30 +148,31 @@ export function buildContainers(name: string, args: StatefulWorkloadArgs): { con
     return { containers: [main], initContainers: [...ordinalWriter, ...userInits] };
 }
 
-/** The pod template: labels, annotations, security defaults, spread and containers. */
+/** The pod template: labels, annotations, security defaults, spread, scheduling and containers. */
 export function buildPodTemplate(name: string, args: StatefulWorkloadArgs): k8s.types.input.core.v1.PodTemplateSpec {
     const names = statefulWorkloadNames(name, args);
-    const selector = selectorLabels(names.statefulSet);
+    const pod = renderWorkloadPod(name, args);
     const { containers, initContainers } = buildContainers(name, args);
-    const annotations = sortKeys({ ...args.podAnnotations });
     const shifted = shiftedOrdinal(args);
     const spec = withOptional(
         {
-            automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+            automountServiceAccountToken: pod.automountServiceAccountToken,
             containers,
-            securityContext: restrictedPodSecurityContext(args.securityContext?.pod),
+            securityContext: pod.podSecurityContext,
         },
         {
-            affinity: hostAntiAffinity(selector, args.spread?.hosts ?? "preferred"),
+            affinity: pod.affinity,
             initContainers,
-            serviceAccountName: args.serviceAccountName,
-            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
-            topologySpreadConstraints: zoneSpread(selector, args.spread?.zones ?? "preferred"),
+            nodeSelector: pod.nodeSelector,
+            serviceAccountName: pod.serviceAccountName,
+            terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+            tolerations: pod.tolerations,
+            topologySpreadConstraints: pod.topologySpreadConstraints,
             volumes: shifted ? [{ emptyDir: { medium: "Memory", sizeLimit: "1Mi" }, name: ORDINAL_INIT_CONTAINER }] : [],
         },
     );
     return {
-        metadata: withOptional({ labels: workloadLabels(names.statefulSet) }, { annotations: Object.keys(annotations).length > 0 ? annotations : undefined }),
+        metadata: withOptional({ labels: workloadLabels(names.statefulSet) }, { annotations: pod.podAnnotations }),
         spec,
     };
 }
@@ -197,7 +196,10 @@ export function buildWorkloadTemplate(name: string, args: StatefulWorkloadArgs):
 export function buildVolumeClaimTemplates(volumes: readonly WorkloadVolume[]): k8s.types.input.core.v1.PersistentVolumeClaim[] {
     return volumes.map((volume) => {
         const ref = classifyStorageClass(volume.storageClass);
-        const storageClassName = ref.kind === "name" ? ref.name : ref.kind === "invalid" ? undefined : ref.storageClass.storageClassName;
+        // A reference's name is a plain value known at construction: a replaced class does
+        // not make the claim templates unknown (and the StatefulSet replaced) in a preview.
+        const storageClassName =
+            ref.kind === "name" ? ref.name : ref.kind === "reference" ? ref.reference.storageFacts.name : ref.kind === "component" ? ref.component.storageClassName : undefined;
         return {
             metadata: { name: volume.name },
             spec: {
@@ -237,8 +239,8 @@ export function buildStatefulSet(name: string, args: StatefulWorkloadArgs): k8s.
     };
 }
 
-function servicePorts(args: StatefulWorkloadArgs): k8s.types.input.core.v1.ServicePort[] {
-    return args.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? "TCP", targetPort: p.name }));
+function servicePorts(name: string, args: StatefulWorkloadArgs): k8s.types.input.core.v1.ServicePort[] {
+    return renderWorkloadPod(name, args).servicePorts;
 }
 
 /** The headless Service that gives each pod its DNS name; it lists pods before they are ready so members can find each other. */
@@ -248,7 +250,7 @@ export function buildHeadlessService(name: string, args: StatefulWorkloadArgs): 
         metadata: objectMeta(names.headlessService, names, args, true),
         spec: {
             clusterIP: "None",
-            ports: servicePorts(args),
+            ports: servicePorts(name, args),
             publishNotReadyAddresses: true,
             selector: selectorLabels(names.statefulSet),
             type: "ClusterIP",
@@ -264,7 +266,7 @@ export function buildClientService(name: string, args: StatefulWorkloadArgs): k8
     const names = statefulWorkloadNames(name, args);
     return {
         metadata: objectMeta(names.clientService, names, args, true),
-        spec: { ports: servicePorts(args), selector: selectorLabels(names.statefulSet), type: "ClusterIP" },
+        spec: { ports: servicePorts(name, args), selector: selectorLabels(names.statefulSet), type: "ClusterIP" },
     };
 }
 
@@ -273,12 +275,11 @@ export function buildClientService(name: string, args: StatefulWorkloadArgs): k8
  * fewer than two replicas (a budget there would only block node drains).
  */
 export function buildDisruptionBudget(name: string, args: StatefulWorkloadArgs): k8s.policy.v1.PodDisruptionBudgetArgs | undefined {
-    const budget = args.disruptionBudget;
-    if (budget === false || (budget === undefined && (args.replicas ?? 1) < 2)) {
+    const limit = renderWorkloadPod(name, args).disruptionBudget;
+    if (limit === undefined) {
         return undefined;
     }
     const names = statefulWorkloadNames(name, args);
-    const limit = budget?.minAvailable !== undefined ? { minAvailable: budget.minAvailable } : { maxUnavailable: budget?.maxUnavailable ?? 1 };
     return {
         metadata: objectMeta(names.disruptionBudget, names, args, false),
         spec: { ...limit, selector: { matchLabels: selectorLabels(names.statefulSet) } },

@@ -25,8 +25,9 @@ export function storageClassComponents(args: StatefulWorkloadArgs): pulumi.Resou
     const found: pulumi.Resource[] = [];
     for (const volume of args.volumes ?? []) {
         const ref = classifyStorageClass(volume.storageClass);
-        if ((ref.kind === "ebs" || ref.kind === "efs") && !found.includes(ref.storageClass)) {
-            found.push(ref.storageClass);
+        const resource = ref.kind === "reference" ? ref.reference.storageClass : ref.kind === "component" ? ref.component.storageClass : undefined;
+        if (resource !== undefined && !found.includes(resource)) {
+            found.push(resource);
         }
     }
     return found;
