@@ -1,4 +1,4 @@
-import { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
+import { PodArgs, WorkloadPort } from "./pod-args";
 
 /** Lets the store's pods run on nodes with a matching taint. */
 export interface NodeLocalToleration {
@@ -14,14 +14,17 @@ export interface NodeLocalToleration {
     readonly tolerationSeconds?: number;
 }
 
-/** A port of the store, published through the headless peer-discovery Service. */
-export interface NodeLocalPort {
-    /** An IANA service name. */
-    readonly name: string;
-    readonly port: number;
-}
+/** A port of the store, on its container and published through the headless peer-discovery Service (the shared {@link WorkloadPort}). */
+export type NodeLocalPort = WorkloadPort;
 
-export interface NodeLocalStoreArgs {
+/**
+ * Arguments of a {@link NodeLocalStore}: the shared {@link PodArgs} (env, secretEnv,
+ * configMapEnv, ports, resources, probes, security context, service account, tolerations,
+ * pod annotations, skip-await, meaning what they mean for every workload) and the store's
+ * own. `spread` and `disruptionBudget` are refused: a DaemonSet runs one pod per selected
+ * node and `kubectl drain` passes over DaemonSet pods.
+ */
+export interface NodeLocalStoreArgs extends Omit<PodArgs, "nodeSelector" | "tolerations" | "spread" | "disruptionBudget"> {
     /**
      * Namespace of the DaemonSet and Service. Host volumes are refused by the "baseline" and
      * "restricted" Pod Security Standards, so it must allow "privileged" pods. Changing it
@@ -30,40 +33,23 @@ export interface NodeLocalStoreArgs {
      * on a new, empty directory.
      */
     readonly namespace: string;
-    /** Container image of the store. */
+    /** Container image of the store, a plain string. */
     readonly image: string;
-    /** Container command. @default the image's entrypoint */
+    /** Container command, plain strings. @default the image's entrypoint */
     readonly command?: readonly string[];
-    /** Container arguments. @default the image's command */
+    /** Container arguments, plain strings. @default the image's command */
     readonly args?: readonly string[];
     /**
-     * Literal environment variables by name, e.g. `{ MINIO_REGION: "eu-west-1" }`, as in
-     * `StatefulWorkloadArgs.env`: after POD_NAME, POD_NAMESPACE and NODE_NAME (which cannot
-     * be reused), sorted by name together with `secretEnv` and `configMapEnv`; each name
-     * once across the three. Values are plain strings (an Output may hold a secret, which
-     * must never reach a pod spec). Never credentials: a credential-looking name
-     * (`*PASSWORD*`, `*SECRET*`, `*TOKEN*`, `*_KEY`, `*_AUTH`, `*PASS`, `*PWD`) or a
-     * connection string with userinfo or `password=` is refused; use `secretEnv`.
-     * The list form `[{ name, value }]` of earlier versions is refused with a problem that
-     * names the record form.
-     * @default {}
-     */
-    readonly env?: Readonly<Record<string, string>>;
-    /**
-     * Environment variables read from keys of Secrets in `namespace`
-     * (`valueFrom.secretKeyRef`), e.g. `{ REDIS_PASSWORD: { secretName: "store-auth", key:
-     * "password" } }`. Names follow the rules of `env`.
+     * Literal environment variables by name, e.g. `{ MINIO_REGION: "eu-west-1" }`, exactly
+     * as {@link PodArgs.env} (credentials by name or value and Outputs refused), after
+     * POD_NAME, POD_NAMESPACE and NODE_NAME, which cannot be reused. The list form
+     * `[{ name, value }]` of earlier versions is deprecated and refused with a problem
+     * that names the record form.
      * @default none
      */
-    readonly secretEnv?: Record<string, SecretKeyEnv>;
-    /**
-     * Environment variables read from keys of ConfigMaps in `namespace`
-     * (`valueFrom.configMapKeyRef`). Names follow the rules of `env`.
-     * @default none
-     */
-    readonly configMapEnv?: Record<string, ConfigMapKeyEnv>;
-    /** Ports of the store, published through the headless Service. @default [] */
-    readonly ports?: readonly NodeLocalPort[];
+    readonly env?: Record<string, string>;
+    /** Ports of the store, published through the headless Service (names and per-protocol numbers unique). @default [] */
+    readonly ports?: NodeLocalPort[];
     /**
      * Node labels a node must carry to run the store (required, at least one). The store's
      * data lives on those nodes only; removing a label from a node stops its pod, the data stays.
@@ -84,15 +70,19 @@ export interface NodeLocalStoreArgs {
     readonly hostPath?: string;
     /** Where the data directory is mounted in the container: an absolute path, not "/" and not over /dev, /proc or /sys. @default "/data" */
     readonly mountPath?: string;
-    /** Taints the pods tolerate (dedicated storage nodes are usually tainted). @default [] */
-    readonly tolerations?: readonly NodeLocalToleration[];
-    /** Memory request and limit, at most "1Ti". @default "256Mi" */
+    /**
+     * Taints the pods tolerate (dedicated storage nodes are usually tainted), checked
+     * strictly against the Kubernetes schema and the API server's rules. @default []
+     */
+    readonly tolerations?: NodeLocalToleration[];
+    /** Memory request and limit, at most "1Ti". Cannot be combined with `resources`. @default "256Mi" */
     readonly memory?: string;
-    /** CPU request, at most "1024" cores. @default "100m" */
+    /** CPU request, at most "1024" cores. Cannot be combined with `resources`. @default "100m" */
     readonly cpu?: string;
     /**
      * Run an init container as root with only the CHOWN and FOWNER capabilities that hands the
-     * host directory (created root-owned by the kubelet) to the non-root user 1000:1000.
+     * host directory (created root-owned by the kubelet) to the pod's user and group
+     * (`securityContext.pod.runAsUser` and `fsGroup`, 1000:1000 by default).
      * @default true
      */
     readonly prepareHostPath?: boolean;
@@ -113,19 +103,12 @@ export interface NodeLocalStoreArgs {
     readonly skipAwait?: boolean;
 }
 
-/** The fields of {@link NodeLocalPort}; any other key is refused. */
-export const NODE_LOCAL_PORT_FIELDS = ["name", "port"] as const satisfies readonly (keyof NodeLocalPort)[];
-
-/** Every argument of {@link NodeLocalStoreArgs}, in the order problems are reported; any other key is refused. */
-export const NODE_LOCAL_STORE_ARGS = [
+/** The arguments of {@link NodeLocalStoreArgs} that are not shared {@link PodArgs}; with those, every key accepted. */
+export const NODE_LOCAL_STORE_OWN_ARGS = [
     "namespace",
     "image",
     "command",
     "args",
-    "env",
-    "secretEnv",
-    "configMapEnv",
-    "ports",
     "nodeSelector",
     "hostPath",
     "mountPath",
@@ -134,11 +117,13 @@ export const NODE_LOCAL_STORE_ARGS = [
     "cpu",
     "prepareHostPath",
     "localStorageClass",
-    "skipAwait",
 ] as const satisfies readonly (keyof NodeLocalStoreArgs)[];
 
-/** Fails to compile when an argument is added to the interface but not to the list. */
-export type MissingNodeLocalStoreArgs = Exclude<keyof NodeLocalStoreArgs, (typeof NODE_LOCAL_STORE_ARGS)[number]>;
+/** The shared pod arguments a NodeLocalStore refuses: they do not apply to a DaemonSet. */
+export const NODE_LOCAL_STORE_REFUSED_POD_ARGS = ["spread", "disruptionBudget"] as const satisfies readonly (keyof PodArgs)[];
+
+/** Fails to compile when an argument is added to the interface but not to the lists. */
+export type MissingNodeLocalStoreArgs = Exclude<keyof NodeLocalStoreArgs, (typeof NODE_LOCAL_STORE_OWN_ARGS)[number] | keyof PodArgs>;
 const everyStoreArgListed: [MissingNodeLocalStoreArgs] extends [never] ? true : never = true;
 void everyStoreArgListed;
 

@@ -1,14 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import { sortKeys, standardLabels } from "../common/kubernetes";
-import { buildEnvVars } from "./container-env";
-import { NodeLocalPort, NodeLocalStoreArgs, NodeLocalToleration } from "./node-local-store-args";
+import { NodeLocalStoreArgs, NodeLocalToleration } from "./node-local-store-args";
+import { RenderedPodArgs, renderPodArgs } from "./pod-args";
 import { normaliseHostPath } from "./node-local-store-validate";
 import {
     DEFAULT_FS_GROUP,
     DEFAULT_RUN_AS_USER,
     podIdentityEnv,
     restrictedContainerSecurityContext,
-    restrictedPodSecurityContext,
     selectorLabels,
     skipAwaitMetadata,
 } from "./pod-defaults";
@@ -16,6 +15,7 @@ import {
 type DaemonSetSpec = k8s.types.input.apps.v1.DaemonSetSpec;
 type ServiceSpec = k8s.types.input.core.v1.ServiceSpec;
 type Container = k8s.types.input.core.v1.Container;
+type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
 
 /** The defaults of a NodeLocalStore, applied once, by {@link resolveNodeLocalStore}. */
 export const NODE_LOCAL_DEFAULTS = {
@@ -37,18 +37,19 @@ export interface ResolvedNodeLocalStore {
     readonly image: string;
     readonly command?: readonly string[];
     readonly args?: readonly string[];
-    readonly env: Readonly<Record<string, string>>;
-    readonly secretEnv: NonNullable<NodeLocalStoreArgs["secretEnv"]>;
-    readonly configMapEnv: NonNullable<NodeLocalStoreArgs["configMapEnv"]>;
-    readonly ports: readonly NodeLocalPort[];
+    /** The shared pod arguments, rendered: env, ports, probes, security contexts, service account, annotations. */
+    readonly pod: RenderedPodArgs;
+    /** `resources`, or the memory request and limit and the CPU request. */
+    readonly resources: ResourceRequirements;
     readonly nodeSelector: Readonly<Record<string, string>>;
     /** The host directory in normal form. */
     readonly hostPath: string;
     readonly mountPath: string;
     readonly tolerations: readonly (NodeLocalToleration & { readonly operator: "Equal" | "Exists" })[];
-    readonly memory: string;
-    readonly cpu: string;
+    /** Run the init container that hands the host directory to `owner`. */
     readonly prepareHostPath: boolean;
+    /** The pod's user and group: who the host directory is handed to. */
+    readonly owner: { readonly user: number; readonly group: number };
     /** The local-volume StorageClass's name, or undefined when none is created. */
     readonly storageClassName?: string;
     readonly skipAwait: boolean;
@@ -68,35 +69,41 @@ export function nodeLocalStorageClassName(name: string, args: Pick<NodeLocalStor
     return (sc === true ? undefined : sc.storageClassName) ?? `${name}-local`;
 }
 
-/** Applies every default to arguments that passed validation. */
+/** Applies every default to arguments that passed validation, once. */
 export function resolveNodeLocalStore(name: string, args: NodeLocalStoreArgs): ResolvedNodeLocalStore {
     const storageClassName = nodeLocalStorageClassName(name, args);
+    const tolerations = (args.tolerations ?? []).map((t) => ({ ...t, operator: t.operator ?? "Equal" }));
+    const pod = renderPodArgs({ ...args, nodeSelector: undefined, tolerations: undefined }, selectorLabels(name), false);
+    const memory = args.memory ?? NODE_LOCAL_DEFAULTS.memory;
+    const user = pod.podSecurityContext.runAsUser;
+    const group = pod.podSecurityContext.fsGroup ?? pod.podSecurityContext.runAsGroup;
     return {
         ...(args.args ? { args: [...args.args] } : {}),
         ...(args.command ? { command: [...args.command] } : {}),
-        configMapEnv: { ...args.configMapEnv },
-        cpu: args.cpu ?? NODE_LOCAL_DEFAULTS.cpu,
-        env: { ...args.env },
         hostPath: normaliseHostPath(args.hostPath) ?? defaultHostPath(name, args.namespace),
         image: args.image,
-        memory: args.memory ?? NODE_LOCAL_DEFAULTS.memory,
         mountPath: args.mountPath ?? NODE_LOCAL_DEFAULTS.mountPath,
         name,
         namespace: args.namespace,
         nodeSelector: { ...args.nodeSelector },
-        ports: (args.ports ?? []).map((p) => ({ name: p.name, port: p.port })),
+        owner: { group: typeof group === "number" ? group : DEFAULT_FS_GROUP, user: typeof user === "number" ? user : DEFAULT_RUN_AS_USER },
+        pod,
         prepareHostPath: args.prepareHostPath ?? NODE_LOCAL_DEFAULTS.prepareHostPath,
-        secretEnv: { ...args.secretEnv },
+        resources: args.resources ?? { limits: { memory }, requests: { cpu: args.cpu ?? NODE_LOCAL_DEFAULTS.cpu, memory } },
         skipAwait: args.skipAwait ?? NODE_LOCAL_DEFAULTS.skipAwait,
         ...(storageClassName !== undefined ? { storageClassName } : {}),
-        tolerations: (args.tolerations ?? []).map((t) => ({ ...t, operator: t.operator ?? "Equal" })),
+        tolerations,
     };
 }
 
-/** The init container that hands the root-owned host directory to the store's non-root user. */
-export function buildPrepareHostPathContainer(): Container {
+/**
+ * The init container that hands the root-owned host directory to the store's user (the
+ * pod's runAsUser and fsGroup, 1000:1000 by default). It only ever sees the host
+ * directory through its mount, and that directory passed the host path allowlist.
+ */
+export function buildPrepareHostPathContainer(owner: { readonly user: number; readonly group: number } = { group: DEFAULT_FS_GROUP, user: DEFAULT_RUN_AS_USER }): Container {
     return {
-        command: ["sh", "-c", `chown ${DEFAULT_RUN_AS_USER}:${DEFAULT_FS_GROUP} ${PREPARE_MOUNT_PATH} && chmod 0750 ${PREPARE_MOUNT_PATH}`],
+        command: ["sh", "-c", `chown ${owner.user}:${owner.group} ${PREPARE_MOUNT_PATH} && chmod 0750 ${PREPARE_MOUNT_PATH}`],
         image: PREPARE_IMAGE,
         name: "prepare-host-path",
         resources: { limits: { memory: "16Mi" }, requests: { cpu: "10m", memory: "16Mi" } },
@@ -122,34 +129,35 @@ export interface NodeLocalStoreSpecs {
 /** Builds the DaemonSet, headless Service and optional StorageClass of a resolved NodeLocalStore. */
 export function renderNodeLocalStoreSpecs(store: ResolvedNodeLocalStore): NodeLocalStoreSpecs {
     const selector = selectorLabels(store.name);
-    const ports = store.ports;
+    const pod = store.pod;
     const container: Container = {
-        env: [
-            ...podIdentityEnv(),
-            { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-            ...buildEnvVars({ configMapEnv: store.configMapEnv, env: store.env, secretEnv: store.secretEnv }),
-        ],
+        env: [...podIdentityEnv(), { name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }, ...pod.env],
         image: store.image,
         name: "store",
-        resources: { limits: { memory: store.memory }, requests: { cpu: store.cpu, memory: store.memory } },
-        securityContext: restrictedContainerSecurityContext(),
+        resources: store.resources,
+        securityContext: pod.containerSecurityContext,
         volumeMounts: [{ mountPath: store.mountPath, name: "data" }],
         ...(store.command ? { command: [...store.command] } : {}),
         ...(store.args ? { args: [...store.args] } : {}),
-        ...(ports.length > 0 ? { ports: ports.map((p) => ({ containerPort: p.port, name: p.name, protocol: "TCP" })) } : {}),
+        ...(pod.containerPorts.length > 0 ? { ports: pod.containerPorts } : {}),
+        ...(pod.livenessProbe ? { livenessProbe: pod.livenessProbe } : {}),
+        ...(pod.readinessProbe ? { readinessProbe: pod.readinessProbe } : {}),
+        ...(pod.startupProbe ? { startupProbe: pod.startupProbe } : {}),
     };
     const daemonSet: DaemonSetSpec = {
         selector: { matchLabels: selector },
         template: {
-            metadata: { labels: standardLabels(store.name, "node-local-store") },
+            metadata: { labels: standardLabels(store.name, "node-local-store"), ...(pod.podAnnotations ? { annotations: pod.podAnnotations } : {}) },
             spec: {
-                automountServiceAccountToken: false,
+                automountServiceAccountToken: pod.automountServiceAccountToken,
                 containers: [container],
                 nodeSelector: { ...store.nodeSelector },
-                securityContext: restrictedPodSecurityContext(),
+                securityContext: pod.podSecurityContext,
                 volumes: [{ hostPath: { path: store.hostPath, type: "DirectoryOrCreate" }, name: "data" }],
-                ...(store.prepareHostPath ? { initContainers: [buildPrepareHostPathContainer()] } : {}),
+                ...(store.prepareHostPath ? { initContainers: [buildPrepareHostPathContainer(store.owner)] } : {}),
                 ...(store.tolerations.length > 0 ? { tolerations: store.tolerations.map((t) => ({ ...t })) } : {}),
+                ...(pod.serviceAccountName !== undefined ? { serviceAccountName: pod.serviceAccountName } : {}),
+                ...(pod.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds } : {}),
             },
         },
         updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" },
@@ -158,7 +166,7 @@ export function renderNodeLocalStoreSpecs(store: ResolvedNodeLocalStore): NodeLo
         clusterIP: "None",
         publishNotReadyAddresses: true,
         selector,
-        ...(ports.length > 0 ? { ports: ports.map((p) => ({ name: p.name, port: p.port, protocol: "TCP", targetPort: p.name })) } : {}),
+        ...(pod.servicePorts.length > 0 ? { ports: pod.servicePorts } : {}),
     };
     const storageClass = store.storageClassName !== undefined ? { provisioner: "kubernetes.io/no-provisioner", reclaimPolicy: "Retain", volumeBindingMode: "WaitForFirstConsumer" } : undefined;
     return sortKeys({ daemonSet, service, ...(storageClass ? { storageClass } : {}) });

@@ -1,8 +1,6 @@
 import {
     checkBoolean,
     checkImage,
-    checkLabels,
-    checkList,
     checkMountPath,
     checkObject,
     checkOneOf,
@@ -16,12 +14,11 @@ import {
     isPlainObject,
     isQualifiedName,
 } from "../common/checks";
-import { checkKubernetesValue } from "../common/kubernetes-schema";
-import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain, isIanaServiceName, isPort } from "../common/kubernetes";
+import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
-import { checkContainerEnv } from "./container-env";
-import { HOST_PATH_PREFIXES, NODE_LOCAL_PORT_FIELDS, NODE_LOCAL_STORE_ARGS } from "./node-local-store-args";
-import { argsSnapshot, checkArgumentList, checkBoundedQuantity } from "./replicated-cache-validate";
+import { HOST_PATH_PREFIXES, NODE_LOCAL_STORE_OWN_ARGS, NODE_LOCAL_STORE_REFUSED_POD_ARGS } from "./node-local-store-args";
+import { POD_ARG_KEYS, validatePodArgs } from "./pod-args";
+import { argsSnapshot, checkArgumentList, checkBoundedQuantity, checkNoDeferred, withoutPlainReferences } from "./replicated-cache-validate";
 
 /** The variables every store container gets from the downward API; `env` cannot reuse them. */
 export const NODE_LOCAL_RESERVED_ENV: readonly string[] = ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"];
@@ -32,8 +29,10 @@ export const NODE_LOCAL_MAX_NAME = 57;
 const MAX_MEMORY = { bytes: 2 ** 40, text: '"1Ti"' };
 /** Largest CPU request of the store's container, in cores, and how it reads. */
 const MAX_CPU = { cores: 1024, text: '"1024" cores' };
-/** What the shared env check takes; its values are checked there, whatever their type. */
-type ContainerEnvInput = Parameters<typeof checkContainerEnv>[2];
+/** The arguments rendered into the pod spec as given, where no Output may hide a secret. */
+const PASSED_THROUGH = ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations"] as const;
+/** Every key a NodeLocalStore accepts (the refused pod arguments get a problem of their own). */
+const KNOWN_ARGS: readonly string[] = [...NODE_LOCAL_STORE_OWN_ARGS, ...POD_ARG_KEYS];
 
 const EXPECT_HOST_PATH = `must be a directory below one of ${HOST_PATH_PREFIXES.join(", ")}: anywhere else holds the node's own files, which the store's root init container would hand to the store's user`;
 const EXPECT_SELECTOR = 'is required: at least one node label, so the store\'s data stays on nodes you chose (such as { "stateful-stacks.io/storage": "local" })';
@@ -95,55 +94,17 @@ function checkHostPath(problems: ProblemList, value: unknown): void {
 
 const EXPECT_LIST_ENV = 'must map variable names to values, such as { MINIO_REGION: "eu-west-1" }: the list form [{ name, value }] is deprecated and refused; write each entry as NAME: "value"';
 
-function checkPorts(problems: ProblemList, value: unknown): void {
-    const names = new Set<string>();
-    const numbers = new Set<number>();
-    checkList(
-        problems,
-        "ports",
-        value,
-        (path, item) => {
-            if (!checkObject(problems, path, item, NODE_LOCAL_PORT_FIELDS, "must be { name, port }")) {
-                return;
-            }
-            const port = item as Record<string, unknown>;
-            if (typeof port.name !== "string" || !isIanaServiceName(port.name)) {
-                problems.add(`${path}.name`, port.name, EXPECT.portName);
-            } else if (names.has(port.name)) {
-                problems.add(`${path}.name`, port.name, "must be unique among ports");
-            } else {
-                names.add(port.name);
-            }
-            if (!isPort(port.port)) {
-                problems.add(`${path}.port`, port.port, EXPECT.port);
-            } else if (numbers.has(port.port)) {
-                problems.add(`${path}.port`, port.port, `must be unique among ports: the headless Service cannot expose ${port.port} twice`);
-            } else {
-                numbers.add(port.port);
-            }
-        },
-        { expected: "must be a list of { name, port }" },
-    );
-}
-
 function checkNodeSelector(problems: ProblemList, selector: unknown): void {
     if (selector === undefined || (isPlainObject(selector) && Object.keys(selector).length === 0)) {
         problems.add("nodeSelector", selector, EXPECT_SELECTOR);
-        return;
     }
-    checkLabels(problems, "nodeSelector", selector);
 }
 
-/** A toleration: strictly a Kubernetes Toleration, then the rules the API server applies to one. */
-function checkToleration(problems: ProblemList, path: string, value: unknown): void {
-    if (!isPlainObject(value)) {
-        problems.add(path, value, isDeferred(value) ? EXPECT_CHECK.deferred : "must be { key?, operator?, value?, effect?, tolerationSeconds? }");
-        return;
-    }
-    if (!checkKubernetesValue(problems, path, value, "Toleration")) {
-        return;
-    }
-    const t = value as Record<string, unknown>;
+/**
+ * The API server's rules for a toleration that the schema found nothing wrong with: an
+ * operator, a key unless "Exists", no value with "Exists", seconds only with "NoExecute".
+ */
+function checkTolerationRules(problems: ProblemList, path: string, t: Record<string, unknown>): void {
     const operator = t.operator ?? "Equal";
     checkOneOf(problems, `${path}.operator`, t.operator, ["Equal", "Exists"]);
     if (t.key !== undefined && t.key !== "" && !isLabelKey(t.key)) {
@@ -157,12 +118,40 @@ function checkToleration(problems: ProblemList, path: string, value: unknown): v
     } else if (t.value !== undefined && !isLabelValue(t.value)) {
         problems.add(`${path}.value`, t.value, "must be a taint value: at most 63 letters, digits, '-', '_' and '.'");
     }
-    checkOneOf(problems, `${path}.effect`, t.effect, ["NoSchedule", "PreferNoSchedule", "NoExecute"]);
     if (t.tolerationSeconds !== undefined) {
         if (!isInteger(t.tolerationSeconds, 0, INT32_MAX)) {
             problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `must be an integer from 0 to ${INT32_MAX}`);
         } else if (t.effect !== "NoExecute") {
             problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `can only be given with effect "NoExecute"`);
+        }
+    }
+}
+
+/** The rules of every toleration that no other check has found a problem with. */
+function checkTolerations(problems: ProblemList, tolerations: unknown): void {
+    if (!Array.isArray(tolerations)) {
+        return;
+    }
+    const reported = problems.problems.map((p) => p.path);
+    for (let i = 0; i < tolerations.length; i++) {
+        const path = `tolerations[${i}]`;
+        const t: unknown = tolerations[i];
+        if (isPlainObject(t) && !reported.some((r) => r === path || r.startsWith(`${path}.`))) {
+            checkTolerationRules(problems, path, t);
+        }
+    }
+}
+
+/** The pod's user and group ids go into the init container's chown command: they must be plain integers. */
+function checkPreparedIds(problems: ProblemList, args: Record<string, unknown>): void {
+    const security = args.securityContext;
+    const pod = isPlainObject(security) ? security.pod : undefined;
+    if (args.prepareHostPath === false || !isPlainObject(pod)) {
+        return;
+    }
+    for (const field of ["runAsUser", "fsGroup"]) {
+        if (isDeferred(pod[field])) {
+            problems.add(`securityContext.pod.${field}`, pod[field], `${EXPECT_CHECK.deferred}: the init container that prepares the host directory hands it to this id`);
         }
     }
 }
@@ -199,15 +188,20 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
         return problems.add("args", args, EXPECT_CHECK.object).problems.slice();
     }
     const a = argsSnapshot(problems, args);
-    checkObject(problems, "", a, NODE_LOCAL_STORE_ARGS);
+    checkObject(problems, "", a, KNOWN_ARGS);
+    for (const key of NODE_LOCAL_STORE_REFUSED_POD_ARGS) {
+        if (a[key] !== undefined) {
+            problems.add(key, a[key], "does not apply to a NodeLocalStore: its DaemonSet runs one pod on each selected node, and kubectl drain passes over DaemonSet pods");
+        }
+    }
     if (checkRequired(problems, "namespace", a.namespace, "the namespace of the DaemonSet and its Service (one that allows privileged pods)")) {
         checkLabel(problems, "namespace", a.namespace);
     }
     if (checkRequired(problems, "image", a.image, "the store's container image")) {
         // Plain only: an Output could be a secret, and the image is rendered into the pod spec.
-    if (checkPlain(problems, "image", a.image)) {
-        checkImage(problems, "image", a.image);
-    }
+        if (checkPlain(problems, "image", a.image)) {
+            checkImage(problems, "image", a.image);
+        }
     }
     checkArgumentList(problems, "command", a.command);
     checkArgumentList(problems, "args", a.args);
@@ -215,16 +209,32 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
         // The entries are never shown: their values may be credentials.
         problems.addAll([{ expected: EXPECT_LIST_ENV, path: "env", value: `a list of ${a.env.length} ${a.env.length === 1 ? "entry" : "entries"}` }]);
     }
-    checkContainerEnv(problems, "", { configMapEnv: a.configMapEnv, env: Array.isArray(a.env) ? undefined : a.env, secretEnv: a.secretEnv } as ContainerEnvInput, NODE_LOCAL_RESERVED_ENV);
-    checkPorts(problems, a.ports);
     checkNodeSelector(problems, a.nodeSelector);
+    const pod = withoutPlainReferences(problems, a);
+    for (const field of PASSED_THROUGH) {
+        const before = problems.size;
+        checkNoDeferred(problems, field, a[field]);
+        if (problems.size > before) {
+            pod[field] = undefined;
+        }
+    }
+    validatePodArgs(
+        problems,
+        { ...pod, disruptionBudget: undefined, env: Array.isArray(a.env) ? undefined : a.env, nodeSelector: problems.problems.some((p) => p.path === "nodeSelector") ? undefined : a.nodeSelector, spread: undefined },
+        { portsRequired: false, reservedEnv: NODE_LOCAL_RESERVED_ENV },
+    );
+    checkTolerations(problems, a.tolerations);
     checkHostPath(problems, a.hostPath);
     checkMountPath(problems, "mountPath", a.mountPath);
-    checkList(problems, "tolerations", a.tolerations, (path, item) => checkToleration(problems, path, item), { expected: "must be a list of tolerations" });
     checkBoundedQuantity(problems, "memory", a.memory, EXPECT.quantity, MAX_MEMORY.bytes, MAX_MEMORY.text);
     checkBoundedQuantity(problems, "cpu", a.cpu, 'must be a CPU quantity such as "100m" or "0.5"', MAX_CPU.cores, MAX_CPU.text);
+    for (const key of ["memory", "cpu"] as const) {
+        if (a[key] !== undefined && a.resources !== undefined) {
+            problems.add(key, a[key], `cannot be combined with resources: give it in resources.limits and resources.requests instead`);
+        }
+    }
     checkBoolean(problems, "prepareHostPath", a.prepareHostPath);
+    checkPreparedIds(problems, a);
     checkLocalStorageClass(problems, a.localStorageClass);
-    checkBoolean(problems, "skipAwait", a.skipAwait);
     return problems.problems.slice();
 }

@@ -48,6 +48,63 @@ export function checkArgumentList(problems: ProblemList, path: string, value: un
     );
 }
 
+/** Deepest nesting {@link checkNoDeferred} walks (no Kubernetes type nests deeper; the schema check refuses deeper values). */
+const MAX_SCAN_DEPTH = 32;
+
+/**
+ * Refuses every Output or Promise in a value that is rendered into the pod spec as it is
+ * (probes, resources, security contexts, tolerations): whether an Output is secret is
+ * only known after the spec is sent, and a secret must never be rendered there.
+ */
+export function checkNoDeferred(problems: ProblemList, path: string, value: unknown, depth = 0, ancestors: Set<object> = new Set()): void {
+    if (isDeferred(value)) {
+        problems.add(path, value, `${EXPECT_CHECK.deferred}: it is rendered into the pod spec, where a secret must never be`);
+        return;
+    }
+    if (value === null || typeof value !== "object" || depth >= MAX_SCAN_DEPTH || ancestors.has(value)) {
+        return;
+    }
+    ancestors.add(value);
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            if (i in value) {
+                checkNoDeferred(problems, `${path}[${i}]`, value[i], depth + 1, ancestors);
+            }
+        }
+    } else if (isPlainObject(value)) {
+        for (const key of Object.keys(value)) {
+            checkNoDeferred(problems, `${path}.${key}`, value[key], depth + 1, ancestors);
+        }
+    }
+    ancestors.delete(value);
+}
+
+/**
+ * `secretEnv` and `configMapEnv` with every entry that is not a reference object refused
+ * without being shown (a value typed where a reference belongs is most likely the secret
+ * itself) and left out, for the shared checks of the rest.
+ */
+export function withoutPlainReferences(problems: ProblemList, args: Record<string, unknown>): Record<string, unknown> {
+    const copy: Record<string, unknown> = { ...args };
+    for (const field of ["secretEnv", "configMapEnv"] as const) {
+        const refs = args[field];
+        if (!isPlainObject(refs)) {
+            continue;
+        }
+        const kept: Record<string, unknown> = {};
+        for (const name of Object.keys(refs).sort()) {
+            const ref = refs[name];
+            if (ref !== undefined && !isPlainObject(ref) && !isDeferred(ref)) {
+                problems.addSecret(`${field}.${name}`, `must be { ${field === "secretEnv" ? "secretName" : "configMapName"}, key, optional? }`);
+            } else {
+                kept[name] = ref;
+            }
+        }
+        copy[field] = kept;
+    }
+    return copy;
+}
+
 /**
  * The component's arguments as plain data: own enumerable data properties only, each
  * getter refused without being run (a getter could throw or answer differently each time).

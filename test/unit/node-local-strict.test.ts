@@ -15,6 +15,7 @@ import { PLANTED_CREDENTIAL } from "./cache-strict.test";
 const BASE = { image: "minio/minio:RELEASE.2025-09-07T16-13-09Z", namespace: "storage", nodeSelector: { "stateful-stacks.io/storage": "local" } };
 const LIST_ENV = 'must map variable names to values, such as { MINIO_REGION: "eu-west-1" }: the list form [{ name, value }] is deprecated and refused; write each entry as NAME: "value"';
 const KERNEL = EXPECT_CHECK.systemPath;
+const NOT_FOR_DAEMON_SET = "does not apply to a NodeLocalStore: its DaemonSet runs one pod on each selected node, and kubectl drain passes over DaemonSet pods";
 
 function credentialName(name: string): string {
     return `must not be a literal value: ${name} names a credential, and credentials live only in Secrets; reference one with secretEnv.${name}: { secretName, key }`;
@@ -70,9 +71,9 @@ export const NODE_LOCAL_STRICT_CASES: readonly StrictCase[] = [
     { title: "args with a number", args: { args: ["--port", 9000] }, problems: [["args[1]", "must be a string", "9000"]] },
     { title: "ports with null", args: { ports: [null] }, problems: [["ports[0]", "must not be null or undefined", "null"]] },
     { title: "ports with a hole", args: { ports: [, { name: "api", port: 9000 }] }, problems: [["ports[0]", EXPECT_CHECK.hole, "undefined"]] },
-    { title: "ports as an object", args: { ports: {} }, problems: [["ports", "must be a list of { name, port }", "{}"]] },
-    { title: "a port with an unknown field", args: { ports: [{ name: "api", port: 9000, protocol: "TCP" }] }, problems: [["ports[0].protocol", "is not a known field (known: name, port)", '"TCP"']] },
-    { title: "the same port twice", args: { ports: [{ name: "api", port: 9000 }, { name: "admin", port: 9000 }] }, problems: [["ports[1].port", "must be unique among ports: the headless Service cannot expose 9000 twice", "9000"]] },
+    { title: "ports as an object", args: { ports: {} }, problems: [["ports", "must be a list of { name, port, targetPort?, protocol? }", "{}"]] },
+    { title: "a port with an unknown field", args: { ports: [{ name: "api", port: 9000, portName: "x" }] }, problems: [["ports[0].portName", 'is not a known field; did you mean "name"?', '"x"']] },
+    { title: "the same port twice", args: { ports: [{ name: "api", port: 9000 }, { name: "admin", port: 9000 }] }, problems: [["ports[1].port", "must be unique per protocol among the ports: the Services cannot expose 9000/TCP twice", "9000"]] },
     {
         title: "a toleration with a typo of key",
         args: { tolerations: [{ kye: "dedicated", value: "storage" }] },
@@ -81,11 +82,25 @@ export const NODE_LOCAL_STRICT_CASES: readonly StrictCase[] = [
         ],
     },
     { title: "tolerationSeconds beyond int32", args: { tolerations: [{ effect: "NoExecute", key: "k", tolerationSeconds: 2 ** 31 }] }, problems: [["tolerations[0].tolerationSeconds", "must be an integer from 0 to 2147483647", "2147483648"]] },
-    { title: "tolerations as a string", args: { tolerations: "dedicated" }, problems: [["tolerations", "must be a list of tolerations", '"dedicated"']] },
+    { title: "tolerations as a string", args: { tolerations: "dedicated" }, problems: [["tolerations", "must be a list", '"dedicated"']] },
     { title: "a node selector as an Output", args: { nodeSelector: pulumi.output({ disk: "ssd" }) }, problems: [["nodeSelector", EXPECT_CHECK.deferred, "an Output"]] },
     { title: "a node selector value as a number", args: { nodeSelector: { disk: 5 } }, problems: [["nodeSelector.disk", EXPECT_CHECK.labelValue, "5"]] },
     { title: "an image with a trailing space", args: { image: "minio/minio:latest " }, problems: [["image", EXPECT_CHECK.image, '"minio/minio:latest "']] },
     { title: "an image as a secret Output", args: { image: pulumi.secret(PLANTED_CREDENTIAL) }, problems: [["image", EXPECT_CHECK.deferred, "an Output"]] },
+    { title: "spread (not for a DaemonSet)", args: { spread: { zones: "required" } }, problems: [["spread", NOT_FOR_DAEMON_SET, '{"zones":"required"}']] },
+    { title: "a disruption budget (not for a DaemonSet)", args: { disruptionBudget: { maxUnavailable: 1 } }, problems: [["disruptionBudget", NOT_FOR_DAEMON_SET, '{"maxUnavailable":1}']] },
+    { title: "memory together with resources", args: { memory: "1Gi", resources: { limits: { memory: "1Gi" } } }, problems: [["memory", "cannot be combined with resources: give it in resources.limits and resources.requests instead", '"1Gi"']] },
+    { title: "resources limits as one string", args: { resources: { limits: "1Gi" } }, problems: [["resources.limits", "must be an object", '"1Gi"']] },
+    { title: "a security context spread from a string", args: { securityContext: { pod: "yes" } }, problems: [["securityContext.pod", "must be an object", '"yes"']] },
+    { title: "a negative runAsUser", args: { securityContext: { pod: { runAsUser: -1 } } }, problems: [["securityContext.pod.runAsUser", "must be an integer from 0 to 2147483647", "-1"]] },
+    { title: "a typo in the pod security context", args: { securityContext: { pod: { runAsUsr: 2000 } } }, problems: [["securityContext.pod.runAsUsr", 'is not a known field; did you mean "runAsUser"?', "2000"]] },
+    {
+        title: "a secret Output inside a probe",
+        args: { livenessProbe: { exec: { command: ["check", pulumi.secret(PLANTED_CREDENTIAL)] } } },
+        problems: [["livenessProbe.exec.command[1]", "must be a plain value known at construction, not an Output or a Promise: it is rendered into the pod spec, where a secret must never be", "an Output"]],
+    },
+    { title: "a toleration as an Output", args: { tolerations: [pulumi.output({ key: "k" })] }, problems: [["tolerations[0]", "must be a plain value known at construction, not an Output or a Promise: it is rendered into the pod spec, where a secret must never be", "an Output"]] },
+    { title: "a credential typed where a Secret reference belongs, under any name", args: { secretEnv: { MODE: PLANTED_CREDENTIAL } }, problems: [["secretEnv.MODE", "must be { secretName, key, optional? }", "[secret]"]] },
     { title: "memory overflowing a number", args: { memory: "1e400" }, problems: [["memory", 'must be at most "1Ti"', '"1e400"']] },
     { title: "prepareHostPath as a string", args: { prepareHostPath: "no" }, problems: [["prepareHostPath", "must be true or false", '"no"']] },
     { title: "localStorageClass with an unknown field", args: { localStorageClass: { name: "local" } }, problems: [["localStorageClass.name", "is not a known field (known: storageClassName)", '"local"']] },
@@ -109,6 +124,14 @@ describe("NodeLocalStore strict validation", () => {
         const pod = buildNodeLocalStoreSpecs("blobs", args).daemonSet.template as { spec: { containers: { env: unknown[] }[]; volumes: unknown[] } };
         assert.deepStrictEqual(pod.spec.containers[0].env.slice(3), [{ name: "FOO", value: "bar" }, { name: "POSTGRES_PASSWORD_FILE", value: "/run/secrets/pw" }]);
         assert.deepStrictEqual(pod.spec.volumes, [{ hostPath: { path: "/var/lib/stateful-stacks/storage/blobs", type: "DirectoryOrCreate" }, name: "data" }]);
+    });
+
+    it("hands the host directory to the pod's own user and group", () => {
+        const args: NodeLocalStoreArgs = { ...BASE, securityContext: { pod: { fsGroup: 3000, runAsGroup: 3000, runAsUser: 2000 } } };
+        assert.deepStrictEqual(validateNodeLocalStoreArgs("blobs", args), []);
+        const pod = buildNodeLocalStoreSpecs("blobs", args).daemonSet.template as { spec: { initContainers: { command: string[] }[]; securityContext: { runAsUser: number } } };
+        assert.deepStrictEqual(pod.spec.initContainers[0].command, ["sh", "-c", "chown 2000:3000 /data && chmod 0750 /data"]);
+        assert.strictEqual(pod.spec.securityContext.runAsUser, 2000);
     });
 
     it("renders a host path in normal form", () => {
