@@ -1,3 +1,4 @@
+import { PodArgs } from "./pod-args";
 import { SpreadMode } from "./pod-defaults";
 
 /** The cache servers ReplicatedCache has presets for. */
@@ -20,7 +21,14 @@ export interface CacheMemoryVolume {
 /** The fields of {@link CacheMemoryVolume}; any other key is refused. */
 export const CACHE_MEMORY_VOLUME_FIELDS = ["mountPath", "sizeLimit"] as const satisfies readonly (keyof CacheMemoryVolume)[];
 
-export interface ReplicatedCacheArgs {
+/**
+ * Arguments of a {@link ReplicatedCache}: the shared {@link PodArgs} (env, secretEnv,
+ * configMapEnv, resources, probes, spread, disruption budget, security context, service
+ * account, node selector, tolerations, pod annotations, skip-await, meaning what they mean
+ * for every workload) and the cache's own. A cache serves one port: `port` and `portName`
+ * take the place of `ports`.
+ */
+export interface ReplicatedCacheArgs extends Omit<PodArgs, "ports"> {
     /** Namespace of the Deployment, Service and PodDisruptionBudget. Changing it replaces them (no data is held). */
     readonly namespace: string;
     /**
@@ -46,17 +54,28 @@ export interface ReplicatedCacheArgs {
      * `--port <port> --save "" --appendonly no --maxmemory <memory * 0.9> --maxmemory-policy allkeys-lru`
      */
     readonly args?: readonly string[];
-    /** Memory request and limit of each replica (they are equal, so replicas are not evicted first), at most "1Ti". @default "256Mi" */
+    /**
+     * Memory request and limit of each replica (they are equal, so replicas are not evicted
+     * first), at most "1Ti". Cannot be combined with `resources`, which must then set
+     * `limits.memory` (the engine is sized to 90% of it).
+     * @default "256Mi"
+     */
     readonly memory?: string;
-    /** CPU request of each replica, at most "1024" cores. @default "100m" */
+    /** CPU request of each replica, at most "1024" cores. Cannot be combined with `resources`. @default "100m" */
     readonly cpu?: string;
     /** An optional memory-backed emptyDir. Never a persistent volume. @default none */
     readonly memoryVolume?: CacheMemoryVolume;
-    /** Spread over availability zones. Replicas are always kept on different nodes. @default "preferred" */
+    /**
+     * Spread over availability zones, the same as `spread.zones` (give one of the two).
+     * Replicas are always kept on different nodes: `spread.hosts` can only be "required".
+     * @default "preferred"
+     */
     readonly zoneSpread?: SpreadMode;
     /**
      * Most replicas that a voluntary disruption (a node drain) may take down at once;
-     * must be less than `replicas`.
+     * must be less than `replicas`. The same as `disruptionBudget.maxUnavailable` (give one
+     * of the two); a cache always has a PodDisruptionBudget, so `disruptionBudget: false`
+     * is refused.
      * @default 1
      */
     readonly maxUnavailable?: number;
@@ -70,8 +89,8 @@ export interface ReplicatedCacheArgs {
     readonly skipAwait?: boolean;
 }
 
-/** Every argument of {@link ReplicatedCacheArgs}, in the order problems are reported; any other key is refused. */
-export const REPLICATED_CACHE_ARGS = [
+/** The arguments of {@link ReplicatedCacheArgs} that are not shared {@link PodArgs}; with those (but `ports`), every key accepted. */
+export const REPLICATED_CACHE_OWN_ARGS = [
     "namespace",
     "engine",
     "image",
@@ -84,10 +103,9 @@ export const REPLICATED_CACHE_ARGS = [
     "memoryVolume",
     "zoneSpread",
     "maxUnavailable",
-    "skipAwait",
 ] as const satisfies readonly (keyof ReplicatedCacheArgs)[];
 
-/** Fails to compile when an argument is added to the interface but not to the list. */
-export type MissingCacheArgs = Exclude<keyof ReplicatedCacheArgs, (typeof REPLICATED_CACHE_ARGS)[number]>;
+/** Fails to compile when an argument is added to the interface but not to the lists. */
+export type MissingCacheArgs = Exclude<keyof ReplicatedCacheArgs, (typeof REPLICATED_CACHE_OWN_ARGS)[number] | keyof PodArgs>;
 const everyCacheArgListed: [MissingCacheArgs] extends [never] ? true : never = true;
 void everyCacheArgListed;

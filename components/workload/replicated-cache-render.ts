@@ -1,11 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import { parseQuantity, sortKeys, standardLabels } from "../common/kubernetes";
-import { hostAntiAffinity, restrictedContainerSecurityContext, restrictedPodSecurityContext, selectorLabels, skipAwaitMetadata, SpreadMode, zoneSpread } from "./pod-defaults";
+import { RenderedPodArgs, renderPodArgs } from "./pod-args";
+import { selectorLabels, skipAwaitMetadata } from "./pod-defaults";
 import { CACHE_ENGINE_PRESETS, CacheEngine, ReplicatedCacheArgs } from "./replicated-cache-args";
 
 type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
 type ServiceSpec = k8s.types.input.core.v1.ServiceSpec;
 type PodDisruptionBudgetSpec = k8s.types.input.policy.v1.PodDisruptionBudgetSpec;
+type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 
 /** The defaults of a ReplicatedCache, applied once, by {@link resolveReplicatedCache}. */
 export const CACHE_DEFAULTS = {
@@ -31,11 +34,15 @@ export interface ResolvedReplicatedCache {
     readonly port: number;
     readonly portName: string;
     readonly args: readonly string[];
+    /** The memory limit the engine is sized to. */
     readonly memory: string;
-    readonly cpu: string;
+    /** `resources`, or the memory request and limit and the CPU request. */
+    readonly resources: ResourceRequirements;
     readonly memoryVolume?: { readonly mountPath: string; readonly sizeLimit: string };
-    readonly zoneSpread: SpreadMode;
-    readonly maxUnavailable: number;
+    /** The shared pod arguments, rendered: the port, env, probes, security contexts, spread, budget, scheduling. */
+    readonly pod: RenderedPodArgs;
+    /** The main container's security context: the pod's, with a read-only root file system unless overridden. */
+    readonly containerSecurityContext: SecurityContext;
     readonly skipAwait: boolean;
 }
 
@@ -48,27 +55,39 @@ export function defaultCacheArgs(engine: CacheEngine, port: number, memory: stri
     return ["--port", String(port), "--save", "", "--appendonly", "no", "--maxmemory", `${budgetMib}mb`, "--maxmemory-policy", "allkeys-lru"];
 }
 
-/** Applies every default to arguments that passed validation. */
+/** Applies every default to arguments that passed validation, once. */
 export function resolveReplicatedCache(name: string, args: ReplicatedCacheArgs): ResolvedReplicatedCache {
     const engine = args.engine ?? CACHE_DEFAULTS.engine;
     const preset = CACHE_ENGINE_PRESETS[engine];
     const port = args.port ?? preset.port;
-    const memory = args.memory ?? CACHE_DEFAULTS.memory;
+    const portName = args.portName ?? preset.portName;
+    const limitsMemory = args.resources?.limits as Record<string, unknown> | undefined;
+    const memory = args.memory ?? (typeof limitsMemory?.memory === "string" ? limitsMemory.memory : CACHE_DEFAULTS.memory);
+    const pod = renderPodArgs(
+        {
+            ...args,
+            disruptionBudget: args.disruptionBudget || { maxUnavailable: args.maxUnavailable ?? CACHE_DEFAULTS.maxUnavailable },
+            ports: [{ name: portName, port }],
+            spread: { hosts: "required", zones: args.spread?.zones ?? args.zoneSpread ?? CACHE_DEFAULTS.zoneSpread },
+        },
+        selectorLabels(name),
+        true,
+    );
     return {
         args: [...(args.args ?? defaultCacheArgs(engine, port, memory))],
-        cpu: args.cpu ?? CACHE_DEFAULTS.cpu,
+        containerSecurityContext: { ...pod.containerSecurityContext, readOnlyRootFilesystem: args.securityContext?.container?.readOnlyRootFilesystem ?? true },
         engine,
         image: args.image ?? preset.image,
-        maxUnavailable: args.maxUnavailable ?? CACHE_DEFAULTS.maxUnavailable,
         memory,
         ...(args.memoryVolume ? { memoryVolume: { mountPath: args.memoryVolume.mountPath ?? CACHE_DEFAULTS.memoryMountPath, sizeLimit: args.memoryVolume.sizeLimit } } : {}),
         name,
         namespace: args.namespace,
+        pod,
         port,
-        portName: args.portName ?? preset.portName,
+        portName,
         replicas: args.replicas ?? CACHE_DEFAULTS.replicas,
+        resources: args.resources ?? { limits: { memory }, requests: { cpu: args.cpu ?? CACHE_DEFAULTS.cpu, memory } },
         skipAwait: args.skipAwait ?? CACHE_DEFAULTS.skipAwait,
-        zoneSpread: args.zoneSpread ?? CACHE_DEFAULTS.zoneSpread,
     };
 }
 
@@ -82,15 +101,18 @@ export interface ReplicatedCacheSpecs {
 /** Builds the Deployment, Service and PDB specs of a resolved ReplicatedCache. */
 export function renderReplicatedCacheSpecs(cache: ResolvedReplicatedCache): ReplicatedCacheSpecs {
     const selector = selectorLabels(cache.name);
+    const pod = cache.pod;
     const container: k8s.types.input.core.v1.Container = {
         args: [...cache.args],
         image: cache.image,
-        livenessProbe: { failureThreshold: 3, periodSeconds: 10, tcpSocket: { port: cache.portName } },
+        livenessProbe: pod.livenessProbe ?? { failureThreshold: 3, periodSeconds: 10, tcpSocket: { port: cache.portName } },
         name: "cache",
-        ports: [{ containerPort: cache.port, name: cache.portName, protocol: "TCP" }],
-        readinessProbe: { periodSeconds: 5, tcpSocket: { port: cache.portName } },
-        resources: { limits: { memory: cache.memory }, requests: { cpu: cache.cpu, memory: cache.memory } },
-        securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: true }),
+        ports: pod.containerPorts,
+        readinessProbe: pod.readinessProbe ?? { periodSeconds: 5, tcpSocket: { port: cache.portName } },
+        resources: cache.resources,
+        securityContext: cache.containerSecurityContext,
+        ...(pod.startupProbe ? { startupProbe: pod.startupProbe } : {}),
+        ...(pod.env.length > 0 ? { env: pod.env } : {}),
         ...(cache.memoryVolume ? { volumeMounts: [{ mountPath: cache.memoryVolume.mountPath, name: "memory" }] } : {}),
     };
     const deployment: DeploymentSpec = {
@@ -98,21 +120,25 @@ export function renderReplicatedCacheSpecs(cache: ResolvedReplicatedCache): Repl
         selector: { matchLabels: selector },
         strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" },
         template: {
-            metadata: { labels: standardLabels(cache.name, "replicated-cache") },
+            metadata: { labels: standardLabels(cache.name, "replicated-cache"), ...(pod.podAnnotations ? { annotations: pod.podAnnotations } : {}) },
             spec: {
-                affinity: hostAntiAffinity(selector, "required"),
-                automountServiceAccountToken: false,
+                affinity: pod.affinity,
+                automountServiceAccountToken: pod.automountServiceAccountToken,
                 containers: [container],
-                securityContext: restrictedPodSecurityContext(),
-                topologySpreadConstraints: zoneSpread(selector, cache.zoneSpread),
+                securityContext: pod.podSecurityContext,
+                topologySpreadConstraints: pod.topologySpreadConstraints,
                 ...(cache.memoryVolume ? { volumes: [{ emptyDir: { medium: "Memory", sizeLimit: cache.memoryVolume.sizeLimit }, name: "memory" }] } : {}),
+                ...(pod.nodeSelector ? { nodeSelector: pod.nodeSelector } : {}),
+                ...(pod.tolerations ? { tolerations: pod.tolerations } : {}),
+                ...(pod.serviceAccountName !== undefined ? { serviceAccountName: pod.serviceAccountName } : {}),
+                ...(pod.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds } : {}),
             },
         },
     };
     return sortKeys({
         deployment,
-        disruptionBudget: { maxUnavailable: cache.maxUnavailable, selector: { matchLabels: selector } },
-        service: { ports: [{ name: cache.portName, port: cache.port, protocol: "TCP", targetPort: cache.portName }], selector, type: "ClusterIP" },
+        disruptionBudget: { ...(pod.disruptionBudget ?? { maxUnavailable: CACHE_DEFAULTS.maxUnavailable }), selector: { matchLabels: selector } },
+        service: { ports: pod.servicePorts, selector, type: "ClusterIP" },
     });
 }
 

@@ -1,8 +1,9 @@
-import { checkBoolean, checkImage, checkList, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, checkString, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isPlainObject } from "../common/checks";
+import { checkImage, checkList, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, checkString, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isOneOf, isPlainObject } from "../common/checks";
 import { containsCredential } from "../common/credentials";
-import { checkLabel, checkPositiveQuantity, EXPECT, isDns1123Label, isIanaServiceName, isPort } from "../common/kubernetes";
+import { checkLabel, checkPositiveQuantity, EXPECT, isDns1123Label, isIanaServiceName, isPort, parseQuantity } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
-import { CACHE_ENGINE_PRESETS, CACHE_MEMORY_VOLUME_FIELDS, CacheEngine, REPLICATED_CACHE_ARGS } from "./replicated-cache-args";
+import { POD_ARG_KEYS, validatePodArgs } from "./pod-args";
+import { CACHE_ENGINE_PRESETS, CACHE_MEMORY_VOLUME_FIELDS, CacheEngine, REPLICATED_CACHE_OWN_ARGS } from "./replicated-cache-args";
 import { CACHE_DEFAULTS } from "./replicated-cache-render";
 
 /** Most replicas a cache takes: each needs a node of its own. */
@@ -122,6 +123,42 @@ export function argsSnapshot(problems: ProblemList, args: object): Record<string
     return data;
 }
 
+/** The arguments rendered into the pod spec as given, where no Output may hide a secret. */
+const PASSED_THROUGH = ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations"] as const;
+/** Every key a ReplicatedCache accepts. */
+const KNOWN_ARGS: readonly string[] = [...REPLICATED_CACHE_OWN_ARGS, ...POD_ARG_KEYS.filter((key) => key !== "ports")];
+
+/** The cache's spread and disruption budget beyond the shared checks: hosts always apart, a budget below the replica count. */
+function checkCacheScheduling(problems: ProblemList, a: Record<string, unknown>, replicas: number | undefined): void {
+    const spread = a.spread;
+    if (isPlainObject(spread)) {
+        if (spread.zones !== undefined && a.zoneSpread !== undefined) {
+            problems.add("zoneSpread", a.zoneSpread, "cannot be combined with spread.zones; give only spread.zones");
+        }
+        if (isOneOf(spread.hosts, SPREAD_MODES) && spread.hosts !== "required") {
+            problems.add("spread.hosts", spread.hosts, 'must be "required": a replicated cache never runs two replicas on one node');
+        }
+    }
+    const budget = a.disruptionBudget;
+    if (budget === false) {
+        problems.add("disruptionBudget", budget, "must be an object with maxUnavailable or minAvailable: a replicated cache always has a PodDisruptionBudget");
+        return;
+    }
+    if (!isPlainObject(budget)) {
+        return;
+    }
+    if (a.maxUnavailable !== undefined) {
+        problems.add("maxUnavailable", a.maxUnavailable, "cannot be combined with disruptionBudget; give only disruptionBudget.maxUnavailable");
+    }
+    for (const key of ["maxUnavailable", "minAvailable"] as const) {
+        const limit = budget[key];
+        if (limit === "100%" || (replicas !== undefined && isInteger(limit) && limit >= replicas)) {
+            const why = key === "maxUnavailable" ? "so a drain never takes the whole cache down" : "or no node could ever be drained";
+            problems.add(`disruptionBudget.${key}`, limit, `must be less than replicas (${replicas ?? "100%"}), ${why}`);
+        }
+    }
+}
+
 /**
  * Checks every argument of a ReplicatedCache named `name` and returns every problem found
  * (empty when they are valid). Total: any value of any type gives problems, never a TypeError.
@@ -138,7 +175,7 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
         return problems.add("args", args, EXPECT_CHECK.object).problems.slice();
     }
     const a = argsSnapshot(problems, args);
-    checkObject(problems, "", a, REPLICATED_CACHE_ARGS);
+    checkObject(problems, "", a, KNOWN_ARGS);
     if (checkRequired(problems, "namespace", a.namespace, "the namespace of the Deployment, Service and PodDisruptionBudget")) {
         checkLabel(problems, "namespace", a.namespace);
     }
@@ -161,8 +198,19 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
         problems.add("portName", a.portName, EXPECT.portName);
     }
     checkArgumentList(problems, "args", a.args);
-    const memory = a.memory ?? CACHE_DEFAULTS.memory;
-    const memoryBytes = checkBoundedQuantity(problems, "memory", memory, EXPECT.quantity, MAX_MEMORY.bytes, MAX_MEMORY.text);
+    const limitsMemory = isPlainObject(a.resources) && isPlainObject(a.resources.limits) ? a.resources.limits.memory : undefined;
+    const memory = a.memory ?? (typeof limitsMemory === "string" ? limitsMemory : CACHE_DEFAULTS.memory);
+    let memoryBytes: number | undefined;
+    if (a.memory === undefined && typeof limitsMemory === "string") {
+        // Its form is the shared resources check's; its bound is the cache's.
+        const parsed = parseQuantity(limitsMemory);
+        memoryBytes = parsed !== undefined && parsed > 0 && parsed <= MAX_MEMORY.bytes ? parsed : undefined;
+        if (parsed !== undefined && parsed > MAX_MEMORY.bytes) {
+            problems.add("resources.limits.memory", limitsMemory, `must be at most ${MAX_MEMORY.text}`);
+        }
+    } else {
+        memoryBytes = checkBoundedQuantity(problems, "memory", memory, EXPECT.quantity, MAX_MEMORY.bytes, MAX_MEMORY.text);
+    }
     checkBoundedQuantity(problems, "cpu", a.cpu, EXPECT_CPU, MAX_CPU.cores, MAX_CPU.text);
     if (checkObject(problems, "memoryVolume", a.memoryVolume, CACHE_MEMORY_VOLUME_FIELDS, "must be { sizeLimit, mountPath? }")) {
         const volume = a.memoryVolume as Record<string, unknown>;
@@ -175,6 +223,32 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
         }
     }
     checkOneOf(problems, "zoneSpread", a.zoneSpread, SPREAD_MODES);
+    checkCacheScheduling(problems, a, replicas);
+    for (const key of ["memory", "cpu"] as const) {
+        if (a[key] !== undefined && a.resources !== undefined) {
+            problems.add(key, a[key], "cannot be combined with resources: give it in resources.limits and resources.requests instead");
+        }
+    }
+    const limits = isPlainObject(a.resources) ? a.resources.limits : undefined;
+    if (isPlainObject(a.resources) && !(isPlainObject(limits) && typeof limits.memory === "string")) {
+        problems.add("resources.limits.memory", isPlainObject(limits) ? limits.memory : undefined, "is required with resources: the engine is sized to 90% of the memory limit");
+    }
+    const pod = withoutPlainReferences(problems, a);
+    for (const field of PASSED_THROUGH) {
+        const before = problems.size;
+        checkNoDeferred(problems, field, a[field]);
+        if (problems.size > before) {
+            pod[field] = undefined;
+        }
+    }
+    const portName = a.portName ?? CACHE_ENGINE_PRESETS[isOneOf(a.engine, ENGINES) ? a.engine : CACHE_DEFAULTS.engine].portName;
+    const port = a.port ?? CACHE_ENGINE_PRESETS[isOneOf(a.engine, ENGINES) ? a.engine : CACHE_DEFAULTS.engine].port;
+    const validPort = isPort(port) && typeof portName === "string" && isIanaServiceName(portName);
+    validatePodArgs(
+        problems,
+        { ...pod, disruptionBudget: a.disruptionBudget === false ? undefined : a.disruptionBudget, ports: validPort ? [{ name: portName, port }] : undefined },
+        { portsRequired: false, reservedEnv: [] },
+    );
     if (a.maxUnavailable !== undefined) {
         if (!isInteger(a.maxUnavailable, 1, INT32_MAX)) {
             problems.add("maxUnavailable", a.maxUnavailable, "must be a positive integer");
@@ -182,6 +256,5 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
             problems.add("maxUnavailable", a.maxUnavailable, `must be less than replicas (${replicas}), so a drain never takes the whole cache down`);
         }
     }
-    checkBoolean(problems, "skipAwait", a.skipAwait);
     return problems.problems.slice();
 }

@@ -2,7 +2,10 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import { ReplicatedCache, ReplicatedCacheArgs } from "../../components";
 import { recorder } from "../support/pulumi";
-import { extraKeys, fieldsOf, hostileValue, refusedOrValid } from "./node-local-hostile-values";
+import { extraKeys, fieldsOf, hostileValue, PLANTED, refusedOrValid } from "./node-local-hostile-values";
+
+/** Mostly `valid`, sometimes `invalid`. */
+const mostly = (valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => fc.oneof({ arbitrary: valid, weight: 8 }, { arbitrary: invalid, weight: 1 });
 
 const cacheArgs: fc.Arbitrary<unknown> = fc.oneof(
     { arbitrary: hostileValue, weight: 1 },
@@ -22,11 +25,25 @@ const cacheArgs: fc.Arbitrary<unknown> = fc.oneof(
                     replicas: fc.integer({ min: 2, max: 6 }),
                     skipAwait: fc.boolean(),
                     zoneSpread: fc.constantFrom("preferred", "required", "none"),
+                    env: mostly(fc.constantFrom({ CACHE_MODE: "lru" }, {}), fc.constantFrom({ REDIS_PASSWORD: PLANTED })),
+                    secretEnv: fc.constantFrom({ CACHE_AUTH_TOKEN: { key: "token", secretName: "cache-auth" } }),
+                    securityContext: mostly(fc.constantFrom({ pod: { runAsUser: 2000 } }, { container: { readOnlyRootFilesystem: false } }), fc.constantFrom({ pod: { runAsUsr: 1 } })),
+                    readinessProbe: mostly(fc.constantFrom({ exec: { command: ["true"] } }, { periodSeconds: 3, tcpSocket: { port: 11211 } }), fc.constantFrom({ tcpSocket: { port: 0 } })),
+                    spread: mostly(fc.constantFrom({ zones: "required" }, { hosts: "required" }), fc.constantFrom({ hosts: "none" })),
+                    disruptionBudget: mostly(fc.constantFrom({ maxUnavailable: 1 }, { minAvailable: "50%" }), fc.constantFrom({ minAvailable: 9 })),
+                    serviceAccountName: mostly(fc.constantFrom("cache"), fc.constantFrom("Cache")),
+                    podAnnotations: fc.constantFrom({ "example.com/owner": "team" }),
                 }),
                 fc.oneof({ arbitrary: fc.constantFrom("shop", "cache-1"), weight: 5 }, { arbitrary: hostileValue, weight: 1 }),
                 extraKeys,
+                fc.integer({ min: 0, max: 9 }),
             )
-            .map(([fields, namespace, extra]) => ({ namespace, ...fields, ...extra })),
+            .map(([fields, namespace, extra, dice]) => {
+                // The older maxUnavailable and zoneSpread cannot be combined with disruptionBudget and spread.zones; usually one is given.
+                const { maxUnavailable, zoneSpread, ...rest } = fields;
+                const old = dice === 0 || (fields.disruptionBudget === undefined && fields.spread === undefined) ? { maxUnavailable, zoneSpread } : {};
+                return { namespace, ...rest, ...old, ...extra };
+            }),
         weight: 6,
     },
 );

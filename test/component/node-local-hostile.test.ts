@@ -36,6 +36,10 @@ const storeArgs: fc.Arbitrary<unknown> = fc.oneof(
                     prepareHostPath: fc.boolean(),
                     secretEnv: fc.constantFrom({ ROOT_PASSWORD: { key: "password", secretName: "store-root" } }, { TOKEN: { key: "token", optional: true, secretName: "store-token" } }),
                     skipAwait: fc.boolean(),
+                    securityContext: hostileOr(fc.constantFrom({ pod: { fsGroup: 3000, runAsUser: 2000 } }, { container: { readOnlyRootFilesystem: true } })),
+                    livenessProbe: hostileOr(fc.constantFrom({ httpGet: { path: "/health", port: 9000 } }, { exec: { command: ["true"] } })),
+                    resources: hostileOr(fc.constantFrom({ limits: { memory: "1Gi" } }, { limits: { cpu: "2", memory: "512Mi" }, requests: { memory: "512Mi" } })),
+                    terminationGracePeriodSeconds: hostileOr(fc.constantFrom(30, 0)),
                     tolerations: fc.array(
                         hostileOr(
                             fc.constantFrom(
@@ -51,8 +55,14 @@ const storeArgs: fc.Arbitrary<unknown> = fc.oneof(
                 hostileOr(fc.constantFrom("minio/minio:RELEASE.2025-09-07T16-13-09Z", "redis:7.4.6-alpine")),
                 hostileOr(fc.constantFrom({ "stateful-stacks.io/storage": "local" })),
                 extraKeys,
+                fc.integer({ min: 0, max: 9 }),
             )
-            .map(([fields, namespace, image, nodeSelector, extra]) => ({ image, namespace, nodeSelector, ...fields, ...extra })),
+            .map(([fields, namespace, image, nodeSelector, extra, dice]) => {
+                // memory and cpu cannot be combined with resources; usually only one of them is given.
+                const { memory, cpu, ...rest } = fields;
+                const sizing = fields.resources === undefined || dice === 0 ? { cpu, memory } : {};
+                return { image, namespace, nodeSelector, ...rest, ...sizing, ...extra };
+            }),
         weight: 6,
     },
 );

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
 import { formatProblems } from "../../components/common/validation";
-import { validateReplicatedCacheArgs } from "../../components/workload/replicated-cache";
+import { buildReplicatedCacheSpecs, ReplicatedCacheArgs, validateReplicatedCacheArgs } from "../../components/workload/replicated-cache";
 
 /**
  * Strict validation of ReplicatedCache: typos, wrong types, Outputs, holes, values beyond
@@ -84,6 +84,22 @@ export const CACHE_STRICT_CASES: readonly StrictCase[] = [
     { title: "maxUnavailable beyond int32", args: { maxUnavailable: 2 ** 31 }, problems: [["maxUnavailable", "must be a positive integer", "2147483648"]] },
     { title: "maxUnavailable as large as a big replica count", args: { maxUnavailable: 5000, replicas: 1000 }, problems: [["maxUnavailable", "must be less than replicas (1000), so a drain never takes the whole cache down", "5000"]] },
     { title: "skipAwait as the string true", args: { skipAwait: "true" }, problems: [["skipAwait", "must be true or false", '"true"']] },
+    { title: "ports (a cache serves one port)", args: { ports: [{ name: "cache", port: 11211 }] }, problems: [["ports", 'is not a known field; did you mean "port"?', '[{"name":"cache","port":11211}]']] },
+    { title: "replicas allowed on one host", args: { spread: { hosts: "preferred" } }, problems: [["spread.hosts", 'must be "required": a replicated cache never runs two replicas on one node', '"preferred"']] },
+    { title: "zoneSpread and spread.zones together", args: { spread: { zones: "required" }, zoneSpread: "none" }, problems: [["zoneSpread", "cannot be combined with spread.zones; give only spread.zones", '"none"']] },
+    { title: "no disruption budget", args: { disruptionBudget: false }, problems: [["disruptionBudget", "must be an object with maxUnavailable or minAvailable: a replicated cache always has a PodDisruptionBudget", "false"]] },
+    { title: "maxUnavailable and a disruption budget together", args: { disruptionBudget: { maxUnavailable: 1 }, maxUnavailable: 1 }, problems: [["maxUnavailable", "cannot be combined with disruptionBudget; give only disruptionBudget.maxUnavailable", "1"]] },
+    { title: "a budget keeping every replica up", args: { disruptionBudget: { minAvailable: 3 } }, problems: [["disruptionBudget.minAvailable", "must be less than replicas (3), or no node could ever be drained", "3"]] },
+    { title: "a budget taking 100% down", args: { disruptionBudget: { maxUnavailable: "100%" } }, problems: [["disruptionBudget.maxUnavailable", "must be less than replicas (3), so a drain never takes the whole cache down", '"100%"']] },
+    { title: "resources without a memory limit", args: { resources: { requests: { cpu: "1" } } }, problems: [["resources.limits.memory", "is required with resources: the engine is sized to 90% of the memory limit", "undefined"]] },
+    { title: "memory together with resources", args: { memory: "1Gi", resources: { limits: { memory: "1Gi" } } }, problems: [["memory", "cannot be combined with resources: give it in resources.limits and resources.requests instead", '"1Gi"']] },
+    { title: "a literal cache password", args: { env: { REDIS_PASSWORD: PLANTED_CREDENTIAL } }, problems: [["env.REDIS_PASSWORD", "must not be a literal value: REDIS_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.REDIS_PASSWORD: { secretName, key }", "[secret]"]] },
+    { title: "a typo in a probe", args: { livenessProbe: { tcpSocket: { prot: 11211 } } }, problems: [["livenessProbe.tcpSocket.prot", 'is not a known field; did you mean "port"?', "11211"], ["livenessProbe.tcpSocket.port", "is required by the Kubernetes schema", "undefined"]] },
+    {
+        title: "a secret Output in a probe command",
+        args: { readinessProbe: { exec: { command: ["redis-cli", "-a", pulumi.secret(PLANTED_CREDENTIAL), "ping"] } } },
+        problems: [["readinessProbe.exec.command[2]", "must be a plain value known at construction, not an Output or a Promise: it is rendered into the pod spec, where a secret must never be", "an Output"]],
+    },
     {
         title: "every problem at once",
         args: { engine: "valkey", namespace: "Shop", replicas: 0, replicaCount: 3 },
@@ -109,6 +125,25 @@ describe("ReplicatedCache strict validation", () => {
             assert.ok(!formatProblems(component, problems).includes(PLANTED_CREDENTIAL));
         });
     }
+
+    it("takes the shared pod arguments: a password from a Secret, a probe, a service account", () => {
+        const args: ReplicatedCacheArgs = {
+            ...BASE,
+            args: ["--requirepass", "$(REDIS_PASSWORD)"],
+            engine: "redis",
+            readinessProbe: { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 5 },
+            secretEnv: { REDIS_PASSWORD: { key: "password", secretName: "sessions-auth" } },
+            serviceAccountName: "cache",
+            spread: { hosts: "required", zones: "required" },
+        };
+        assert.deepStrictEqual(validateReplicatedCacheArgs("sessions", args), []);
+        const pod = buildReplicatedCacheSpecs("sessions", args).deployment.template as { spec: any };
+        assert.deepStrictEqual(pod.spec.containers[0].env, [{ name: "REDIS_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "sessions-auth" } } }]);
+        assert.deepStrictEqual(pod.spec.containers[0].readinessProbe, { exec: { command: ["redis-cli", "ping"] }, periodSeconds: 5 });
+        assert.strictEqual(pod.spec.serviceAccountName, "cache");
+        assert.strictEqual(pod.spec.topologySpreadConstraints[0].whenUnsatisfiable, "DoNotSchedule");
+        assert.ok(pod.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution);
+    });
 
     it("accepts an engine only by its own name", () => {
         assert.deepStrictEqual(validateReplicatedCacheArgs("sessions", { ...BASE, engine: "redis" }), []);

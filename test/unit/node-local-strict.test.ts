@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
+import { EXPECT } from "../../components/common/kubernetes";
 import { formatProblems } from "../../components/common/validation";
 import { buildNodeLocalStoreSpecs, NodeLocalStoreArgs, validateNodeLocalStoreArgs } from "../../components/workload/node-local-store";
 import { HOST_PATH, MOUNT_PATH } from "./node-local-store.test";
@@ -71,6 +72,7 @@ export const NODE_LOCAL_STRICT_CASES: readonly StrictCase[] = [
     { title: "args with a number", args: { args: ["--port", 9000] }, problems: [["args[1]", "must be a string", "9000"]] },
     { title: "ports with null", args: { ports: [null] }, problems: [["ports[0]", "must not be null or undefined", "null"]] },
     { title: "ports with a hole", args: { ports: [, { name: "api", port: 9000 }] }, problems: [["ports[0]", EXPECT_CHECK.hole, "undefined"]] },
+    { title: "a port without a name or number", args: { ports: [{}] }, problems: [["ports[0].name", EXPECT.portName, "undefined"], ["ports[0].port", EXPECT.port, "undefined"]] },
     { title: "ports as an object", args: { ports: {} }, problems: [["ports", "must be a list of { name, port, targetPort?, protocol? }", "{}"]] },
     { title: "a port with an unknown field", args: { ports: [{ name: "api", port: 9000, portName: "x" }] }, problems: [["ports[0].portName", 'is not a known field; did you mean "name"?', '"x"']] },
     { title: "the same port twice", args: { ports: [{ name: "api", port: 9000 }, { name: "admin", port: 9000 }] }, problems: [["ports[1].port", "must be unique per protocol among the ports: the Services cannot expose 9000/TCP twice", "9000"]] },
