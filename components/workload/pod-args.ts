@@ -2,6 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import {
     checkAnnotations,
     checkBoolean,
+    EXPECT_CHECK,
+    isDeferred,
     checkInteger,
     checkLabels,
     checkList,
@@ -207,6 +209,31 @@ export function isIntOrPercent(value: unknown, min: number): boolean {
         return match !== null && Number(match[1]) >= min && Number(match[1]) <= 100;
     }
     return isInteger(value, min, INT32_MAX);
+}
+
+/**
+ * Checks a container's command or args: a list of plain strings (a single string is
+ * refused: Kubernetes would not split it), none holding a password.
+ */
+export function checkCommand(problems: ProblemList, path: string, value: unknown): void {
+    checkList(
+        problems,
+        path,
+        value,
+        (itemPath, item) => {
+            if (isDeferred(item)) {
+                problems.add(itemPath, item, EXPECT_CHECK.deferred);
+            } else if (typeof item !== "string") {
+                problems.add(itemPath, item, "must be a string");
+            } else if (containsCredential(item)) {
+                problems.addSecret(
+                    itemPath,
+                    "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv",
+                );
+            }
+        },
+        { expected: "must be a list of strings, e.g. [\"postgres\", \"-c\", \"max_connections=200\"]: a single string is not split into words" },
+    );
 }
 
 /** Checks the ports: at least one (when required), names and per-protocol numbers unique. */

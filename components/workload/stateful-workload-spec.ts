@@ -5,7 +5,7 @@ import { withExternalStores } from "../external/wiring";
 import { buildEnvVars, ContainerEnvArgs } from "./container-env";
 import { renderPodArgs, RenderedPodArgs } from "./pod-args";
 import { podIdentityEnv, selectorLabels } from "./pod-defaults";
-import { StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
+import { MAX_REPLICAS, StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
 import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -39,17 +39,21 @@ export function workloadLabels(statefulSetName: string): Record<string, string> 
     return standardLabels(statefulSetName, WORKLOAD_COMPONENT_LABEL);
 }
 
-/** `<sts>-<i>.<headless>.<namespace>.svc.<domain>` for every ordinal. */
+/** `<sts>-<i>.<headless>.<namespace>.svc.<domain>` for every ordinal; a RangeError beyond {@link MAX_REPLICAS} replicas. */
 export function podDnsNames(names: StatefulWorkloadNames, replicas: number, namespace: string, clusterDomain = "cluster.local"): string[] {
     return ordinals(replicas).map((i) => `${names.statefulSet}-${i}.${names.headlessService}.${namespace}.svc.${clusterDomain}`);
 }
 
-/** `<volume>-<sts>-<i>` for every volume and ordinal, volume by volume. */
+/** `<volume>-<sts>-<i>` for every volume and ordinal, volume by volume; a RangeError beyond {@link MAX_REPLICAS} replicas. */
 export function claimNames(statefulSetName: string, volumes: readonly Pick<WorkloadVolume, "name">[], replicas: number): string[] {
     return volumes.flatMap((v) => ordinals(replicas).map((i) => `${v.name}-${statefulSetName}-${i}`));
 }
 
+/** 0 … replicas - 1; refuses a count outside 0 … MAX_REPLICAS instead of allocating it. */
 function ordinals(replicas: number): number[] {
+    if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+        throw new RangeError(`replicas must be an integer from 0 to ${MAX_REPLICAS}, got ${String(replicas)}`);
+    }
     return Array.from({ length: replicas }, (_, i) => i);
 }
 

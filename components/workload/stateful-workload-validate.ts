@@ -13,7 +13,6 @@ import {
     isInteger,
     isPlainObject,
 } from "../common/checks";
-import { containsCredential } from "../common/credentials";
 import { checkLabel, checkStorageSize, checkSubdomain, EXPECT, GIB, isEnvVarName } from "../common/kubernetes";
 import { isStorageClassReference, StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
 import { Problem, ProblemList } from "../common/validation";
@@ -21,7 +20,7 @@ import { ExternalStore } from "../external/external-store";
 import { externalStoreWiringProblems, waitForStoreContainerName } from "../external/wiring";
 import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
 import { checkContainerEnv } from "./container-env";
-import { checkResources, isIntOrPercent, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
+import { checkCommand, checkResources, isIntOrPercent, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
 import { ACCESS_MODES, MAX_REPLICAS, StatefulWorkloadArgs, STATEFUL_WORKLOAD_OWN_KEYS, UncheckedStorageClass } from "./stateful-workload-args";
 
 /** Longest StatefulSet name: the controller-revision-hash label `<name>-<10 chars>` must fit in 63. */
@@ -99,31 +98,6 @@ export function dirname(path: string): string {
 
 export { isQualifiedName } from "../common/checks";
 
-/**
- * Checks a container's command or args: a list of plain strings (a single string is
- * refused: Kubernetes would not split it), none holding a password.
- */
-export function checkCommand(problems: ProblemList, path: string, value: unknown): void {
-    checkList(
-        problems,
-        path,
-        value,
-        (itemPath, item) => {
-            if (isDeferred(item)) {
-                problems.add(itemPath, item, EXPECT_CHECK.deferred);
-            } else if (typeof item !== "string") {
-                problems.add(itemPath, item, "must be a string");
-            } else if (containsCredential(item)) {
-                problems.addSecret(
-                    itemPath,
-                    "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv",
-                );
-            }
-        },
-        { expected: "must be a list of strings, e.g. [\"postgres\", \"-c\", \"max_connections=200\"]: a single string is not split into words" },
-    );
-}
-
 function checkOrdinal(problems: ProblemList, value: unknown): void {
     if (value === undefined) {
         return;
@@ -193,7 +167,7 @@ function checkAgainstEbsFacts(problems: ProblemList, path: string, size: string,
 }
 
 function checkAccessModes(problems: ProblemList, path: string, value: unknown, facts: StorageClassFacts | undefined): void {
-    const modes = value ?? ["ReadWriteOnce"];
+    const modes = value === undefined ? ["ReadWriteOnce"] : value;
     if (Array.isArray(modes) && modes.length === 0) {
         problems.add(path, modes, "must list at least one access mode");
         return;
@@ -351,7 +325,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     } else {
         checkImage(problems, "image", raw.image);
     }
-    const stsName = raw.statefulSetName ?? name;
+    const stsName = raw.statefulSetName === undefined ? name : raw.statefulSetName;
     if (typeof stsName !== "string" || stsName.length > MAX_STATEFUL_SET_NAME || !STATEFUL_SET_NAME.test(stsName)) {
         problems.add("statefulSetName", stsName, raw.statefulSetName === undefined ? `${EXPECT_STS_NAME}; it defaults to the component name, so set it explicitly` : EXPECT_STS_NAME);
     }

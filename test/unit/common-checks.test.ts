@@ -352,7 +352,7 @@ describe("strict Kubernetes schema checks", () => {
         assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "startupProbe", { exec: { command: "pg_isready" } }, "Probe")), [["startupProbe.exec.command", '"pg_isready"', "must be a list"]]);
     });
 
-    it("refuses holes and cycles, and leaves Outputs to the API server", () => {
+    it("refuses holes, cycles and Outputs (unless allowed)", () => {
         // eslint-disable-next-line no-sparse-arrays
         assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "securityContext.container", { capabilities: { drop: ["ALL", , "NET_RAW"] } }, "SecurityContext")), [
             ["securityContext.container.capabilities.drop[1]", "undefined", EXPECT_CHECK.hole],
@@ -360,7 +360,12 @@ describe("strict Kubernetes schema checks", () => {
         const cyclic: Record<string, unknown> = { exec: { command: ["true"] } };
         (cyclic.exec as Record<string, unknown>).self = cyclic;
         assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", cyclic, "Probe")), [["livenessProbe.exec.self", '{"exec":{"command":["true"],"self":[Circular]}}', "is not a known field (known: command)"]]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { exec: { command: pulumi.output(["true"]) } }, "Probe")), []);
+        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { exec: { command: pulumi.output(["true"]) } }, "Probe")), [
+            ["livenessProbe.exec.command", "an Output", EXPECT_CHECK.deferred],
+        ]);
+        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", pulumi.secret({ exec: { command: ["true"] } }), "Probe")), [["livenessProbe", "an Output", EXPECT_CHECK.deferred]]);
+        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { exec: { command: pulumi.output(["true"]) } }, "Probe", { allowOutputs: true })), []);
+        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "tolerations", { key: pulumi.output("a"), operator: "Exists" }, "Toleration", { allowOutputs: true })), []);
     });
 
     it("accepts valid values of every type", () => {

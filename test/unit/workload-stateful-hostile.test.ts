@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
 import { StatefulWorkload, StatefulWorkloadArgs } from "../../components/workload/stateful-workload";
+import { claimNames, podDnsNames, statefulWorkloadNames } from "../../components/workload/stateful-workload-spec";
 import { validateStatefulWorkloadArgs } from "../../components/workload/stateful-workload-validate";
 import { expectInvalid, recorder, render } from "../support/pulumi";
 
@@ -79,6 +80,8 @@ const cases: Case[] = [
             ["ordinalEnvVar.file", "5", EXPECT_CHECK.absolutePath],
         ],
     },
+    { title: "statefulSetName: null", change: { statefulSetName: null }, problems: [["statefulSetName", "null", "must be a DNS-1123 label starting with a letter, at most 52 characters (the controller-revision-hash label must fit in 63, and the Services are named after it)"]] },
+    { title: "accessModes: null", change: { volumes: [{ ...base.volumes![0], accessModes: null }] }, problems: [["volumes[0].accessModes", "null", "must be a list of access modes"]] },
     { title: "initContainers: [null]", change: { initContainers: [null] }, problems: [["initContainers[0]", "null", ITEM_NULL]] },
     { title: "externalStores: {}", change: { externalStores: {} }, problems: [["externalStores", "{}", "must be a list of ExternalStore components"]] },
     { title: "env as a list", change: { env: [] }, problems: [["env", "[]", "must be an object mapping variable names to values"]] },
@@ -171,6 +174,15 @@ describe("StatefulWorkload hostile inputs", () => {
             assert.deepStrictEqual(validateStatefulWorkloadArgs("pg", args as StatefulWorkloadArgs), [{ path: "args", value, expected }]);
         });
     }
+});
+
+describe("StatefulWorkload name lists", () => {
+    it("refuse a replica count beyond the maximum instead of allocating it", () => {
+        const names = statefulWorkloadNames("pg", {});
+        assert.throws(() => podDnsNames(names, 2 ** 31, "db"), new RangeError("replicas must be an integer from 0 to 10000, got 2147483648"));
+        assert.throws(() => claimNames("pg", [{ name: "data" }], -1), new RangeError("replicas must be an integer from 0 to 10000, got -1"));
+        assert.strictEqual(podDnsNames(names, 10000, "db").length, 10000);
+    });
 });
 
 describe("StatefulWorkload refusals register nothing", () => {
