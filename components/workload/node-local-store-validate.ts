@@ -18,8 +18,8 @@ import {
 import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain, isIanaServiceName, isPort } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { HOST_PATH_PREFIXES, NODE_LOCAL_STORE_OWN_ARGS, NODE_LOCAL_STORE_REFUSED_POD_ARGS } from "./node-local-store-args";
-import { POD_ARG_KEYS, validatePodArgs } from "./pod-args";
-import { argsSnapshot, checkArgumentList, checkBoundedQuantity, checkNoDeferred, withoutPlainReferences } from "./replicated-cache-validate";
+import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
+import { argsSnapshot, checkBoundedQuantity, checkNoDeferred, withoutPlainReferences } from "./replicated-cache-validate";
 
 /** The variables every store container gets from the downward API; `env` cannot reuse them. */
 export const NODE_LOCAL_RESERVED_ENV: readonly string[] = ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"];
@@ -255,8 +255,8 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
             checkImage(problems, "image", a.image);
         }
     }
-    checkArgumentList(problems, "command", a.command);
-    checkArgumentList(problems, "args", a.args);
+    checkCommand(problems, "command", a.command);
+    checkCommand(problems, "args", a.args);
     if (Array.isArray(a.env)) {
         // The entries are never shown: their values may be credentials.
         problems.addAll([{ expected: EXPECT_LIST_ENV, path: "env", value: `a list of ${a.env.length} ${a.env.length === 1 ? "entry" : "entries"}` }]);

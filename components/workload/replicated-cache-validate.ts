@@ -1,8 +1,7 @@
-import { checkImage, checkList, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, checkString, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isOneOf, isPlainObject } from "../common/checks";
-import { containsCredential } from "../common/credentials";
+import { checkImage, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isOneOf, isPlainObject } from "../common/checks";
 import { checkLabel, checkPositiveQuantity, EXPECT, isDns1123Label, isIanaServiceName, isPort, parseQuantity } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
-import { POD_ARG_KEYS, validatePodArgs } from "./pod-args";
+import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
 import { CACHE_ENGINE_PRESETS, CACHE_MEMORY_VOLUME_FIELDS, CacheEngine, REPLICATED_CACHE_OWN_ARGS } from "./replicated-cache-args";
 import { CACHE_DEFAULTS } from "./replicated-cache-render";
 
@@ -29,24 +28,6 @@ export function checkBoundedQuantity(problems: ProblemList, path: string, value:
         return undefined;
     }
     return parsed;
-}
-
-/**
- * Checks a container's command or arguments: a list of plain strings, none carrying a
- * credential (a connection string with a password is refused without being shown).
- */
-export function checkArgumentList(problems: ProblemList, path: string, value: unknown): void {
-    checkList(
-        problems,
-        path,
-        value,
-        (itemPath, item) => {
-            if (checkString(problems, itemPath, item) && containsCredential(item)) {
-                problems.addSecret(itemPath, "must not hold a password (a URL's user:password@ or a password= parameter): read it from a Secret into a variable and write $(NAME) here");
-            }
-        },
-        { expected: "must be a list of strings" },
-    );
 }
 
 /** Deepest nesting {@link checkNoDeferred} walks (no Kubernetes type nests deeper; the schema check refuses deeper values). */
@@ -197,7 +178,7 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
     if (a.portName !== undefined && (typeof a.portName !== "string" || !isIanaServiceName(a.portName))) {
         problems.add("portName", a.portName, EXPECT.portName);
     }
-    checkArgumentList(problems, "args", a.args);
+    checkCommand(problems, "args", a.args);
     const limitsMemory = isPlainObject(a.resources) && isPlainObject(a.resources.limits) ? a.resources.limits.memory : undefined;
     const memory = a.memory ?? (typeof limitsMemory === "string" ? limitsMemory : CACHE_DEFAULTS.memory);
     let memoryBytes: number | undefined;

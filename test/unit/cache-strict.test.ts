@@ -31,6 +31,8 @@ function withGetter(): object {
     return args;
 }
 
+const COMMAND_LIST = 'must be a list of strings, e.g. ["postgres", "-c", "max_connections=200"]: a single string is not split into words';
+
 interface StrictCase {
     readonly title: string;
     /** The whole args, when not BASE plus `args`. */
@@ -58,14 +60,14 @@ export const CACHE_STRICT_CASES: readonly StrictCase[] = [
     { title: "a replicas getter", whole: withGetter, problems: [["replicas", "must be a plain value, not a getter", "a getter"]] },
     { title: "an image with a trailing space", args: { image: "memcached:1.6.39-alpine " }, problems: [["image", EXPECT_CHECK.image, '"memcached:1.6.39-alpine "']] },
     { title: "an image as a secret Output", args: { image: pulumi.secret(PLANTED_CREDENTIAL) }, problems: [["image", EXPECT_CHECK.deferred, "an Output"]] },
-    { title: "args as one string", args: { args: "-m 64" }, problems: [["args", "must be a list of strings", '"-m 64"']] },
+    { title: "args as one string", args: { args: "-m 64" }, problems: [["args", COMMAND_LIST, '"-m 64"']] },
     { title: "args with a hole", args: { args: [, "-m"] }, problems: [["args[0]", EXPECT_CHECK.hole, "undefined"]] },
     { title: "args with null", args: { args: ["-m", null] }, problems: [["args[1]", "must not be null or undefined", "null"]] },
     { title: "args with a port number", args: { args: ["--port", 6379] }, problems: [["args[1]", "must be a string", "6379"]] },
     {
         title: "args carrying a connection string with a password",
         args: { args: ["--replicaof", `redis://app:${PLANTED_CREDENTIAL}@primary:6379`] },
-        problems: [["args[1]", "must not hold a password (a URL's user:password@ or a password= parameter): read it from a Secret into a variable and write $(NAME) here", "[secret]"]],
+        problems: [["args[1]", "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv", "[secret]"]],
     },
     { title: "a port nested 5,000 deep", args: { port: deep(5000) }, problems: [["port", EXPECT.port, '{"a":{"a":{"a":{"a":{…}}}}}']] },
     { title: "memory beyond any node", args: { memory: "2Ti" }, problems: [["memory", 'must be at most "1Ti"', '"2Ti"']] },

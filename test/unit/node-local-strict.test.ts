@@ -26,6 +26,8 @@ function credentialValue(name: string): string {
     return `must not be a literal value: the value holds a password (a URL's user:password@ or a password= parameter), and credentials live only in Secrets; reference one with secretEnv.${name}: { secretName, key }`;
 }
 
+const COMMAND_LIST = 'must be a list of strings, e.g. ["postgres", "-c", "max_connections=200"]: a single string is not split into words';
+
 interface StrictCase {
     readonly title: string;
     readonly whole?: () => unknown;
@@ -68,7 +70,7 @@ export const NODE_LOCAL_STRICT_CASES: readonly StrictCase[] = [
     { title: "an unknown argument", args: { replicas: 3 }, problems: [["replicas", "is not a known field", "3"]] },
     { title: "the whole args as an Output", whole: () => pulumi.output(BASE), problems: [["args", EXPECT_CHECK.deferredArgs, "an Output"]] },
     { title: "the whole args undefined", whole: () => undefined, problems: [["args", "must be an object", "undefined"]] },
-    { title: "command as one string", args: { command: "minio" }, problems: [["command", "must be a list of strings", '"minio"']] },
+    { title: "command as one string", args: { command: "minio" }, problems: [["command", COMMAND_LIST, '"minio"']] },
     { title: "args with a number", args: { args: ["--port", 9000] }, problems: [["args[1]", "must be a string", "9000"]] },
     { title: "ports with null", args: { ports: [null] }, problems: [["ports[0]", "must not be null or undefined", "null"]] },
     { title: "ports with a hole", args: { ports: [, { name: "api", port: 9000 }] }, problems: [["ports[0]", EXPECT_CHECK.hole, "undefined"]] },
