@@ -432,7 +432,13 @@ export function validatePodArgs(problems: ProblemList, args: Record<string, unkn
         checkOneOf(problems, "spread.hosts", args.spread.hosts, SPREAD_MODES);
     }
     checkBudget(problems, args.disruptionBudget);
-    checkAnnotations(problems, "podAnnotations", args.podAnnotations);
+    if (checkAnnotations(problems, "podAnnotations", args.podAnnotations)) {
+        for (const key of Object.keys(args.podAnnotations).sort()) {
+            if (containsCredential(args.podAnnotations[key])) {
+                problems.addSecret(`podAnnotations.${key}`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod template is not secret");
+            }
+        }
+    }
     checkLabels(problems, "nodeSelector", args.nodeSelector);
     checkList(problems, "tolerations", args.tolerations, (path, toleration) => checkKubernetesValue(problems, path, toleration, "Toleration"));
     checkBoolean(problems, "skipAwait", args.skipAwait);

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { snapshotArgs } from "../common/checks";
 import { childOptions, dataChildOptions } from "../common/options";
 import { throwIfProblems } from "../common/validation";
 import { StatefulWorkloadArgs } from "./stateful-workload-args";
@@ -58,8 +59,11 @@ export class StatefulWorkload extends pulumi.ComponentResource {
     /** Name of every claim the StatefulSet creates: `<volume>-<sts>-<i>`, volume by volume. */
     public readonly claimNames: pulumi.Output<string[]>;
 
-    constructor(name: string, args: StatefulWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "StatefulWorkload", name }, validateStatefulWorkloadArgs(name, args));
+    constructor(name: string, given: StatefulWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validation and rendering read one copy: a getter cannot answer them differently.
+        const snapshot = snapshotArgs(given);
+        const args = snapshot.args;
+        throwIfProblems({ kind: "StatefulWorkload", name }, [...snapshot.problems.problems, ...validateStatefulWorkloadArgs(name, args)]);
         super("stateful-stacks:workload:StatefulWorkload", name, {}, opts);
 
         const names = statefulWorkloadNames(name, args);

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import {
     checkAbsolutePath,
@@ -20,6 +21,7 @@ import {
     EXPECT_CHECK,
     INT32_MAX,
     isOneOf,
+    snapshotArgs,
     suggestName,
 } from "../../components/common/checks";
 import { containsCredential, isCredentialPath, looksLikeCredential, redactText } from "../../components/common/credentials";
@@ -379,5 +381,89 @@ describe("strict Kubernetes schema checks", () => {
             }),
             [],
         );
+    });
+});
+
+describe("common checks never throw", () => {
+    const anything = fc.anything({ maxDepth: 4, withBigInt: true, withNullPrototype: true, withSparseArray: true, withObjectString: true, withBoxedValues: true });
+
+    it("describeValue renders anything in at most 120 characters", () => {
+        fc.assert(
+            fc.property(anything, (value) => {
+                const text = describeValue(value);
+                assert.ok(typeof text === "string" && text.length > 0 && text.length <= 120, text);
+            }),
+            { seed: 4242, numRuns: 300 },
+        );
+    });
+
+    it("the strict schema check refuses or accepts anything, every problem with a path", () => {
+        const models = ["Probe", "ResourceRequirements", "PodSecurityContext", "SecurityContext", "Toleration"] as const;
+        fc.assert(
+            fc.property(fc.constantFrom(...models), anything, (model, value) => {
+                const problems = new ProblemList();
+                checkKubernetesValue(problems, "x", value, model);
+                assert.ok(problems.problems.every((p) => p.path.startsWith("x")));
+            }),
+            { seed: 4243, numRuns: 300 },
+        );
+    });
+
+    it("checkObject, checkList and checkRecord take anything", () => {
+        fc.assert(
+            fc.property(anything, (value) => {
+                const problems = new ProblemList();
+                checkObject(problems, "a", value, ["x", "y"]);
+                checkList(problems, "b", value, (path, item) => checkString(problems, path, item));
+                checkStringRecord(problems, "c", value);
+                checkLabels(problems, "d", value);
+                checkAnnotations(problems, "e", value);
+                assert.ok(problems.problems.every((p) => p.path !== ""));
+            }),
+            { seed: 4244, numRuns: 300 },
+        );
+    });
+});
+
+describe("snapshotArgs", () => {
+    it("copies plain objects and lists, keeps holes, cycles and everything else as given", () => {
+        const output = pulumi.output("x");
+        class Component {}
+        const component = new Component();
+        // eslint-disable-next-line no-sparse-arrays
+        const source: Record<string, unknown> = { list: [1, , 3], output, component, nested: { a: 1 } };
+        source.self = source;
+        const { args, problems } = snapshotArgs(source);
+        assert.deepStrictEqual(problems.problems, []);
+        assert.notStrictEqual(args, source);
+        assert.notStrictEqual(args.nested, source.nested);
+        assert.strictEqual(args.self, args);
+        assert.strictEqual(args.output, output);
+        assert.strictEqual(args.component, component);
+        assert.strictEqual((args.list as unknown[]).length, 3);
+        assert.strictEqual(1 in (args.list as unknown[]), false);
+    });
+
+    it("turns throwing getters and proxies into problems at their paths", () => {
+        const throwing = Object.defineProperty({ ok: 1 }, "bad", {
+            enumerable: true,
+            get() {
+                throw new Error("boom");
+            },
+        });
+        const proxy = new Proxy(
+            {},
+            {
+                ownKeys() {
+                    throw new Error("boom");
+                },
+            },
+        );
+        const { args, problems } = snapshotArgs({ a: throwing, b: proxy });
+        assert.deepStrictEqual(args, { a: { ok: 1 }, b: {} });
+        assert.deepStrictEqual(rows(problems.problems), [
+            ["a.bad", "undefined", "could not be read (a getter threw)"],
+            ["b", "undefined", "could not be read (a proxy threw)"],
+        ]);
     });
 });

@@ -131,6 +131,22 @@ const cases: Case[] = [
         change: { initContainers: [{ name: "init", env: { REDIS_AUTH: "hunter2-planted" } }] },
         problems: [["initContainers[0].env.REDIS_AUTH", "[secret]", literal("REDIS_AUTH", "initContainers[0].")]],
     },
+    {
+        title: "a credential read from a ConfigMap",
+        change: { configMapEnv: { DB_PASSWORD: { configMapName: "settings", key: "password" } } },
+        problems: [
+            [
+                "configMapEnv.DB_PASSWORD",
+                "[secret]",
+                "must not be read from a ConfigMap: DB_PASSWORD names a credential, and credentials live only in Secrets (a ConfigMap is readable by anyone who can read the namespace's configuration); reference one with secretEnv.DB_PASSWORD: { secretName, key }",
+            ],
+        ],
+    },
+    {
+        title: "a password in a pod annotation",
+        change: { podAnnotations: { "example.com/dsn": "postgres://app:hunter2-planted@db/x" } },
+        problems: [["podAnnotations.example.com/dsn", "[secret]", "must not hold a password (a URL's user:password@ or a password= parameter): the pod template is not secret"]],
+    },
     { title: "a password in args", change: { args: ["--url=postgres://app:hunter2-planted@db/x"] }, problems: [["args[0]", "[secret]", COMMAND_PASSWORD]] },
     {
         title: "a password in a probe command",
@@ -218,6 +234,37 @@ describe("StatefulWorkload refusals register nothing", () => {
             paths: ["replica", "ports[0]", "env.DB_PASSWORD", "readinessProbe", "minReadySeconds"],
         });
         assert.ok(!refused!.message.includes("73510296"));
+    });
+
+    it("refuses a getter that throws, at its path, without registering", async () => {
+        const args = { ...base };
+        Object.defineProperty(args, "replicas", {
+            enumerable: true,
+            get() {
+                throw new Error("boom");
+            },
+        });
+        let refused: { message: string; paths: string[] } | undefined;
+        const rec = await render(() => {
+            refused = expectInvalid(() => new StatefulWorkload("pg", args));
+        });
+        assert.deepStrictEqual(rec.resources, []);
+        assert.deepStrictEqual(refused, { message: 'StatefulWorkload "pg" has 1 invalid argument:\n  - replicas: could not be read (a getter threw) (got undefined)', paths: ["replicas"] });
+    });
+
+    it("renders what it validated, however often a getter is read", async () => {
+        let reads = 0;
+        const args = { ...base };
+        Object.defineProperty(args, "image", {
+            enumerable: true,
+            get() {
+                reads++;
+                return reads === 1 ? "postgres:16.4" : "postgres:16.4 ; rm -rf /";
+            },
+        });
+        const rec = await render(() => new StatefulWorkload("pg", args));
+        assert.strictEqual(reads, 1);
+        assert.strictEqual(rec.get("kubernetes:apps/v1:StatefulSet", "pg").inputs.spec.template.spec.containers[0].image, "postgres:16.4");
     });
 
     it("refuses args given as an Output without registering or throwing a TypeError", async () => {
