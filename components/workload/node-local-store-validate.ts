@@ -14,12 +14,13 @@ import {
     isLabelValue,
     isPlainObject,
     isQualifiedName,
+    snapshotArgs,
 } from "../common/checks";
 import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain, isIanaServiceName, isPort } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { HOST_PATH_PREFIXES, NODE_LOCAL_STORE_OWN_ARGS, NODE_LOCAL_STORE_REFUSED_POD_ARGS } from "./node-local-store-args";
 import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
-import { argsSnapshot, checkBoundedQuantity, checkNoDeferred, withoutPlainReferences } from "./replicated-cache-validate";
+import { checkBoundedQuantity, checkNoDeferred, withoutPlainReferences } from "./replicated-cache-validate";
 
 /** The variables every store container gets from the downward API; `env` cannot reuse them. */
 export const NODE_LOCAL_RESERVED_ENV: readonly string[] = ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"];
@@ -239,7 +240,10 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
     if (!isPlainObject(args)) {
         return problems.add("args", args, EXPECT_CHECK.object).problems.slice();
     }
-    const a = argsSnapshot(problems, args);
+    // One plain copy: a getter is read once, and one that throws is a problem at its path.
+    const snapshot = snapshotArgs(args);
+    problems.addAll(snapshot.problems.problems);
+    const a = snapshot.args;
     checkObject(problems, "", a, KNOWN_ARGS);
     for (const key of NODE_LOCAL_STORE_REFUSED_POD_ARGS) {
         if (a[key] !== undefined) {

@@ -1,4 +1,4 @@
-import { checkImage, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isOneOf, isPlainObject } from "../common/checks";
+import { checkImage, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isOneOf, isPlainObject, snapshotArgs } from "../common/checks";
 import { checkLabel, checkPositiveQuantity, EXPECT, isDns1123Label, isIanaServiceName, isPort, parseQuantity } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
@@ -87,23 +87,6 @@ export function withoutPlainReferences(problems: ProblemList, args: Record<strin
     return copy;
 }
 
-/**
- * The component's arguments as plain data: own enumerable data properties only, each
- * getter refused without being run (a getter could throw or answer differently each time).
- */
-export function argsSnapshot(problems: ProblemList, args: object): Record<string, unknown> {
-    const data: Record<string, unknown> = {};
-    for (const key of Object.keys(args)) {
-        const descriptor = Object.getOwnPropertyDescriptor(args, key);
-        if (descriptor !== undefined && "value" in descriptor) {
-            data[key] = descriptor.value;
-        } else {
-            problems.addAll([{ expected: "must be a plain value, not a getter", path: key, value: "a getter" }]);
-        }
-    }
-    return data;
-}
-
 /** The arguments rendered into the pod spec as given, where no Output may hide a secret. */
 const PASSED_THROUGH = ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations"] as const;
 /** Every key a ReplicatedCache accepts. */
@@ -155,7 +138,10 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
     if (!isPlainObject(args)) {
         return problems.add("args", args, EXPECT_CHECK.object).problems.slice();
     }
-    const a = argsSnapshot(problems, args);
+    // One plain copy: a getter is read once, and one that throws is a problem at its path.
+    const snapshot = snapshotArgs(args);
+    problems.addAll(snapshot.problems.problems);
+    const a = snapshot.args;
     checkObject(problems, "", a, KNOWN_ARGS);
     if (checkRequired(problems, "namespace", a.namespace, "the namespace of the Deployment, Service and PodDisruptionBudget")) {
         checkLabel(problems, "namespace", a.namespace);

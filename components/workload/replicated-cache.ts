@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { snapshotArgs } from "../common/checks";
 import { throwIfProblems } from "../common/validation";
 import { ReplicatedCacheArgs } from "./replicated-cache-args";
 import { renderReplicatedCacheSpecs, replicatedCacheMetadata, resolveReplicatedCache } from "./replicated-cache-render";
@@ -27,8 +28,11 @@ export class ReplicatedCache extends pulumi.ComponentResource {
     public readonly disruptionBudget: k8s.policy.v1.PodDisruptionBudget;
 
     /** Refuses invalid arguments (every problem at once) before anything is registered. */
-    constructor(name: string, args: ReplicatedCacheArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "ReplicatedCache", name }, validateReplicatedCacheArgs(name, args));
+    constructor(name: string, given: ReplicatedCacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validation and rendering read one copy: a getter cannot answer them differently.
+        const snapshot = snapshotArgs(given);
+        const args = snapshot.args;
+        throwIfProblems({ kind: "ReplicatedCache", name }, [...snapshot.problems.problems, ...validateReplicatedCacheArgs(name, args)]);
         const cache = resolveReplicatedCache(name, args);
         const specs = renderReplicatedCacheSpecs(cache);
         super("stateful-stacks:workload:ReplicatedCache", name, {}, opts);

@@ -81,4 +81,16 @@ describe("ReplicatedCache component", () => {
         await settle();
         assert.deepStrictEqual(rec.resources, []);
     });
+
+    it("refuses a throwing getter at its path instead of throwing it", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const args = { namespace: "shop" };
+        Object.defineProperty(args, "replicas", { enumerable: true, get: () => { throw new Error("not now"); } });
+        const { message, paths } = expectInvalid(() => new ReplicatedCache("sessions", args));
+        assert.deepStrictEqual(paths, ["replicas"]);
+        assert.strictEqual(message, 'ReplicatedCache "sessions" has 1 invalid argument:\n  - replicas: could not be read (a getter threw) (got undefined)');
+        await settle();
+        assert.deepStrictEqual(rec.resources, []);
+    });
 });
