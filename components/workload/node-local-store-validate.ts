@@ -1,7 +1,6 @@
 import {
     checkBoolean,
     checkImage,
-    checkList,
     checkMountPath,
     checkObject,
     checkOneOf,
@@ -16,7 +15,7 @@ import {
     isQualifiedName,
     snapshotArgs,
 } from "../common/checks";
-import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain, isIanaServiceName, isPort } from "../common/kubernetes";
+import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { HOST_PATH_PREFIXES, NODE_LOCAL_STORE_OWN_ARGS, NODE_LOCAL_STORE_REFUSED_POD_ARGS } from "./node-local-store-args";
 import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
@@ -95,57 +94,6 @@ function checkHostPath(problems: ProblemList, value: unknown): void {
 }
 
 const EXPECT_LIST_ENV = 'must map variable names to values, such as { MINIO_REGION: "eu-west-1" }: the list form [{ name, value }] is deprecated and refused; write each entry as NAME: "value"';
-
-const PORT_FIELDS = ["name", "port", "targetPort", "protocol"];
-const PROTOCOLS = ["TCP", "UDP", "SCTP"] as const;
-
-/**
- * Checks the ports with the shared wording and returns the valid ones, for the shared
- * checks that need their names (probes). The shared port check is not called with them:
- * it cannot take a port without a name.
- */
-function checkPorts(problems: ProblemList, value: unknown): unknown[] | undefined {
-    const valid: unknown[] = [];
-    const names = new Set<string>();
-    const servicePorts = new Set<string>();
-    const isList = checkList(
-        problems,
-        "ports",
-        value,
-        (path, item) => {
-            const before = problems.size;
-            if (!checkObject(problems, path, item, PORT_FIELDS, "must be { name, port, targetPort?, protocol? }")) {
-                return;
-            }
-            const port = item as Record<string, unknown>;
-            if (typeof port.name !== "string" || !isIanaServiceName(port.name)) {
-                problems.add(`${path}.name`, port.name, EXPECT.portName);
-            } else if (names.has(port.name)) {
-                problems.add(`${path}.name`, port.name, "must be unique among the ports");
-            } else {
-                names.add(port.name);
-            }
-            const protocolOk = port.protocol === undefined || checkOneOf(problems, `${path}.protocol`, port.protocol, PROTOCOLS);
-            if (!isPort(port.port)) {
-                problems.add(`${path}.port`, port.port, EXPECT.port);
-            } else if (protocolOk) {
-                const servicePort = `${port.port}/${(port.protocol as string | undefined) ?? "TCP"}`;
-                if (servicePorts.has(servicePort)) {
-                    problems.add(`${path}.port`, port.port, `must be unique per protocol among the ports: the Services cannot expose ${servicePort} twice`);
-                }
-                servicePorts.add(servicePort);
-            }
-            if (port.targetPort !== undefined && !isPort(port.targetPort)) {
-                problems.add(`${path}.targetPort`, port.targetPort, EXPECT.port);
-            }
-            if (problems.size === before) {
-                valid.push(item);
-            }
-        },
-        { expected: "must be a list of { name, port, targetPort?, protocol? }" },
-    );
-    return isList ? valid : undefined;
-}
 
 function checkNodeSelector(problems: ProblemList, selector: unknown): void {
     if (selector === undefined || (isPlainObject(selector) && Object.keys(selector).length === 0)) {
@@ -276,7 +224,7 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
     }
     validatePodArgs(
         problems,
-        { ...pod, disruptionBudget: undefined, ports: checkPorts(problems, a.ports), env: Array.isArray(a.env) ? undefined : a.env, nodeSelector: problems.problems.some((p) => p.path === "nodeSelector") ? undefined : a.nodeSelector, spread: undefined },
+        { ...pod, disruptionBudget: undefined, env: Array.isArray(a.env) ? undefined : a.env, nodeSelector: problems.problems.some((p) => p.path === "nodeSelector") ? undefined : a.nodeSelector, spread: undefined },
         { portsRequired: false, reservedEnv: NODE_LOCAL_RESERVED_ENV },
     );
     checkTolerations(problems, a.tolerations);
