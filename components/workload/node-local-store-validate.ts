@@ -1,10 +1,8 @@
 import {
     checkBoolean,
-    checkImage,
     checkMountPath,
     checkObject,
     checkOneOf,
-    checkPlain,
     checkRequired,
     EXPECT_CHECK,
     INT32_MAX,
@@ -19,7 +17,7 @@ import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain } from "../commo
 import { Problem, ProblemList } from "../common/validation";
 import { HOST_PATH_PREFIXES, NODE_LOCAL_STORE_OWN_ARGS, NODE_LOCAL_STORE_REFUSED_POD_ARGS } from "./node-local-store-args";
 import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
-import { checkBoundedQuantity, checkNoDeferred, withoutPlainReferences } from "./replicated-cache-validate";
+import { checkBoundedQuantity, checkNoDeferred, checkPlainImage, withoutPlainReferences } from "./replicated-cache-validate";
 
 /** The variables every store container gets from the downward API; `env` cannot reuse them. */
 export const NODE_LOCAL_RESERVED_ENV: readonly string[] = ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"];
@@ -202,10 +200,7 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
         checkLabel(problems, "namespace", a.namespace);
     }
     if (checkRequired(problems, "image", a.image, "the store's container image")) {
-        // Plain only: an Output could be a secret, and the image is rendered into the pod spec.
-        if (checkPlain(problems, "image", a.image)) {
-            checkImage(problems, "image", a.image);
-        }
+        checkPlainImage(problems, a.image);
     }
     checkCommand(problems, "command", a.command);
     checkCommand(problems, "args", a.args);

@@ -1,4 +1,5 @@
 import { checkImage, checkMountPath, checkObject, checkOneOf, checkPlain, checkRequired, EXPECT_CHECK, INT32_MAX, isDeferred, isInteger, isOneOf, isPlainObject, snapshotArgs } from "../common/checks";
+import { containsCredential } from "../common/credentials";
 import { checkLabel, checkPositiveQuantity, EXPECT, isDns1123Label, isIanaServiceName, isPort, parseQuantity } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
@@ -28,6 +29,21 @@ export function checkBoundedQuantity(problems: ProblemList, path: string, value:
         return undefined;
     }
     return parsed;
+}
+
+/**
+ * Checks an image given as a plain string (an Output could be a secret, and the image is
+ * rendered into the pod spec), never with a password in it (a registry URL with userinfo).
+ */
+export function checkPlainImage(problems: ProblemList, image: unknown): void {
+    if (!checkPlain(problems, "image", image)) {
+        return;
+    }
+    if (containsCredential(image)) {
+        problems.addSecret("image", "must not hold a password (a URL's user:password@): registry credentials belong in an image pull Secret");
+        return;
+    }
+    checkImage(problems, "image", image);
 }
 
 /** Deepest nesting {@link checkNoDeferred} walks (no Kubernetes type nests deeper; the schema check refuses deeper values). */
@@ -147,10 +163,7 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
         checkLabel(problems, "namespace", a.namespace);
     }
     checkOneOf(problems, "engine", a.engine, ENGINES);
-    // Plain only: an Output could be a secret, and the image is rendered into the pod spec.
-    if (checkPlain(problems, "image", a.image)) {
-        checkImage(problems, "image", a.image);
-    }
+    checkPlainImage(problems, a.image);
     let replicas: number | undefined = CACHE_DEFAULTS.replicas;
     if (a.replicas !== undefined) {
         replicas = isInteger(a.replicas, 2, CACHE_MAX_REPLICAS) ? a.replicas : undefined;

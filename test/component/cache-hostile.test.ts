@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import { ReplicatedCache, ReplicatedCacheArgs } from "../../components";
 import { recorder } from "../support/pulumi";
-import { extraKeys, fieldsOf, hostileValue, PLANTED, refusedOrValid } from "./node-local-hostile-values";
+import { extraKeys, fieldsOf, hostileValue, HOSTILE_RUNS, PLANTED, refusedOrValid } from "./node-local-hostile-values";
 
 /** Mostly `valid`, sometimes `invalid`. */
 const mostly = (valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => fc.oneof({ arbitrary: valid, weight: 8 }, { arbitrary: invalid, weight: 1 });
@@ -56,7 +56,7 @@ describe("ReplicatedCache under hostile input", () => {
             fc.asyncProperty(cacheArgs, async (args) => {
                 outcomes[await refusedOrValid(rec, () => new ReplicatedCache("sessions", args as ReplicatedCacheArgs))]++;
             }),
-            { numRuns: 120, seed: 1010 },
+            { numRuns: HOSTILE_RUNS, seed: 1010 },
         );
         assert.ok(outcomes.refused > 20 && outcomes.rendered > 10, JSON.stringify(outcomes));
     });

@@ -11,6 +11,12 @@ import { assertSchemaValid, settle } from "../support/pulumi";
  * renders objects that pass the schema check.
  */
 
+/**
+ * Runs of each hostile-input property: bounded in the suite; set
+ * STATEFUL_STACKS_HOSTILE_RUNS for a longer run (the seed stays fixed, so a failure replays).
+ */
+export const HOSTILE_RUNS = Number(process.env.STATEFUL_STACKS_HOSTILE_RUNS ?? 120);
+
 /** A credential planted in hostile inputs where a credential-looking field or value puts it. */
 export const PLANTED = "Pl4nted-Hostile-5520";
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import { NodeLocalStore, NodeLocalStoreArgs } from "../../components";
 import { recorder } from "../support/pulumi";
-import { extraKeys, fieldsOf, hostileValue, PLANTED, refusedOrValid } from "./node-local-hostile-values";
+import { extraKeys, fieldsOf, hostileValue, HOSTILE_RUNS, PLANTED, refusedOrValid } from "./node-local-hostile-values";
 
 const hostileOr = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ arbitrary: valid, weight: 15 }, { arbitrary: hostileValue, weight: 1 });
 
@@ -86,7 +86,7 @@ describe("NodeLocalStore under hostile input", () => {
                     assert.strictEqual(store.hostPath, path);
                 }
             }),
-            { numRuns: 120, seed: 2020 },
+            { numRuns: HOSTILE_RUNS, seed: 2020 },
         );
         assert.ok(outcomes.refused > 20 && outcomes.rendered > 10, JSON.stringify(outcomes));
     });

@@ -60,6 +60,7 @@ export const CACHE_STRICT_CASES: readonly StrictCase[] = [
     { title: "a replicas getter", whole: withGetter, problems: [["replicas", "could not be read (a getter threw)", "undefined"]] },
     { title: "an image with a trailing space", args: { image: "memcached:1.6.39-alpine " }, problems: [["image", EXPECT_CHECK.image, '"memcached:1.6.39-alpine "']] },
     { title: "an image as a secret Output", args: { image: pulumi.secret(PLANTED_CREDENTIAL) }, problems: [["image", EXPECT_CHECK.deferred, "an Output"]] },
+    { title: "an image URL with a password", args: { image: `registry://ci:${PLANTED_CREDENTIAL}@registry.example.com/cache:1` }, problems: [["image", "must not hold a password (a URL's user:password@): registry credentials belong in an image pull Secret", "[secret]"]] },
     { title: "args as one string", args: { args: "-m 64" }, problems: [["args", COMMAND_LIST, '"-m 64"']] },
     { title: "args with a hole", args: { args: [, "-m"] }, problems: [["args[0]", EXPECT_CHECK.hole, "undefined"]] },
     { title: "args with null", args: { args: ["-m", null] }, problems: [["args[1]", "must not be null or undefined", "null"]] },

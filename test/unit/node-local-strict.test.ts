@@ -105,6 +105,7 @@ export const NODE_LOCAL_STRICT_CASES: readonly StrictCase[] = [
     },
     { title: "a toleration as an Output", args: { tolerations: [pulumi.output({ key: "k" })] }, problems: [["tolerations[0]", "must be a plain value known at construction, not an Output or a Promise: it is rendered into the pod spec, where a secret must never be", "an Output"]] },
     { title: "a credential typed where a Secret reference belongs, under any name", args: { secretEnv: { MODE: PLANTED_CREDENTIAL } }, problems: [["secretEnv.MODE", "must be { secretName, key, optional? }", "[secret]"]] },
+    { title: "an image URL with a password", args: { image: `registry://ci:${PLANTED_CREDENTIAL}@registry.example.com/cache:1` }, problems: [["image", "must not hold a password (a URL's user:password@): registry credentials belong in an image pull Secret", "[secret]"]] },
     { title: "memory overflowing a number", args: { memory: "1e400" }, problems: [["memory", 'must be at most "1Ti"', '"1e400"']] },
     { title: "prepareHostPath as a string", args: { prepareHostPath: "no" }, problems: [["prepareHostPath", "must be true or false", '"no"']] },
     { title: "localStorageClass with an unknown field", args: { localStorageClass: { name: "local" } }, problems: [["localStorageClass.name", "is not a known field (known: storageClassName)", '"local"']] },
