@@ -16,6 +16,9 @@ export type { PodArgs, WorkloadDisruptionBudget, WorkloadPort, WorkloadSecurityA
  */
 export const MAX_REPLICAS = 10000;
 
+/** Replicas when none are given. */
+export const DEFAULT_REPLICAS = 1;
+
 /**
  * A storage class component that does not implement {@link StorageClassReference} (one
  * from another package): its name and object are used, but the claims cannot be
@@ -162,7 +165,7 @@ export interface StatefulWorkloadArgs extends PodArgs {
      * @default the StatefulSet name
      */
     readonly containerName?: string;
-    /** Number of pods, an integer from 0 to {@link MAX_REPLICAS} (10,000). @default 1 */
+    /** Number of pods, an integer from 0 to {@link MAX_REPLICAS} (10,000). @default {@link DEFAULT_REPLICAS} (1) */
     readonly replicas?: number;
     /** Ports of the main container, exposed by both Services. At least one. */
     readonly ports: WorkloadPort[];

@@ -5,7 +5,7 @@ import { withExternalStores } from "../external/wiring";
 import { buildEnvVars, ContainerEnvArgs } from "./container-env";
 import { renderPodArgs, RenderedPodArgs } from "./pod-args";
 import { podIdentityEnv, selectorLabels } from "./pod-defaults";
-import { MAX_REPLICAS, StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
+import { DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
 import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -18,6 +18,11 @@ export const WORKLOAD_COMPONENT_LABEL = "stateful-workload";
 /** The label the StatefulSet controller puts on each pod with its ordinal (Kubernetes ≥ 1.28). */
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
 export { SKIP_AWAIT_ANNOTATION } from "./pod-defaults";
+
+/** The workload's replica count, its default applied. */
+export function replicasOf(args: Pick<StatefulWorkloadArgs, "replicas">): number {
+    return args.replicas ?? DEFAULT_REPLICAS;
+}
 
 /** The stable names a workload renders. */
 export interface StatefulWorkloadNames {
@@ -63,7 +68,7 @@ function ordinals(replicas: number): number[] {
  * gets by default. Every builder reads them from here.
  */
 export function renderWorkloadPod(name: string, args: StatefulWorkloadArgs): RenderedPodArgs {
-    return renderPodArgs(args, selectorLabels(statefulSetNameOf(name, args)), (args.replicas ?? 1) > 1);
+    return renderPodArgs(args, selectorLabels(statefulSetNameOf(name, args)), replicasOf(args) > 1);
 }
 
 function objectMeta(objectName: string, names: StatefulWorkloadNames, args: StatefulWorkloadArgs, awaitable: boolean): ObjectMeta {
@@ -232,7 +237,7 @@ export function buildStatefulSet(name: string, args: StatefulWorkloadArgs): k8s.
                     whenScaled: args.pvcRetention?.whenScaled ?? "Retain",
                 },
                 podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
-                replicas: args.replicas ?? 1,
+                replicas: replicasOf(args),
                 selector: { matchLabels: selectorLabels(names.statefulSet) },
                 serviceName: names.headlessService,
                 template: buildWorkloadTemplate(name, args),

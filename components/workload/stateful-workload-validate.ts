@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import {
     checkBoolean,
     checkInteger,
@@ -21,7 +22,7 @@ import { externalStoreWiringProblems, waitForStoreContainerName } from "../exter
 import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
 import { checkContainerEnv } from "./container-env";
 import { checkCommand, checkResources, isIntOrPercent, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
-import { ACCESS_MODES, MAX_REPLICAS, StatefulWorkloadArgs, STATEFUL_WORKLOAD_OWN_KEYS, UncheckedStorageClass } from "./stateful-workload-args";
+import { ACCESS_MODES, DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, STATEFUL_WORKLOAD_OWN_KEYS, UncheckedStorageClass } from "./stateful-workload-args";
 
 /** Longest StatefulSet name: the controller-revision-hash label `<name>-<10 chars>` must fit in 63. */
 export const MAX_STATEFUL_SET_NAME = 52;
@@ -58,7 +59,7 @@ function isUncheckedStorageClass(value: unknown): value is UncheckedStorageClass
         return false;
     }
     const candidate = value as Partial<UncheckedStorageClass>;
-    return isDeferred(candidate.storageClassName) && candidate.storageClass !== undefined && candidate.storageClass !== null && typeof candidate.storageClass === "object";
+    return pulumi.Output.isInstance(candidate.storageClassName) && pulumi.Resource.isInstance(candidate.storageClass);
 }
 
 /** Tells a storage class reference, another class component and a class name apart. */
@@ -197,6 +198,23 @@ function checkAccessModes(problems: ProblemList, path: string, value: unknown, f
     }
 }
 
+/**
+ * Checks the facts of a storage class reference given as a plain object (a program in
+ * another language may build one): a class name usable in a claim and its access modes.
+ * True when the claim can be checked against them.
+ */
+function checkFacts(problems: ProblemList, path: string, facts: StorageClassFacts): boolean {
+    const before = problems.size;
+    checkSubdomain(problems, `${path}.name`, facts.name);
+    if (!Array.isArray(facts.accessModes) || facts.accessModes.some((mode) => !ACCESS_MODES.includes(mode))) {
+        problems.add(`${path}.accessModes`, facts.accessModes, `must be a list of access modes (${ACCESS_MODES.join(", ")})`);
+    }
+    if (facts.ebs !== undefined && (!isPlainObject(facts.ebs) || !EBS_VOLUME_TYPES.includes(facts.ebs.volumeType))) {
+        problems.add(`${path}.ebs.volumeType`, isPlainObject(facts.ebs) ? facts.ebs.volumeType : facts.ebs, `must be one of ${EBS_VOLUME_TYPES.map((t) => `"${t}"`).join(", ")}`);
+    }
+    return problems.size === before;
+}
+
 function checkVolume(problems: ProblemList, path: string, volume: unknown): volume is Record<string, unknown> {
     if (!checkObject(problems, path, volume, VOLUME_KEYS, "must be { name, mountPath, size, storageClass, accessModes? }")) {
         return false;
@@ -214,7 +232,7 @@ function checkVolume(problems: ProblemList, path: string, volume: unknown): volu
     } else if (ref.kind === "name") {
         checkSubdomain(problems, `${path}.storageClass`, ref.name);
     }
-    const facts = ref.kind === "reference" ? ref.reference.storageFacts : undefined;
+    const facts = ref.kind === "reference" && checkFacts(problems, `${path}.storageClass.storageFacts`, ref.reference.storageFacts) ? ref.reference.storageFacts : undefined;
     checkAccessModes(problems, `${path}.accessModes`, volume.accessModes, facts);
     if (facts?.ebs !== undefined && bytes !== undefined) {
         checkAgainstEbsFacts(problems, path, volume.size as string, bytes, facts.ebs);
@@ -333,7 +351,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
         checkLabel(problems, "containerName", raw.containerName);
     }
     checkInteger(problems, "replicas", raw.replicas, { min: 0, max: MAX_REPLICAS });
-    const replicas = isInteger(raw.replicas, 0, MAX_REPLICAS) ? raw.replicas : 1;
+    const replicas = isInteger(raw.replicas, 0, MAX_REPLICAS) ? raw.replicas : DEFAULT_REPLICAS;
     checkCommand(problems, "command", raw.command);
     checkCommand(problems, "args", raw.args);
 

@@ -11,6 +11,7 @@ import {
     buildStatefulSet,
     claimNames,
     podDnsNames,
+    replicasOf,
     statefulWorkloadNames,
 } from "./stateful-workload-spec";
 import { classifyStorageClass, validateStatefulWorkloadArgs } from "./stateful-workload-validate";
@@ -67,7 +68,7 @@ export class StatefulWorkload extends pulumi.ComponentResource {
         super("stateful-stacks:workload:StatefulWorkload", name, {}, opts);
 
         const names = statefulWorkloadNames(name, args);
-        const replicas = args.replicas ?? 1;
+        const replicas = replicasOf(args);
 
         this.headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(name, args), childOptions(this));
         this.statefulSet = new k8s.apps.v1.StatefulSet(

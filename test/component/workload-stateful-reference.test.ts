@@ -51,6 +51,29 @@ describe("StatefulWorkload with a StorageClassReference", () => {
         assert.deepStrictEqual(sts.inputs.spec.template.spec.tolerations, [{ effect: "NoSchedule", key: "dedicated", operator: "Equal", value: "streams" }]);
     });
 
+    it("refuses a reference whose facts cannot name a claim, and a fake component, without registering", async () => {
+        let refused: { message: string; paths: string[] } | undefined;
+        const rec = await render(() => {
+            const good = reference("ref-facts", "gp3");
+            const badFacts = { ...good, storageFacts: { ...good.storageFacts, name: "Fast_SSD", accessModes: undefined } } as unknown as StorageClassReference;
+            const fake = { storageClassName: good.storageClassName, storageClass: {} } as unknown as StorageClassReference;
+            refused = expectInvalid(
+                () =>
+                    new StatefulWorkload("pg", {
+                        namespace: "db",
+                        image: "postgres:16.4",
+                        ports: [{ name: "pg", port: 5432 }],
+                        volumes: [
+                            { name: "data", mountPath: "/data", size: "20Gi", storageClass: badFacts },
+                            { name: "wal", mountPath: "/wal", size: "20Gi", storageClass: fake },
+                        ],
+                    }),
+            );
+        });
+        assert.deepStrictEqual(rec.resources.map((r) => r.type), [STORAGE_CLASS]);
+        assert.deepStrictEqual(refused?.paths, ["volumes[0].storageClass.storageFacts.name", "volumes[0].storageClass.storageFacts.accessModes", "volumes[1].storageClass"]);
+    });
+
     it("checks claims against the reference's facts and registers nothing when they do not fit", async () => {
         let refused: { message: string; paths: string[] } | undefined;
         const rec = await render(() => {

@@ -10,7 +10,6 @@ import {
     checkLabels,
     checkList,
     checkMountPath,
-    checkNotCredentialName,
     checkObject,
     checkOneOf,
     checkPlain,
@@ -24,7 +23,6 @@ import {
     snapshotArgs,
     suggestName,
 } from "../../components/common/checks";
-import { containsCredential, isCredentialPath, looksLikeCredential, redactText } from "../../components/common/credentials";
 import { checkKubernetesValue } from "../../components/common/kubernetes-schema";
 import { describeValue, Problem, ProblemList } from "../../components/common/validation";
 
@@ -233,55 +231,6 @@ describe("common checks: lists, records, paths and labels", () => {
     });
 });
 
-describe("common checks: credentials", () => {
-    const credentials = ["PGPASSWORD", "MYSQL_PWD", "DB_PASS", "PGPASS", "REDIS_AUTH", "JWT_SIGNING_KEY", "ENCRYPTION_KEY", "API_KEY", "CLIENT_SECRET", "GH_TOKEN", "dbPassword"];
-    const notCredentials = ["PGDATA", "PWD", "OLDPWD", "POSTGRES_PASSWORD_FILE", "TLS_SECRET_NAME", "MAX_TOKENS", "PASSWORDLESS_LOGIN", "DATABASE_URL", "CACHE_KEY_PREFIX"];
-
-    it("knows credential names", () => {
-        assert.deepStrictEqual(credentials.filter((n) => !looksLikeCredential(n)), []);
-        assert.deepStrictEqual(notCredentials.filter((n) => looksLikeCredential(n)), []);
-    });
-
-    it("knows credential values whatever their name", () => {
-        assert.deepStrictEqual(
-            ["postgres://app:pw@db/x", "jdbc:postgresql://db/x?user=a&password=pw", "Server=db;Password=pw", "postgres://app@db/x", "http://db:5432/x", "password="].map(containsCredential),
-            [true, true, true, false, false, false],
-        );
-    });
-
-    it("hides URL userinfo and password parameters in any text", () => {
-        assert.strictEqual(redactText("postgres://app:pw@db/x?sslmode=require&password=hunter2"), "postgres://[secret]@db/x?sslmode=require&password=[secret]");
-    });
-
-    it("knows credential paths; argument names like createKmsKey are not", () => {
-        assert.deepStrictEqual(
-            ["env.DB_PASSWORD", "options.apiToken", "initContainers[0].env.REDIS_AUTH", "createKmsKey", "secretEnv.DB_HOST.key", "env.PGDATA"].map(isCredentialPath),
-            [true, true, true, false, false, false],
-        );
-    });
-
-    it("refuses a credential name without printing its value", () => {
-        assert.deepStrictEqual(run((p) => checkNotCredentialName(p, "options.password", "password", "options are written to a ConfigMap")), [
-            ["options.password", "[secret]", "must not name a credential: password looks like a credential, and options are written to a ConfigMap"],
-        ]);
-    });
-
-    it("never prints a value under a credential path when asked", () => {
-        const planted = "73510296";
-        const redacting = run((p) => p.add("env.DB_PASSWORD", Number(planted), "must be a string").add("env.MODE", 3, "must be a string"), { redactCredentialPaths: true });
-        assert.deepStrictEqual(redacting, [
-            ["env.DB_PASSWORD", "[secret]", "must be a string"],
-            ["env.MODE", "3", "must be a string"],
-        ]);
-    });
-
-    it("never has an empty path", () => {
-        assert.deepStrictEqual(run((p) => p.add("", 5, "must be an object")), [["args", "5", "must be an object"]]);
-        assert.deepStrictEqual(run((p) => p.add("", 5, "must be an object"), { root: "fileSystem" }), [["fileSystem", "5", "must be an object"]]);
-        assert.deepStrictEqual(rows(new ProblemList().addAll([{ path: "", value: "1", expected: "x" }]).problems), [["args", "1", "x"]]);
-    });
-});
-
 describe("describeValue", () => {
     it("is depth-bounded and cycle-safe", () => {
         let deep: Record<string, unknown> = {};
@@ -323,64 +272,6 @@ describe("describeValue", () => {
             },
         });
         assert.strictEqual(describeValue(hostile), "an unprintable value");
-    });
-});
-
-describe("strict Kubernetes schema checks", () => {
-    it("refuses unknown fields with a did-you-mean, wrong types and int32 overflows", () => {
-        assert.deepStrictEqual(
-            run((p) => checkKubernetesValue(p, "readinessProbe", { httpGet: { port: "pg", pth: "/x" }, periodSecond: 3, timeoutSeconds: 2 ** 31 }, "Probe")),
-            [
-                ["readinessProbe.httpGet.pth", '"/x"', 'is not a known field; did you mean "path"?'],
-                ["readinessProbe.periodSecond", "3", 'is not a known field; did you mean "periodSeconds"?'],
-                ["readinessProbe.timeoutSeconds", "2147483648", "must be an integer from -2147483648 to 2147483647"],
-            ],
-        );
-    });
-
-    it("refuses a string where a map is needed, nulls, bad quantities and enums", () => {
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "resources", { limits: "1Gi" }, "ResourceRequirements")), [["resources.limits", '"1Gi"', "must be an object"]]);
-        assert.deepStrictEqual(
-            run((p) => checkKubernetesValue(p, "resources", { limits: { cpu: "lots" }, requests: { memory: null } }, "ResourceRequirements")),
-            [
-                ["resources.requests.memory", "null", "must not be null; leave the field out instead"],
-                ["resources.limits.cpu", '"lots"', 'must be a Kubernetes quantity such as "20Gi", "500Mi" or "1Ti", given as a string'],
-            ],
-        );
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "securityContext.pod", { fsGroupChangePolicy: "Sometimes" }, "PodSecurityContext")), [
-            ["securityContext.pod.fsGroupChangePolicy", '"Sometimes"', 'must be one of "Always", "OnRootMismatch"'],
-        ]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { tcpSocket: {} }, "Probe")), [["livenessProbe.tcpSocket.port", "undefined", "is required by the Kubernetes schema"]]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "startupProbe", { exec: { command: "pg_isready" } }, "Probe")), [["startupProbe.exec.command", '"pg_isready"', "must be a list"]]);
-    });
-
-    it("refuses holes, cycles and Outputs (unless allowed)", () => {
-        // eslint-disable-next-line no-sparse-arrays
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "securityContext.container", { capabilities: { drop: ["ALL", , "NET_RAW"] } }, "SecurityContext")), [
-            ["securityContext.container.capabilities.drop[1]", "undefined", EXPECT_CHECK.hole],
-        ]);
-        const cyclic: Record<string, unknown> = { exec: { command: ["true"] } };
-        (cyclic.exec as Record<string, unknown>).self = cyclic;
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", cyclic, "Probe")), [["livenessProbe.exec.self", '{"exec":{"command":["true"],"self":[Circular]}}', "is not a known field (known: command)"]]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { exec: { command: pulumi.output(["true"]) } }, "Probe")), [
-            ["livenessProbe.exec.command", "an Output", EXPECT_CHECK.deferred],
-        ]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", pulumi.secret({ exec: { command: ["true"] } }), "Probe")), [["livenessProbe", "an Output", EXPECT_CHECK.deferred]]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { exec: { command: pulumi.output(["true"]) } }, "Probe", { allowOutputs: true })), []);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "tolerations", { key: pulumi.output("a"), operator: "Exists" }, "Toleration", { allowOutputs: true })), []);
-    });
-
-    it("accepts valid values of every type", () => {
-        assert.deepStrictEqual(
-            run((p) => {
-                checkKubernetesValue(p, "a", { httpGet: { path: "/health", port: 8080, httpHeaders: [{ name: "X", value: "y" }] }, periodSeconds: 10 }, "Probe");
-                checkKubernetesValue(p, "b", { limits: { memory: "1Gi" }, requests: { cpu: "250m" } }, "ResourceRequirements");
-                checkKubernetesValue(p, "c", { runAsUser: 999, seccompProfile: { type: "RuntimeDefault" }, sysctls: [{ name: "net.core.somaxconn", value: "1024" }] }, "PodSecurityContext");
-                checkKubernetesValue(p, "d", { capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] }, readOnlyRootFilesystem: true }, "SecurityContext");
-                checkKubernetesValue(p, "e", { key: "dedicated", operator: "Equal", value: "db", effect: "NoSchedule" }, "Toleration");
-            }),
-            [],
-        );
     });
 });
 
