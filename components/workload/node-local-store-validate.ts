@@ -217,9 +217,11 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
             pod[field] = undefined;
         }
     }
+    const selectorRefused = problems.problems.some((p) => p.path === "nodeSelector");
     validatePodArgs(
         problems,
-        { ...pod, disruptionBudget: undefined, env: Array.isArray(a.env) ? undefined : a.env, nodeSelector: problems.problems.some((p) => p.path === "nodeSelector") ? undefined : a.nodeSelector, spread: undefined },
+        // The list-shaped env, a refused selector and the refused pod arguments are reported above.
+        { ...pod, disruptionBudget: undefined, env: Array.isArray(a.env) ? undefined : a.env, nodeSelector: selectorRefused ? undefined : a.nodeSelector, spread: undefined },
         { portsRequired: false, reservedEnv: NODE_LOCAL_RESERVED_ENV },
     );
     checkTolerations(problems, a.tolerations);
