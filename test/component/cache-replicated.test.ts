@@ -1,7 +1,8 @@
 import * as assert from "assert";
-import { ReplicatedCache } from "../../components";
+import * as pulumi from "@pulumi/pulumi";
+import { ReplicatedCache, ReplicatedCacheArgs } from "../../components";
 import { buildReplicatedCacheSpecs } from "../../components/workload/replicated-cache";
-import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
+import { assertSchemaValid, expectInvalid, recorder, render, settle, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender } from "../support/secrets";
 
 const TYPE = "stateful-stacks:workload:ReplicatedCache";
@@ -69,5 +70,27 @@ describe("ReplicatedCache component", () => {
         assert.deepStrictEqual(rec.get("kubernetes:policy/v1:PodDisruptionBudget", "sessions-pdb").inputs.metadata, { labels: LABELS, name: "sessions-pdb", namespace: "shop" });
         const off = await render(() => new ReplicatedCache("sessions", { namespace: "shop", skipAwait: false }));
         assert.deepStrictEqual(off.get("kubernetes:apps/v1:Deployment", "sessions").inputs.metadata, { labels: LABELS, name: "sessions", namespace: "shop" });
+    });
+
+    it("registers nothing for whole arguments given as an Output, or an engine named like an Object.prototype member", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const computed = pulumi.output({ namespace: "shop" }) as unknown as ReplicatedCacheArgs;
+        assert.deepStrictEqual(expectInvalid(() => new ReplicatedCache("sessions", computed)).paths, ["args"]);
+        assert.deepStrictEqual(expectInvalid(() => new ReplicatedCache("sessions", { namespace: "shop", engine: "constructor" as never })).paths, ["engine"]);
+        await settle();
+        assert.deepStrictEqual(rec.resources, []);
+    });
+
+    it("refuses a throwing getter at its path instead of throwing it", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const args = { namespace: "shop" };
+        Object.defineProperty(args, "replicas", { enumerable: true, get: () => { throw new Error("not now"); } });
+        const { message, paths } = expectInvalid(() => new ReplicatedCache("sessions", args));
+        assert.deepStrictEqual(paths, ["replicas"]);
+        assert.strictEqual(message, 'ReplicatedCache "sessions" has 1 invalid argument:\n  - replicas: could not be read (a getter threw) (got undefined)');
+        await settle();
+        assert.deepStrictEqual(rec.resources, []);
     });
 });

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { NodeLocalStore, NodeLocalStoreArgs } from "../../components";
 import { buildNodeLocalStoreSpecs } from "../../components/workload/node-local-store";
-import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
+import { assertSchemaValid, expectInvalid, recorder, render, settle, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender } from "../support/secrets";
 
 const TYPE = "stateful-stacks:workload:NodeLocalStore";
@@ -14,7 +14,7 @@ const LABELS = {
 };
 const ARGS: NodeLocalStoreArgs = {
     args: ["server", "/data"],
-    env: [{ name: "MINIO_REGION", value: "eu-west-1" }],
+    env: { MINIO_REGION: "eu-west-1" },
     image: "minio/minio:RELEASE.2025-09-07T16-13-09Z",
     localStorageClass: true,
     namespace: "storage",
@@ -94,7 +94,7 @@ describe("NodeLocalStore component", () => {
                 new NodeLocalStore("blobs", {
                     ...ARGS,
                     configMapEnv: { MINIO_BROWSER: { configMapName: "blobs-settings", key: "browser", optional: true } },
-                    env: [{ name: "MINIO_VOLUMES", value: "/data" }, { name: "MINIO_REGION", value: "eu-west-1" }],
+                    env: { MINIO_VOLUMES: "/data", MINIO_REGION: "eu-west-1" },
                     secretEnv: { MINIO_ROOT_PASSWORD: { key: "password", secretName: "blobs-root" }, MINIO_ROOT_USER: { key: "user", secretName: "blobs-root" } },
                 }),
         );
@@ -123,13 +123,45 @@ describe("NodeLocalStore component", () => {
     it("refuses a credential as a literal env value without printing it", async () => {
         const rec = await recorder();
         rec.reset();
-        const { message, paths } = expectInvalid(() => new NodeLocalStore("blobs", { ...ARGS, env: [{ name: "MINIO_ROOT_PASSWORD", value: "hunter2-secret" }] }));
-        assert.deepStrictEqual(paths, ["env[0].value"]);
+        const { message, paths } = expectInvalid(() => new NodeLocalStore("blobs", { ...ARGS, env: { MINIO_ROOT_PASSWORD: "hunter2-secret" } }));
+        assert.deepStrictEqual(paths, ["env.MINIO_ROOT_PASSWORD"]);
         assert.strictEqual(
             message,
-            'NodeLocalStore "blobs" has 1 invalid argument:\n  - env[0].value: must not be a literal value: MINIO_ROOT_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.MINIO_ROOT_PASSWORD: { secretName, key } (got [secret])',
+            'NodeLocalStore "blobs" has 1 invalid argument:\n  - env.MINIO_ROOT_PASSWORD: must not be a literal value: MINIO_ROOT_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.MINIO_ROOT_PASSWORD: { secretName, key } (got [secret])',
         );
         assert.ok(!message.includes("hunter2"));
         assert.deepStrictEqual(rec.resources, []);
+    });
+
+    it("takes env as a record, as StatefulWorkload does, and registers nothing for the refused list form", async () => {
+        const rec = await render(() => new NodeLocalStore("blobs", { ...ARGS, env: { FOO: "bar" } }));
+        assertSchemaValid(rec);
+        const env = rec.get("kubernetes:apps/v1:DaemonSet", "blobs").inputs.spec.template.spec.containers[0].env;
+        assert.deepStrictEqual(env.slice(3), [{ name: "FOO", value: "bar" }]);
+        rec.reset();
+        const listForm = { ...ARGS, env: [{ name: "FOO", value: "bar" }] } as unknown as NodeLocalStoreArgs;
+        const { message, paths } = expectInvalid(() => new NodeLocalStore("blobs", listForm));
+        assert.deepStrictEqual(paths, ["env"]);
+        assert.strictEqual(
+            message,
+            'NodeLocalStore "blobs" has 1 invalid argument:\n  - env: must map variable names to values, such as { MINIO_REGION: "eu-west-1" }: the list form [{ name, value }] is deprecated and refused; write each entry as NAME: "value" (got a list of 1 entry)',
+        );
+        await settle();
+        assert.deepStrictEqual(rec.resources, []);
+    });
+
+    it("registers nothing for a system host directory, and renders an allowed one in normal form", async () => {
+        const rec = await recorder();
+        rec.reset();
+        const { paths } = expectInvalid(() => new NodeLocalStore("blobs", { ...ARGS, hostPath: "/mnt/../var/lib/etcd" }));
+        assert.deepStrictEqual(paths, ["hostPath"]);
+        await settle();
+        assert.deepStrictEqual(rec.resources, []);
+        let store!: NodeLocalStore;
+        const ok = await render(() => {
+            store = new NodeLocalStore("blobs", { ...ARGS, hostPath: "/srv//blobs/" });
+        });
+        assert.strictEqual(ok.get("kubernetes:apps/v1:DaemonSet", "blobs").inputs.spec.template.spec.volumes[0].hostPath.path, "/srv/blobs");
+        assert.strictEqual(store.hostPath, "/srv/blobs");
     });
 });

@@ -4,11 +4,13 @@ import {
     buildNodeLocalStoreSpecs,
     isSystemHostPath,
     NodeLocalStoreArgs,
+    normaliseHostPath,
     nodeLocalStorageClassName,
     validateNodeLocalStoreArgs,
 } from "../../components/workload/node-local-store";
 import { formatProblems } from "../../components/common/validation";
 import { EXPECT } from "../../components/common/kubernetes";
+import { EXPECT_CHECK } from "../../components/common/checks";
 import { validateKubernetesObject } from "../../tools/engine/schema";
 
 const BASE: NodeLocalStoreArgs = { image: "minio/minio:RELEASE.2025-09-07T16-13-09Z", namespace: "storage", nodeSelector: { "stateful-stacks.io/storage": "local" } };
@@ -24,16 +26,19 @@ interface BadCase {
 
 const TAINT_KEY = "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'";
 
+/** The refusal of a host directory outside the allowed prefixes. */
+export const HOST_PATH = "must be a directory below one of /mnt/, /data/, /srv/, /var/lib/stateful-stacks/: anywhere else holds the node's own files, which the store's root init container would hand to the store's user";
+/** The refusal of a container path that is not a clean absolute path. */
+export const MOUNT_PATH = EXPECT_CHECK.absolutePath;
 const RESERVED_ENV = "must not be one of the variables the workload sets itself (POD_NAME, POD_NAMESPACE, NODE_NAME)";
 const SECRET_KEY = `must be a Secret or ConfigMap key: at most 253 letters, digits, '-', '_' and '.', not "." or ".." and not starting with ".."`;
 
 export const NODE_LOCAL_BAD_CASES: readonly BadCase[] = [
-    { title: "env reusing NODE_NAME", args: { env: [{ name: "NODE_NAME", value: "x" }] }, path: "env[0].name", expected: RESERVED_ENV, got: '"NODE_NAME"' },
-    { title: "env name repeated", args: { env: [{ name: "MODE", value: "a" }, { name: "MODE", value: "b" }] }, path: "env[1].name", expected: "must be unique among env", got: '"MODE"' },
-    { title: "a password as a literal env value", args: { env: [{ name: "REDIS_PASSWORD", value: "hunter2" }] }, path: "env[0].value", expected: `must not be a literal value: REDIS_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.REDIS_PASSWORD: { secretName, key }`, got: "[secret]" },
+    { title: "env reusing NODE_NAME", args: { env: { NODE_NAME: "x" } }, path: "env.NODE_NAME", expected: RESERVED_ENV, got: '"NODE_NAME"' },
+    { title: "a password as a literal env value", args: { env: { REDIS_PASSWORD: "hunter2" } }, path: "env.REDIS_PASSWORD", expected: `must not be a literal value: REDIS_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.REDIS_PASSWORD: { secretName, key }`, got: "[secret]" },
     {
         title: "secretEnv repeating an env name",
-        args: { env: [{ name: "MODE", value: "a" }], secretEnv: { MODE: { key: "mode", secretName: "store" } } },
+        args: { env: { MODE: "a" }, secretEnv: { MODE: { key: "mode", secretName: "store" } } },
         path: "secretEnv.MODE",
         expected: "must not also be set in env: each variable comes from one of env, configMapEnv and secretEnv",
         got: '"MODE"',
@@ -43,26 +48,26 @@ export const NODE_LOCAL_BAD_CASES: readonly BadCase[] = [
     { title: "skipAwait as a number", args: { skipAwait: 1 }, path: "skipAwait", expected: "must be true or false", got: "1" },
     { title: "name too long for the peers Service", name: "n".repeat(58), args: {}, path: "name", expected: "must be a DNS-1035 label of at most 57 characters (the Service is \"<name>-peers\"): lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: `"${"n".repeat(58)}"` },
     { title: "namespace with capitals", args: { namespace: "Storage" }, path: "namespace", expected: EXPECT.dns1123Label, got: '"Storage"' },
-    { title: "missing image", args: { image: undefined }, path: "image", expected: 'must be a container image reference such as "nginx:1.27"', got: "undefined" },
+    { title: "missing image", args: { image: undefined }, path: "image", expected: "is required: the store's container image", got: "undefined" },
     { title: "no node selector", args: { nodeSelector: undefined }, path: "nodeSelector", expected: 'is required: at least one node label, so the store\'s data stays on nodes you chose (such as { "stateful-stacks.io/storage": "local" })', got: "undefined" },
     { title: "empty node selector", args: { nodeSelector: {} }, path: "nodeSelector", expected: 'is required: at least one node label, so the store\'s data stays on nodes you chose (such as { "stateful-stacks.io/storage": "local" })', got: "{}" },
-    { title: "node selector key with two slashes", args: { nodeSelector: { "a/b/c": "x" } }, path: "nodeSelector.a/b/c", expected: "key must be a label key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'", got: '"a/b/c"' },
-    { title: "node selector value with a space", args: { nodeSelector: { disk: "fast ssd" } }, path: "nodeSelector.disk", expected: "must be a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", got: '"fast ssd"' },
-    { title: "relative host path", args: { hostPath: "data/store" }, path: "hostPath", expected: "must be an absolute path without '..', '.', spaces or empty parts", got: '"data/store"' },
-    { title: "host path escaping with ..", args: { hostPath: "/var/lib/stateful-stacks/../../etc" }, path: "hostPath", expected: "must be an absolute path without '..', '.', spaces or empty parts", got: '"/var/lib/stateful-stacks/../../etc"' },
-    { title: "host path inside /etc", args: { hostPath: "/etc/store" }, path: "hostPath", expected: "must not be a system directory or inside one (/etc, /var/lib/kubelet, ...); use a directory of its own such as /var/lib/stateful-stacks/<name>", got: '"/etc/store"' },
-    { title: "host path of the kubelet", args: { hostPath: "/var/lib/kubelet/pods" }, path: "hostPath", expected: "must not be a system directory or inside one (/etc, /var/lib/kubelet, ...); use a directory of its own such as /var/lib/stateful-stacks/<name>", got: '"/var/lib/kubelet/pods"' },
-    { title: "host root", args: { hostPath: "/" }, path: "hostPath", expected: "must not be a system directory or inside one (/etc, /var/lib/kubelet, ...); use a directory of its own such as /var/lib/stateful-stacks/<name>", got: '"/"' },
-    { title: "mount path /", args: { mountPath: "/" }, path: "mountPath", expected: "must be an absolute path other than '/', without '..' or empty parts", got: '"/"' },
+    { title: "node selector key with two slashes", args: { nodeSelector: { "a/b/c": "x" } }, path: "nodeSelector.a/b/c", expected: EXPECT_CHECK.labelKey, got: '"a/b/c"' },
+    { title: "node selector value with a space", args: { nodeSelector: { disk: "fast ssd" } }, path: "nodeSelector.disk", expected: EXPECT_CHECK.labelValue, got: '"fast ssd"' },
+    { title: "relative host path", args: { hostPath: "data/store" }, path: "hostPath", expected: 'must be an absolute path such as "/mnt/disks/ssd0/<name>"', got: '"data/store"' },
+    { title: "host path escaping with ..", args: { hostPath: "/var/lib/stateful-stacks/../../etc" }, path: "hostPath", expected: `${HOST_PATH}; it resolves to "/var/etc"`, got: '"/var/lib/stateful-stacks/../../etc"' },
+    { title: "host path inside /etc", args: { hostPath: "/etc/store" }, path: "hostPath", expected: HOST_PATH, got: '"/etc/store"' },
+    { title: "host path of the kubelet", args: { hostPath: "/var/lib/kubelet/pods" }, path: "hostPath", expected: HOST_PATH, got: '"/var/lib/kubelet/pods"' },
+    { title: "host root", args: { hostPath: "/" }, path: "hostPath", expected: HOST_PATH, got: '"/"' },
+    { title: "mount path /", args: { mountPath: "/" }, path: "mountPath", expected: MOUNT_PATH, got: '"/"' },
     { title: "toleration without key or Exists", args: { tolerations: [{ effect: "NoSchedule" }] }, path: "tolerations[0].key", expected: 'is required unless operator is "Exists"', got: "undefined" },
     { title: "toleration key invalid", args: { tolerations: [{ key: "bad key", value: "x" }] }, path: "tolerations[0].key", expected: TAINT_KEY, got: '"bad key"' },
     { title: "toleration Exists with a value", args: { tolerations: [{ key: "dedicated", operator: "Exists", value: "storage" }] }, path: "tolerations[0].value", expected: 'must be empty when operator is "Exists"', got: '"storage"' },
-    { title: "toleration unknown operator", args: { tolerations: [{ key: "dedicated", operator: "In" }] }, path: "tolerations[0].operator", expected: 'must be "Equal" or "Exists"', got: '"In"' },
-    { title: "toleration unknown effect", args: { tolerations: [{ effect: "NoRun", key: "dedicated", value: "storage" }] }, path: "tolerations[0].effect", expected: 'must be one of "NoSchedule", "PreferNoSchedule", "NoExecute"', got: '"NoRun"' },
+    { title: "toleration unknown operator", args: { tolerations: [{ key: "dedicated", operator: "In" }] }, path: "tolerations[0].operator", expected: 'must be one of "Equal", "Exists"', got: '"In"' },
+    { title: "toleration unknown effect", args: { tolerations: [{ effect: "NoRun", key: "dedicated", value: "storage" }] }, path: "tolerations[0].effect", expected: 'must be one of "NoExecute", "NoSchedule", "PreferNoSchedule"', got: '"NoRun"' },
     { title: "tolerationSeconds without NoExecute", args: { tolerations: [{ effect: "NoSchedule", key: "dedicated", tolerationSeconds: 30, value: "storage" }] }, path: "tolerations[0].tolerationSeconds", expected: 'can only be given with effect "NoExecute"', got: "30" },
-    { title: "duplicate port names", args: { ports: [{ name: "api", port: 9000 }, { name: "api", port: 9001 }] }, path: "ports[1].name", expected: "must be unique among ports", got: '"api"' },
+    { title: "duplicate port names", args: { ports: [{ name: "api", port: 9000 }, { name: "api", port: 9001 }] }, path: "ports[1].name", expected: "must be unique among the ports", got: '"api"' },
     { title: "port out of range", args: { ports: [{ name: "api", port: 0 }] }, path: "ports[0].port", expected: EXPECT.port, got: "0" },
-    { title: "env name with a dash", args: { env: [{ name: "MINIO-REGION", value: "eu" }] }, path: "env[0].name", expected: EXPECT.envVarName, got: '"MINIO-REGION"' },
+    { title: "env name with a dash", args: { env: { "MINIO-REGION": "eu" } }, path: "env.MINIO-REGION", expected: EXPECT.envVarName, got: '"MINIO-REGION"' },
     { title: "memory in GB", args: { memory: "2GB" }, path: "memory", expected: EXPECT.quantity, got: '"2GB"' },
     { title: "storage class name with capitals", args: { localStorageClass: { storageClassName: "Local" } }, path: "localStorageClass.storageClassName", expected: EXPECT.dns1123Subdomain, got: '"Local"' },
 ];
@@ -79,11 +84,12 @@ describe("NodeLocalStore validation", () => {
         });
     }
 
-    it("knows the system directories", () => {
+    it("accepts only directories strictly below the allowed prefixes, after normalising", () => {
         assert.deepStrictEqual(
-            ["/", "/var", "/var/lib", "/var/lib/data", "/etc", "/etc/", "/etcd", "/var/lib/kubelet", "/mnt/disks/ssd0", "/var/lib/stateful-stacks/x"].map(isSystemHostPath),
-            [true, true, true, false, true, true, false, true, false, false],
+            ["/", "/var", "/var/lib", "/var/lib/data", "/etc", "/etc/", "/etcd", "/var/lib/kubelet", "/mnt", "/mnt/", "/mnt/disks/ssd0", "/var/lib/stateful-stacks/x", "/mnt/../etc", "/data//x/", "/srv/./x", "relative"].map(isSystemHostPath),
+            [true, true, true, true, true, true, true, true, true, true, false, false, true, false, false, true],
         );
+        assert.deepStrictEqual(["/mnt//disks/./a/../b/", "/..", "/a/../../b", "x"].map(normaliseHostPath), ["/mnt/disks/b", "/", "/b", undefined]);
     });
 });
 
