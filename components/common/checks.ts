@@ -416,7 +416,9 @@ const IMAGE = /^[a-z0-9][a-z0-9._\-/:@]*$/i;
 
 /** True for a container image reference: no whitespace, at most 512 characters. */
 export function isImage(value: unknown): value is string {
-    return typeof value === "string" && value.length <= 512 && IMAGE.test(value);
+    // A scheme (`postgres://…`) is never part of an image reference, and with userinfo it
+    // would put a credential into the pod spec.
+    return typeof value === "string" && value.length <= 512 && IMAGE.test(value) && !value.includes("://");
 }
 
 /**

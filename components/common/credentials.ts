@@ -129,9 +129,12 @@ export function redactText(text: string): string {
  */
 export function isCredentialPath(path: string): boolean {
     const parts = path.split(/[.[\]]+/).filter((part) => part !== "" && !/^\d+$/.test(part));
-    // Below secretEnv and configMapEnv are references (an object's name and key), not values.
-    if (parts.some((part) => REFERENCE_FIELDS.includes(part))) {
-        return false;
+    // Below secretEnv and configMapEnv are references (an object's name and key), not
+    // values; but an entry itself (`secretEnv.DB_PASSWORD`) may be a credential typed where
+    // its reference belongs, so it is judged by its name.
+    const reference = parts.findIndex((part) => REFERENCE_FIELDS.includes(part));
+    if (reference >= 0) {
+        return reference === parts.length - 2 && looksLikeCredential(parts[parts.length - 1]);
     }
     return parts.some((part) => (/^[A-Z0-9_]+$/.test(part) ? looksLikeCredential(part) : containsCredentialWord(part)));
 }

@@ -48,7 +48,10 @@ export class ProblemList {
     /** Records a problem with the given path, raw value and expectation. */
     add(path: string, value: unknown, expected: string): this {
         const where = path === "" ? this.root : path;
-        const hidden = this.redactCredentialPaths && value !== undefined && isCredentialPath(where);
+        // A problem about an entry's name (`secretEnv.1PASS` given "1PASS") shows the name,
+        // which the path already does; anything else under a credential path is hidden.
+        const isEntryName = typeof value === "string" && where.endsWith(`.${value}`);
+        const hidden = this.redactCredentialPaths && value !== undefined && !isEntryName && isCredentialPath(where);
         this.items.push({ path: where, value: hidden ? SECRET_PLACEHOLDER : describeValue(value), expected });
         return this;
     }

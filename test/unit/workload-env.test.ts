@@ -129,7 +129,7 @@ const badInputs: Case[] = [
         change: { configMapEnv: { MODE: { configMapName: "settings", key: "mode", optional: "yes" as never } } },
         problems: [["configMapEnv.MODE.optional", '"yes"', "must be true or false"]],
     },
-    { title: "a reference given as a string", change: { secretEnv: { DB_PASSWORD: "creds/password" as never } }, problems: [["secretEnv.DB_PASSWORD", '"creds/password"', "must be { secretName, key, optional? }"]] },
+    { title: "a reference given as a string", change: { secretEnv: { DB_PASSWORD: "creds/password" as never } }, problems: [["secretEnv.DB_PASSWORD", "[secret]", "must be { secretName, key, optional? }"]] },
     { title: "secretEnv as a list", change: { secretEnv: [ref("creds", "password")] as never }, problems: [["secretEnv", '[{"secretName":"creds","key":"password"}]', "must be an object mapping variable names to values"]] },
 ];
 

@@ -100,6 +100,12 @@ const cases: Case[] = [
     { title: "a capability given as a string", change: { securityContext: { container: { capabilities: { add: "NET_ADMIN" } } } }, problems: [["securityContext.container.capabilities.add", '"NET_ADMIN"', "must be a list"]] },
     { title: "minReadySeconds: 2**31", change: { minReadySeconds: 2 ** 31 }, problems: [["minReadySeconds", "2147483648", "must be an integer from 0 to 2147483647"]] },
     { title: "an image with a trailing space", change: { image: "postgres:16.4 " }, problems: [["image", '"postgres:16.4 "', EXPECT_CHECK.image]] },
+    { title: "an image given as a URL with a password", change: { image: "postgres://app:pl4nted-pw@db/x" }, problems: [["image", '"postgres://[secret]@db/x"', EXPECT_CHECK.image]] },
+    {
+        title: "a password typed where its secretEnv reference belongs",
+        change: { secretEnv: { DB_PASSWORD: "hunter2-planted" } },
+        problems: [["secretEnv.DB_PASSWORD", "[secret]", "must be { secretName, key, optional? }"]],
+    },
     { title: "replicas: 2**31 (bounded before podDnsNames)", change: { replicas: 2 ** 31 }, problems: [["replicas", "2147483648", "must be an integer from 0 to 10000"]] },
     { title: 'podManagementPolicy: "constructor"', change: { podManagementPolicy: "constructor" }, problems: [["podManagementPolicy", '"constructor"', 'must be one of "OrderedReady", "Parallel"']] },
     { title: "a toleration operator typo", change: { tolerations: [{ key: "dedicated", operator: "Exist" }] }, problems: [["tolerations[0].operator", '"Exist"', 'must be one of "Equal", "Exists"']] },
