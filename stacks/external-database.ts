@@ -9,9 +9,7 @@ import {
     standardLabels,
     withExternalStores,
 } from "../components";
-import { scenarioBase } from "./base";
-import { Scenario } from "./scenario";
-import { ScenarioSettings } from "./settings";
+import { defineScenario, Scenario } from "./scenario";
 
 /**
  * external-database: an application Deployment that reaches a database outside the
@@ -38,13 +36,12 @@ const KEYS = {
     appReplicas: { description: "Application replicas.", default: 2 },
 } as const;
 
-export const externalDatabase: Scenario = {
+export const externalDatabase: Scenario = defineScenario({
     name: "external-database",
     summary: "An app Deployment reaching a database outside the cluster through ExternalStore (ConfigMap + Secret + ExternalName Service) with a wait-for-store init container.",
     keys: KEYS,
-    run: (tolerated) => {
-        const settings = new ScenarioSettings("external-database", KEYS, tolerated);
-        const base = scenarioBase(settings, "restricted");
+    podSecurity: "restricted",
+    build: (settings, base) => {
         const hosts = settings.list("dbHosts");
         const externalName = settings.optionalString("dbExternalName") ?? (hosts.length > 0 && isDnsName(hosts[0]) ? hosts[0] : undefined);
         const port = settings.optionalString("dbPort");
@@ -105,4 +102,4 @@ export const externalDatabase: Scenario = {
             storeChecksum: store.checksum,
         };
     },
-};
+});

@@ -1,7 +1,5 @@
 import { NodeLocalStore } from "../components";
-import { scenarioBase } from "./base";
-import { Scenario } from "./scenario";
-import { ScenarioSettings } from "./settings";
+import { defineScenario, Scenario } from "./scenario";
 
 /**
  * node-local-store: node-local persistent storage. A DaemonSet on the nodes labelled for
@@ -26,14 +24,13 @@ export function parseNodeLabel(text: string): Record<string, string> {
     return { [text.slice(0, at)]: text.slice(at + 1) };
 }
 
-export const nodeLocalStore: Scenario = {
+export const nodeLocalStore: Scenario = defineScenario({
     name: "node-local-store",
     summary: "NodeLocalStore: a DaemonSet pinned to nodes labelled for storage, keeping data in a host directory, plus a StorageClass for local PersistentVolumes.",
     keys: KEYS,
-    run: (tolerated) => {
-        const settings = new ScenarioSettings("node-local-store", KEYS, tolerated);
-        // Host directories are refused by the baseline and restricted Pod Security Standards.
-        const base = scenarioBase(settings, "privileged");
+    // Host directories are refused by the baseline and restricted Pod Security Standards.
+    podSecurity: "privileged",
+    build: (settings, base) => {
         const taint = settings.string("tolerateTaint");
         const store = new NodeLocalStore(
             "local-store",
@@ -59,4 +56,4 @@ export const nodeLocalStore: Scenario = {
             storageClassName: store.storageClassName ?? null,
         };
     },
-};
+});

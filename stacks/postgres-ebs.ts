@@ -10,9 +10,7 @@ import {
     standardLabels,
     StatefulWorkload,
 } from "../components";
-import { scenarioBase } from "./base";
-import { Scenario } from "./scenario";
-import { ScenarioSettings } from "./settings";
+import { defineScenario, Scenario } from "./scenario";
 
 /**
  * postgres-ebs: a StatefulSet with a per-replica block volume. A "fast" gp3 class with its
@@ -45,13 +43,12 @@ function passwordEnv(name: string): k8s.types.input.core.v1.EnvVar {
     return { name, valueFrom: { secretKeyRef: { key: "password", name: POSTGRES_SECRET_NAME } } };
 }
 
-export const postgresEbs: Scenario = {
+export const postgresEbs: Scenario = defineScenario({
     name: "postgres-ebs",
     summary: "PostgreSQL as a StatefulWorkload on a \"fast\" gp3 class with its own KMS key and a VolumeSnapshotClass; a pg_dump CronJob writing to a claim on a \"slow\" st1 class.",
     keys: KEYS,
-    run: (tolerated) => {
-        const settings = new ScenarioSettings("postgres-ebs", KEYS, tolerated);
-        const base = scenarioBase(settings, "restricted");
+    podSecurity: "restricted",
+    build: (settings, base) => {
         const kmsKeyArn = settings.optionalString("kmsKeyArn");
         const snapshots = settings.optionalString("snapshotClass") === undefined ? !base.localMode : settings.boolean("snapshotClass");
 
@@ -177,4 +174,4 @@ export const postgresEbs: Scenario = {
             volumeSnapshotClassName: fast.volumeSnapshotClassName ?? null,
         };
     },
-};
+});

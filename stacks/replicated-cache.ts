@@ -1,7 +1,5 @@
 import { CacheEngine, ReplicatedCache } from "../components";
-import { scenarioBase } from "./base";
-import { Scenario } from "./scenario";
-import { ScenarioSettings } from "./settings";
+import { defineScenario, Scenario } from "./scenario";
 
 /**
  * replicated-cache: redundant in-memory state. Identical cache servers on different
@@ -16,13 +14,12 @@ const KEYS = {
 
 const ENGINES: readonly CacheEngine[] = ["memcached", "redis"];
 
-export const replicatedCache: Scenario = {
+export const replicatedCache: Scenario = defineScenario({
     name: "replicated-cache",
     summary: "ReplicatedCache: 3 memcached (or redis) replicas on different nodes behind one Service, with a PodDisruptionBudget; no volumes.",
     keys: KEYS,
-    run: (tolerated) => {
-        const settings = new ScenarioSettings("replicated-cache", KEYS, tolerated);
-        const base = scenarioBase(settings, "restricted");
+    podSecurity: "restricted",
+    build: (settings, base) => {
         const engine = settings.string("cacheEngine");
         if (!ENGINES.includes(engine as CacheEngine)) {
             throw new Error(`stack config "stateful-stacks:cacheEngine" must be one of ${ENGINES.join(", ")} (got "${engine}")`);
@@ -46,4 +43,4 @@ export const replicatedCache: Scenario = {
             serviceName: cache.serviceName,
         };
     },
-};
+});

@@ -9,9 +9,7 @@ import {
     standardLabels,
     zoneSpread,
 } from "../components";
-import { scenarioBase } from "./base";
-import { Scenario } from "./scenario";
-import { ScenarioSettings } from "./settings";
+import { defineScenario, Scenario } from "./scenario";
 
 /**
  * shared-content-efs: storage decoupled from compute. An EFS file system (new, with a
@@ -36,13 +34,12 @@ const KEYS = {
     webImage: { description: "Web server image; serves /usr/share/nginx/html on port 8080.", default: "nginxinc/nginx-unprivileged:1.27-alpine" },
 } as const;
 
-export const sharedContentEfs: Scenario = {
+export const sharedContentEfs: Scenario = defineScenario({
     name: "shared-content-efs",
     summary: "EfsStorageClass (new file system across three subnets, or an existing `fileSystemId`), one ReadWriteMany claim, and a Deployment of web servers serving from it.",
     keys: KEYS,
-    run: (tolerated) => {
-        const settings = new ScenarioSettings("shared-content-efs", KEYS, tolerated);
-        const base = scenarioBase(settings, "restricted");
+    podSecurity: "restricted",
+    build: (settings, base) => {
         const existing = settings.optionalString("fileSystemId") ?? (base.localMode ? LOCAL_FILE_SYSTEM_ID : undefined);
         const storageArgs: EfsStorageClassArgs = existing
             ? { fileSystemId: existing, storageClassName: settings.string("storageClassName") }
@@ -124,4 +121,4 @@ export const sharedContentEfs: Scenario = {
             webServiceDnsName: service.metadata.name.apply((name) => `${name}.${base.namespace}.svc.cluster.local`),
         };
     },
-};
+});

@@ -1,7 +1,5 @@
 import { EbsStorageClass, podDnsNames, StatefulWorkload, StatefulWorkloadArgs, statefulWorkloadNames } from "../components";
-import { scenarioBase } from "./base";
-import { Scenario } from "./scenario";
-import { ScenarioSettings } from "./settings";
+import { defineScenario, Scenario } from "./scenario";
 
 /**
  * zookeeper-ensemble: a quorum that must see itself to become ready. Pods start in
@@ -28,13 +26,12 @@ export function zooServers(dnsNames: readonly string[]): string {
     return dnsNames.map((dns, i) => `server.${i + 1}=${dns}:${ZOOKEEPER_PORTS.follower}:${ZOOKEEPER_PORTS.election};${ZOOKEEPER_PORTS.client}`).join(" ");
 }
 
-export const zookeeperEnsemble: Scenario = {
+export const zookeeperEnsemble: Scenario = defineScenario({
     name: "zookeeper-ensemble",
     summary: "A 3-member ZooKeeper StatefulWorkload: Parallel start, ids 1..3 from the ordinal, server list from `podDnsNames`, data + datalog gp3 volumes, PDB maxUnavailable 1, required zone spread.",
     keys: KEYS,
-    run: (tolerated) => {
-        const settings = new ScenarioSettings("zookeeper-ensemble", KEYS, tolerated);
-        const base = scenarioBase(settings, "restricted");
+    podSecurity: "restricted",
+    build: (settings, base) => {
         const replicas = settings.integer("replicas", 3, 7);
         if (replicas % 2 === 0) {
             throw new Error(`stack config "stateful-stacks:replicas" must be odd (3, 5 or 7) so the ensemble keeps a majority (got ${replicas})`);
@@ -89,4 +86,4 @@ export const zookeeperEnsemble: Scenario = {
             storageClassName: gp3.storageClassName,
         };
     },
-};
+});
