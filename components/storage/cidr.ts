@@ -68,3 +68,32 @@ export function networkOf(cidr: Cidr): string {
     }
     return `${groups.join(":")}/${cidr.prefix}`;
 }
+
+/** The first and last address of a block, as numbers. */
+export function cidrRange(cidr: Cidr): readonly [bigint, bigint] {
+    const hostBits = BigInt(cidr.width - cidr.prefix);
+    const first = (cidr.bits >> hostBits) << hostBits;
+    return [first, first + (1n << hostBits) - 1n];
+}
+
+/**
+ * True when the blocks of `family` together cover every address of that family: their
+ * ranges are merged in address order, and the merged range must leave no gap from the
+ * first address to the last. `["0.0.0.0/1", "128.0.0.0/1"]` covers IPv4 as `0.0.0.0/0` does.
+ */
+export function coversAddressFamily(cidrs: readonly Cidr[], family: 4 | 6): boolean {
+    const ranges = cidrs
+        .filter((c) => c.family === family)
+        .map(cidrRange)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    let next = 0n;
+    for (const [first, last] of ranges) {
+        if (first > next) {
+            return false;
+        }
+        if (last + 1n > next) {
+            next = last + 1n;
+        }
+    }
+    return next === 1n << BigInt(family === 4 ? 32 : 128);
+}

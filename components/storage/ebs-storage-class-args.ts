@@ -124,11 +124,12 @@ export interface EbsStorageClassArgs {
     readonly kmsKeyArn?: pulumi.Input<string>;
     /**
      * Create a customer-managed `aws.kms.Key` (with yearly rotation) for the volumes.
-     * The key holds the means to read every volume: it honours `protect` and
-     * `retainOnDelete` given to the component. Cannot be combined with `kmsKeyArn`;
-     * needs `encrypted`. TURNING IT OFF (or switching to `kmsKeyArn`) DELETES THE KEY:
-     * after its deletion window every volume encrypted with it is unreadable. Run with
-     * `protect: true` (or `retainOnDelete: true`) to be stopped before that.
+     * The key holds the means to read every volume: it is retained on delete unless
+     * `deleteWithStack` is set, and honours `protect` given to the component. Cannot be
+     * combined with `kmsKeyArn`; needs `encrypted`. Turning it off (or switching to
+     * `kmsKeyArn`) removes the key from the program; it is kept in the account by default,
+     * but with `deleteWithStack` it is scheduled for deletion, and after its deletion
+     * window every volume encrypted with it is unreadable.
      * @default false
      */
     readonly createKmsKey?: boolean | EbsKmsKeyArgs;
@@ -182,6 +183,17 @@ export interface EbsStorageClassArgs {
      * @default false
      */
     readonly snapshots?: boolean | EbsSnapshotClassArgs;
+    /**
+     * Delete the created KMS key (`createKmsKey`) when it leaves the program or on
+     * `pulumi destroy`. By default the key is retained on delete: Pulumi stops managing
+     * it, and it stays enabled in the account, so retained volumes stay readable. The
+     * component's `protect` option is passed to the key either way; its `retainOnDelete`
+     * option, when given, takes precedence (so it cannot be combined with `true` here).
+     * The StorageClass and VolumeSnapshotClass are never protected or retained: they hold
+     * no data and are replaced by routine changes.
+     * @default false
+     */
+    readonly deleteWithStack?: boolean;
 }
 
 /** Every argument name of {@link EbsStorageClassArgs}, for the unknown-key check. */
@@ -189,6 +201,7 @@ export const EBS_ARG_NAMES: readonly string[] = [
     "allowAutoIopsPerGbIncrease",
     "allowVolumeExpansion",
     "createKmsKey",
+    "deleteWithStack",
     "encrypted",
     "fsType",
     "iops",

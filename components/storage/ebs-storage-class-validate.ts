@@ -1,8 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import { checkSubdomain } from "../common/kubernetes";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES, EbsVolumeType } from "./ebs-limits";
 import { EBS_ARG_NAMES, EBS_FS_TYPES, EbsStorageClassArgs, GP3_BASELINE_IOPS } from "./ebs-storage-class-args";
-import { checkBoolean, checkCommonClassArgs, checkEnum, checkInteger, checkKmsKeyArn, checkKnownKeys } from "./storage-class";
+import { checkBoolean, checkCommonClassArgs, checkDeleteWithStack, checkEnum, checkInteger, checkKmsKeyArn, checkKnownKeys } from "./storage-class";
 
 /** The volume types that take provisioned IOPS (`iops` or `iopsPerGb`). */
 const IOPS_TYPES: readonly EbsVolumeType[] = EBS_VOLUME_TYPES.filter((t) => EBS_LIMITS[t].iops !== undefined);
@@ -116,7 +117,7 @@ function checkZones(problems: ProblemList, zones: unknown): void {
         return;
     }
     const seen = new Set<unknown>();
-    zones.forEach((zone, i) => {
+    Array.from(zones).forEach((zone, i) => {
         if (typeof zone !== "string" || !ZONE_NAME.test(zone)) {
             problems.add(`zones[${i}]`, zone, 'must be an availability zone name such as "us-east-1a"');
         } else if (seen.has(zone)) {
@@ -170,9 +171,10 @@ function checkSnapshots(problems: ProblemList, name: string, args: EbsStorageCla
 
 /**
  * Every problem with the arguments of an {@link EbsStorageClass} named `name`, at once.
- * Plain values are checked; Outputs are passed through to the provider.
+ * Plain values are checked; Outputs are passed through to the provider. `opts` are the
+ * component's resource options, checked against `deleteWithStack`.
  */
-export function validateEbsArgs(name: string, args: EbsStorageClassArgs | undefined): Problem[] {
+export function validateEbsArgs(name: string, args: EbsStorageClassArgs | undefined, opts?: pulumi.ComponentResourceOptions): Problem[] {
     const problems = new ProblemList();
     if (args === undefined) {
         checkCommonClassArgs(problems, name, {});
@@ -194,5 +196,6 @@ export function validateEbsArgs(name: string, args: EbsStorageClassArgs | undefi
     checkEbsTags(problems, args.tags);
     checkCommonClassArgs(problems, name, args);
     checkSnapshots(problems, name, args);
+    checkDeleteWithStack(problems, args.deleteWithStack, opts);
     return [...problems.problems];
 }

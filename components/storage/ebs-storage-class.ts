@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions, dataChildOptions } from "../common/options";
-import { isKnown, throwIfProblems } from "../common/validation";
+import { StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
+import { throwIfProblems } from "../common/validation";
 import { EbsVolumeType } from "./ebs-limits";
 import { EBS_STORAGE_CLASS_TYPE, EbsStorageClassArgs } from "./ebs-storage-class-args";
-import { buildEbsKmsKeyArgs, buildEbsSnapshotClass, buildEbsStorageClass, ebsStorageClassName } from "./ebs-storage-class-render";
+import { renderEbsStorageClass } from "./ebs-storage-class-render";
 import { validateEbsArgs } from "./ebs-storage-class-validate";
+import { dataHoldingOptions, disposableChildOptions } from "./storage-class";
 
 export {
     EBS_FS_TYPES,
@@ -31,9 +32,13 @@ export { checkEbsTags, validateEbsArgs } from "./ebs-storage-class-validate";
 /**
  * A StorageClass on the EBS CSI driver (`ebs.csi.aws.com`) with data-safe defaults:
  * gp3, encrypted, Retain, expandable, WaitForFirstConsumer, an explicit stable name; and
- * optionally a customer-managed KMS key and a VolumeSnapshotClass.
+ * optionally a customer-managed KMS key and a VolumeSnapshotClass. The key is retained on
+ * delete unless `deleteWithStack` is set; the StorageClass and VolumeSnapshotClass are
+ * disposable (never protected or retained, whatever the component's options).
  */
-export class EbsStorageClass extends pulumi.ComponentResource {
+export class EbsStorageClass extends pulumi.ComponentResource implements StorageClassReference {
+    /** What a workload checks its claims against: plain values, known at construction. */
+    public readonly storageFacts: StorageClassFacts;
     /**
      * The StorageClass's name, for claims and `volumeClaimTemplates`. It is the explicit,
      * stable name and is known at construction, even in a preview where the class itself
@@ -69,34 +74,39 @@ export class EbsStorageClass extends pulumi.ComponentResource {
     public readonly allowAutoIopsPerGbIncrease?: boolean;
 
     constructor(name: string, args: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "EbsStorageClass", name }, validateEbsArgs(name, args));
+        throwIfProblems({ kind: "EbsStorageClass", name }, validateEbsArgs(name, args, opts));
         super(EBS_STORAGE_CLASS_TYPE, name, {}, opts);
 
-        this.volumeType = args.volumeType ?? "gp3";
-        this.iops = isKnown(args.iops) ? args.iops : undefined;
-        this.iopsPerGb = isKnown(args.iopsPerGb) ? args.iopsPerGb : undefined;
-        this.throughputMibps = isKnown(args.throughputMibps) ? args.throughputMibps : undefined;
-        this.allowAutoIopsPerGbIncrease = args.allowAutoIopsPerGbIncrease;
+        const rendered = renderEbsStorageClass(name, args);
+        const { resolved } = rendered;
+        this.storageFacts = rendered.storageFacts;
+        this.volumeType = resolved.volumeType;
+        this.iops = rendered.storageFacts.ebs?.iops;
+        this.iopsPerGb = rendered.storageFacts.ebs?.iopsPerGb;
+        this.throughputMibps = rendered.storageFacts.ebs?.throughputMibps;
+        this.allowAutoIopsPerGbIncrease = resolved.allowAutoIopsPerGbIncrease;
 
-        const keyArgs = buildEbsKmsKeyArgs(name, args);
-        if (keyArgs) {
-            this.kmsKey = new aws.kms.Key(`${name}-kms`, keyArgs, dataChildOptions(this, opts));
+        if (rendered.kmsKey) {
+            this.kmsKey = new aws.kms.Key(`${name}-kms`, rendered.kmsKey, dataHoldingOptions(this, opts, resolved.deleteWithStack));
             this.kmsKeyArn = this.kmsKey.arn;
-        } else if (args.kmsKeyArn !== undefined) {
-            this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
+        } else if (resolved.kmsKeyArn !== undefined) {
+            this.kmsKeyArn = pulumi.output(resolved.kmsKeyArn);
         }
 
         // Parameters are immutable and the name is explicit: a change must delete first.
         this.storageClass = new k8s.storage.v1.StorageClass(
             name,
-            buildEbsStorageClass(name, args, this.kmsKeyArn),
-            childOptions(this, { deleteBeforeReplace: true }),
+            rendered.storageClass(this.kmsKeyArn),
+            disposableChildOptions(this, { deleteBeforeReplace: true }),
         );
-        this.storageClassName = pulumi.output(ebsStorageClassName(name, args));
+        this.storageClassName = pulumi.output(resolved.storageClassName);
 
-        const snapshotClass = buildEbsSnapshotClass(name, args);
-        if (snapshotClass) {
-            this.snapshotClass = new k8s.apiextensions.CustomResource(`${name}-snapshots`, snapshotClass, childOptions(this, { deleteBeforeReplace: true }));
+        if (rendered.snapshotClass) {
+            this.snapshotClass = new k8s.apiextensions.CustomResource(
+                `${name}-snapshots`,
+                rendered.snapshotClass,
+                disposableChildOptions(this, { deleteBeforeReplace: true }),
+            );
             this.volumeSnapshotClassName = this.snapshotClass.metadata.name;
         }
 

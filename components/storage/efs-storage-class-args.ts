@@ -135,10 +135,11 @@ export interface EfsStorageClassArgs {
     readonly fileSystemId?: pulumi.Input<string>;
     /**
      * Create the file system, its mount targets, security group and backup policy. The
-     * file system holds data: it honours `protect` and `retainOnDelete` given to the
-     * component. Cannot be combined with `fileSystemId`. SWITCHING FROM `fileSystem` TO
-     * `fileSystemId` (even the id of this same file system) DELETES THE FILE SYSTEM AND ITS
-     * FILES: run with `protect: true` or `retainOnDelete: true` to keep it.
+     * file system holds data: it is retained on delete unless `deleteWithStack` is set, and
+     * honours `protect` given to the component. Cannot be combined with `fileSystemId`.
+     * Switching from `fileSystem` to `fileSystemId` (the id of this same file system) is
+     * the way to adopt a retained file system; with `deleteWithStack` it DELETES THE FILE
+     * SYSTEM AND ITS FILES.
      * @default not set
      */
     readonly fileSystem?: EfsFileSystemArgs;
@@ -217,11 +218,23 @@ export interface EfsStorageClassArgs {
      * @default the component name
      */
     readonly storageClassName?: string;
+    /**
+     * Delete the created file system (`fileSystem`) and its backup policy when they leave
+     * the program or on `pulumi destroy`. By default both are retained on delete: Pulumi
+     * stops managing them, the files stay, and AWS Backup keeps backing them up. The
+     * component's `protect` option is passed to both either way; its `retainOnDelete`
+     * option, when given, takes precedence (so it cannot be combined with `true` here).
+     * The security group, mount targets and StorageClass are never protected or retained:
+     * they hold no data and are replaced by routine changes.
+     * @default false
+     */
+    readonly deleteWithStack?: boolean;
 }
 
 /** Every argument name of {@link EfsStorageClassArgs}, for the unknown-key check. */
 export const EFS_ARG_NAMES: readonly string[] = [
     "basePath",
+    "deleteWithStack",
     "directoryPerms",
     "ensureUniqueDirectory",
     "fileSystem",

@@ -1,5 +1,6 @@
+import * as pulumi from "@pulumi/pulumi";
 import { isKnown, Problem, ProblemList } from "../common/validation";
-import { networkOf, parseCidr } from "./cidr";
+import { Cidr, coversAddressFamily, networkOf, parseCidr } from "./cidr";
 import {
     EFS_ARG_NAMES,
     EFS_PERFORMANCE_MODES,
@@ -9,7 +10,7 @@ import {
     EfsStorageClassArgs,
     FILE_SYSTEM_ARG_NAMES,
 } from "./efs-storage-class-args";
-import { checkBoolean, checkCommonClassArgs, checkEnum, checkInteger, checkKmsKeyArn, checkKnownKeys, oneOf } from "./storage-class";
+import { checkBoolean, checkCommonClassArgs, checkDeleteWithStack, checkEnum, checkInteger, checkKmsKeyArn, checkKnownKeys, oneOf } from "./storage-class";
 
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -28,7 +29,7 @@ function checkIdList(problems: ProblemList, path: string, list: unknown, pattern
         return;
     }
     const seen = new Set<string>();
-    list.forEach((id, i) => {
+    Array.from(list).forEach((id, i) => {
         if (!isKnown(id)) {
             if (id === undefined) {
                 problems.add(`${path}[${i}]`, id, `must be an id such as "${example}"`);
@@ -55,7 +56,8 @@ function checkCidrBlocks(problems: ProblemList, blocks: unknown): void {
         return;
     }
     const seen = new Set<string>();
-    blocks.forEach((block, i) => {
+    const parsed: Cidr[] = [];
+    Array.from(blocks).forEach((block, i) => {
         const path = `fileSystem.allowedCidrBlocks[${i}]`;
         const cidr = typeof block === "string" ? parseCidr(block) : undefined;
         if (cidr === undefined) {
@@ -75,7 +77,17 @@ function checkCidrBlocks(problems: ProblemList, blocks: unknown): void {
             problems.add(path, block, "must not repeat a CIDR block listed before");
         }
         seen.add(network);
+        parsed.push(cidr);
     });
+    for (const family of [4, 6] as const) {
+        if (coversAddressFamily(parsed, family)) {
+            problems.add(
+                "fileSystem.allowedCidrBlocks",
+                blocks,
+                `must not together cover every IPv${family} address, which opens NFS to the whole internet: name the cluster's subnets or security groups instead`,
+            );
+        }
+    }
 }
 
 function checkFileSystem(problems: ProblemList, fs: EfsFileSystemArgs): void {
@@ -186,7 +198,7 @@ function checkAccessPointArgs(problems: ProblemList, args: EfsStorageClassArgs):
  * Every problem with the arguments of an {@link EfsStorageClass} named `name`, at once.
  * Plain values are checked; Outputs are passed through to the provider.
  */
-export function validateEfsArgs(name: string, args: EfsStorageClassArgs | undefined): Problem[] {
+export function validateEfsArgs(name: string, args: EfsStorageClassArgs | undefined, opts?: pulumi.ComponentResourceOptions): Problem[] {
     const problems = new ProblemList();
     if (typeof args !== "object" || args === null || Array.isArray(args)) {
         problems.add("args", args, "must be an object of EfsStorageClass arguments with fileSystemId or fileSystem");
@@ -210,5 +222,6 @@ export function validateEfsArgs(name: string, args: EfsStorageClassArgs | undefi
     }
     checkAccessPointArgs(problems, args);
     checkCommonClassArgs(problems, name, args);
+    checkDeleteWithStack(problems, args.deleteWithStack, opts);
     return [...problems.problems];
 }

@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { childOptions, dataChildOptions } from "../common/options";
+import { StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
 import { throwIfProblems } from "../common/validation";
 import { EFS_STORAGE_CLASS_TYPE, EfsStorageClassArgs } from "./efs-storage-class-args";
-import { buildEfsFileSystemArgs, buildEfsSecurityGroupArgs, buildEfsStorageClass, efsMountTargetName, efsStorageClassName } from "./efs-storage-class-render";
+import { renderEfsStorageClass } from "./efs-storage-class-render";
 import { validateEfsArgs } from "./efs-storage-class-validate";
+import { dataHoldingOptions, disposableChildOptions } from "./storage-class";
 
 export { parseCidr } from "./cidr";
 export { EFS_PERFORMANCE_MODES, EFS_PROVISIONER, EFS_STORAGE_CLASS_TYPE, EFS_THROUGHPUT_MODES, EFS_TRANSITIONS, NFS_PORT } from "./efs-storage-class-args";
@@ -23,9 +24,13 @@ export { validateEfsArgs } from "./efs-storage-class-validate";
 /**
  * A StorageClass on the EFS CSI driver (`efs.csi.aws.com`, one access point per claim)
  * on an existing file system, or on one created here with its mount targets, a security
- * group open to NFS only from the named sources, and a backup policy.
+ * group open to NFS only from the named sources, and a backup policy. The file system and
+ * its backup policy are retained on delete unless `deleteWithStack` is set; the security
+ * group, mount targets and StorageClass are disposable (never protected or retained).
  */
-export class EfsStorageClass extends pulumi.ComponentResource {
+export class EfsStorageClass extends pulumi.ComponentResource implements StorageClassReference {
+    /** What a workload checks its claims against: plain values, known at construction. */
+    public readonly storageFacts: StorageClassFacts;
     /**
      * The StorageClass's name, for claims and `volumeClaimTemplates`. It is the explicit,
      * stable name and is known at construction, even in a preview where the class itself
@@ -49,30 +54,34 @@ export class EfsStorageClass extends pulumi.ComponentResource {
     public readonly backupPolicy?: aws.efs.BackupPolicy;
 
     constructor(name: string, args: EfsStorageClassArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "EfsStorageClass", name }, validateEfsArgs(name, args));
+        throwIfProblems({ kind: "EfsStorageClass", name }, validateEfsArgs(name, args, opts));
         super(EFS_STORAGE_CLASS_TYPE, name, {}, opts);
 
-        const fs = args.fileSystem;
-        if (fs) {
-            this.fileSystem = new aws.efs.FileSystem(`${name}-fs`, buildEfsFileSystemArgs(name, fs), dataChildOptions(this, opts));
+        const rendered = renderEfsStorageClass(name, args);
+        const { resolved } = rendered;
+        this.storageFacts = rendered.storageFacts;
+        const created = rendered.fileSystem;
+        if (created) {
+            this.fileSystem = new aws.efs.FileSystem(`${name}-fs`, created.fileSystem, dataHoldingOptions(this, opts, resolved.deleteWithStack));
             this.fileSystemId = this.fileSystem.id;
-            this.securityGroup = new aws.ec2.SecurityGroup(`${name}-nfs`, buildEfsSecurityGroupArgs(name, fs), childOptions(this));
+            this.securityGroup = new aws.ec2.SecurityGroup(`${name}-nfs`, created.securityGroup, disposableChildOptions(this));
             const securityGroupId = this.securityGroup.id;
-            this.mountTargets = fs.subnetIds.map(
-                (subnetId, i) =>
+            this.mountTargets = created.mountTargets.map(
+                (target) =>
                     new aws.efs.MountTarget(
-                        efsMountTargetName(name, subnetId, i),
-                        { fileSystemId: this.fileSystemId, securityGroups: [securityGroupId], subnetId },
-                        childOptions(this),
+                        target.name,
+                        { fileSystemId: this.fileSystemId, securityGroups: [securityGroupId], subnetId: target.subnetId },
+                        disposableChildOptions(this),
                     ),
             );
+            // Deleting the policy disables the backups of a file system that is kept.
             this.backupPolicy = new aws.efs.BackupPolicy(
                 `${name}-backup`,
-                { backupPolicy: { status: fs.backups === false ? "DISABLED" : "ENABLED" }, fileSystemId: this.fileSystemId },
-                childOptions(this),
+                { backupPolicy: { status: created.backupStatus }, fileSystemId: this.fileSystemId },
+                dataHoldingOptions(this, opts, resolved.deleteWithStack),
             );
         } else {
-            this.fileSystemId = pulumi.output(args.fileSystemId!);
+            this.fileSystemId = pulumi.output(resolved.fileSystemId!);
             this.mountTargets = [];
         }
 
@@ -80,10 +89,10 @@ export class EfsStorageClass extends pulumi.ComponentResource {
         // Claims can only mount once the mount targets exist, so the class waits for them.
         this.storageClass = new k8s.storage.v1.StorageClass(
             name,
-            buildEfsStorageClass(name, args, this.fileSystemId),
-            childOptions(this, { deleteBeforeReplace: true, ...(this.mountTargets.length > 0 ? { dependsOn: this.mountTargets } : {}) }),
+            rendered.storageClass(this.fileSystemId),
+            disposableChildOptions(this, { deleteBeforeReplace: true, ...(this.mountTargets.length > 0 ? { dependsOn: this.mountTargets } : {}) }),
         );
-        this.storageClassName = pulumi.output(efsStorageClassName(name, args));
+        this.storageClassName = pulumi.output(resolved.storageClassName);
 
         this.registerOutputs({
             fileSystemId: this.fileSystemId,

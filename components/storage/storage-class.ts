@@ -1,4 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import { checkSubdomain, EXPECT, isDns1123Subdomain } from "../common/kubernetes";
+import { childOptions, dataChildOptions } from "../common/options";
+import { StorageClassFacts } from "../common/storage-class-ref";
 import { describeValue, ProblemList } from "../common/validation";
 
 /**
@@ -36,6 +39,49 @@ export interface StorageClassObject<P = unknown> {
     readonly volumeBindingMode: VolumeBindingMode;
     readonly allowVolumeExpansion?: boolean;
     readonly allowedTopologies?: { matchLabelExpressions: { key: string; values: string[] }[] }[];
+}
+
+/** The access modes of a block volume (EBS): it attaches to one node at a time. */
+export const BLOCK_ACCESS_MODES: StorageClassFacts["accessModes"] = ["ReadWriteOnce", "ReadWriteOncePod"];
+/** The access modes of a shared file system (EFS): it mounts on any number of nodes. */
+export const FILE_ACCESS_MODES: StorageClassFacts["accessModes"] = ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"];
+
+/**
+ * Options of a child that holds data or the means to read it (a KMS key, a file system,
+ * its backup policy). `protect` given to the component is passed on; the child is
+ * retained on delete (`pulumi destroy` and removal from the program leave it in the
+ * cloud account) unless the component's `retainOnDelete` option says otherwise or
+ * `deleteWithStack` is set.
+ */
+export function dataHoldingOptions(
+    parent: pulumi.Resource,
+    opts: pulumi.ComponentResourceOptions | undefined,
+    deleteWithStack: boolean,
+    extra?: pulumi.CustomResourceOptions,
+): pulumi.CustomResourceOptions {
+    return { ...dataChildOptions(parent, opts, extra), retainOnDelete: opts?.retainOnDelete ?? !deleteWithStack };
+}
+
+/**
+ * Options of a child that holds no data and is rebuilt from the arguments (a StorageClass,
+ * a VolumeSnapshotClass, a security group, a mount target): never protected and never
+ * retained, whatever the component was given, so that a routine change can replace it
+ * under `protect: true`, and a replacement never collides with a retained old object of
+ * the same explicit name.
+ */
+export function disposableChildOptions(parent: pulumi.Resource, extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return childOptions(parent, { ...extra, protect: false, retainOnDelete: false });
+}
+
+/**
+ * Checks `deleteWithStack` against the component's resource options: asking to delete
+ * the data with the stack while asking to retain every child on delete is a contradiction.
+ */
+export function checkDeleteWithStack(problems: ProblemList, deleteWithStack: unknown, opts: pulumi.ComponentResourceOptions | undefined): void {
+    checkBoolean(problems, "deleteWithStack", deleteWithStack);
+    if (deleteWithStack === true && opts?.retainOnDelete === true) {
+        problems.add("deleteWithStack", deleteWithStack, "cannot be combined with the resource option retainOnDelete: true; leave out one of them");
+    }
 }
 
 /** Formats a list of accepted values: `"gp3", "gp2" or "io1"`. */

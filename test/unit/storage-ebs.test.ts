@@ -134,7 +134,7 @@ export const EBS_BAD_CASES: readonly BadCase[] = [
         title: "a misspelt argument",
         args: { iopsPerGB: 10 },
         expected: [
-            "iopsPerGB: is not a known argument; known arguments are allowAutoIopsPerGbIncrease, allowVolumeExpansion, createKmsKey, encrypted, fsType, iops, iopsPerGb, isDefault, kmsKeyArn, reclaimPolicy, snapshots, storageClassName, tags, throughputMibps, volumeBindingMode, volumeType, zones (got 10)",
+            "iopsPerGB: is not a known argument; known arguments are allowAutoIopsPerGbIncrease, allowVolumeExpansion, createKmsKey, deleteWithStack, encrypted, fsType, iops, iopsPerGb, isDefault, kmsKeyArn, reclaimPolicy, snapshots, storageClassName, tags, throughputMibps, volumeBindingMode, volumeType, zones (got 10)",
         ],
     },
     {

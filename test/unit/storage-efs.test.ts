@@ -182,7 +182,7 @@ export const EFS_BAD_CASES: readonly BadCase[] = [
         title: "a misspelt argument",
         args: { fileSystemId: FS_ID, directoryPermissions: "700" },
         expected: [
-            'directoryPermissions: is not a known argument; known arguments are basePath, directoryPerms, ensureUniqueDirectory, fileSystem, fileSystemId, gid, gidRangeEnd, gidRangeStart, isDefault, reclaimPolicy, reuseAccessPoint, storageClassName, subPathPattern, uid, volumeBindingMode (got "700")',
+            'directoryPermissions: is not a known argument; known arguments are basePath, deleteWithStack, directoryPerms, ensureUniqueDirectory, fileSystem, fileSystemId, gid, gidRangeEnd, gidRangeStart, isDefault, reclaimPolicy, reuseAccessPoint, storageClassName, subPathPattern, uid, volumeBindingMode (got "700")',
         ],
     },
     { title: "no arguments at all", args: undefined, expected: ["args: must be an object of EfsStorageClass arguments with fileSystemId or fileSystem (got undefined)"] },
