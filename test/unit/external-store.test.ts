@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fc from "fast-check";
 import {
     buildExternalStoreConfigData,
@@ -162,13 +163,28 @@ describe("ExternalStore builders", () => {
         ]);
     });
 
-    it("hashes the data so that any change, the password included, changes the checksum without revealing it", () => {
-        const a = externalStoreChecksum("orders", "shop", { secret: { password: "one" } });
-        const b = externalStoreChecksum("orders", "shop", { secret: { password: "two" } });
+    it("digests only public data: the ConfigMap, the Service target, the existing Secret's name and the Secret's version", () => {
+        const input = {
+            config: buildExternalStoreConfigData(BASE),
+            existingSecret: null,
+            externalName: null,
+            secret: { resourceVersion: "48213", uid: "0d7a4c1e-6f0b-4c55-9d1e-2a8f3b7c9e10" },
+        };
+        const a = externalStoreChecksum("orders", "shop", input);
         assert.match(a, /^[0-9a-f]{64}$/);
-        assert.notStrictEqual(a, b);
-        assert.strictEqual(a, externalStoreChecksum("orders", "shop", { secret: { password: "one" } }));
-        assert.notStrictEqual(a, externalStoreChecksum("orders", "other", { secret: { password: "one" } }), "salted with the namespace");
+        const canonical = JSON.stringify({
+            config: { ENGINE: "postgresql", HOSTS: "db.example.com", PORT: "5432" },
+            existingSecret: null,
+            externalName: null,
+            name: "orders",
+            namespace: "shop",
+            secret: { resourceVersion: "48213", uid: "0d7a4c1e-6f0b-4c55-9d1e-2a8f3b7c9e10" },
+        });
+        assert.strictEqual(a, createHash("sha256").update(`stateful-stacks/external-store/checksum/v2\n${canonical}`).digest("hex"), "a plain SHA-256 of public values, reproducible by anyone");
+        assert.strictEqual(a, externalStoreChecksum("orders", "shop", { ...input }), "deterministic");
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, secret: { ...input.secret, resourceVersion: "48214" } }), "a rewritten Secret changes it");
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, config: { ...input.config, PORT: "5433" } }));
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "other", input));
         assert.strictEqual(externalStoreChecksumAnnotation("orders"), "stateful-stacks.io/store-orders-checksum");
     });
 });
