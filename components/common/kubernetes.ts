@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ProblemList } from "./validation";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -13,6 +14,7 @@ export const EXPECT = {
     port: "must be an integer from 1 to 65535",
     envVarName: "must be an environment variable name: letters, digits and '_', not starting with a digit",
     quantity: "must be a Kubernetes quantity such as \"20Gi\", \"500Mi\" or \"1Ti\"",
+    deferred: "must be a plain value known at construction, not an Output or a Promise",
 } as const;
 
 /** True for a DNS-1123 label (namespace names, Service names, container names). */
@@ -103,18 +105,57 @@ export function checkStorageSize(problems: ProblemList, path: string, size: unkn
     return bytes;
 }
 
-/** Checks a DNS-1123 subdomain name (object names). */
-export function checkSubdomain(problems: ProblemList, path: string, value: unknown): void {
-    if (typeof value !== "string" || !isDns1123Subdomain(value)) {
-        problems.add(path, value, EXPECT.dns1123Subdomain);
+/**
+ * Checks an optional positive quantity given as a string (memory, CPU, a size limit);
+ * returns its value in base units when valid.
+ */
+export function checkPositiveQuantity(problems: ProblemList, path: string, value: unknown, expected: string = EXPECT.quantity): number | undefined {
+    if (value === undefined) {
+        return undefined;
     }
+    const parsed = typeof value === "string" ? parseQuantity(value) : undefined;
+    if (parsed === undefined || !(parsed > 0)) {
+        problems.add(path, value, parsed === undefined ? expected : "must be greater than zero");
+        return undefined;
+    }
+    return parsed;
 }
 
-/** Checks a DNS-1123 label (namespaces, Service names). */
-export function checkLabel(problems: ProblemList, path: string, value: unknown): void {
+/**
+ * Checks a DNS-1123 subdomain name (object names). The value is required: undefined is
+ * refused too; an Output or a Promise is refused as not known at construction.
+ */
+export function checkSubdomain(problems: ProblemList, path: string, value: unknown): value is string {
+    if (isDeferredValue(value)) {
+        problems.add(path, value, EXPECT.deferred);
+        return false;
+    }
+    if (typeof value !== "string" || !isDns1123Subdomain(value)) {
+        problems.add(path, value, EXPECT.dns1123Subdomain);
+        return false;
+    }
+    return true;
+}
+
+/**
+ * Checks a DNS-1123 label (namespaces, Service and container names). The value is
+ * required: undefined is refused too; an Output or a Promise is refused as not known at
+ * construction.
+ */
+export function checkLabel(problems: ProblemList, path: string, value: unknown): value is string {
+    if (isDeferredValue(value)) {
+        problems.add(path, value, EXPECT.deferred);
+        return false;
+    }
     if (typeof value !== "string" || !isDns1123Label(value)) {
         problems.add(path, value, EXPECT.dns1123Label);
+        return false;
     }
+    return true;
+}
+
+function isDeferredValue(value: unknown): boolean {
+    return pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
 /** The recommended `app.kubernetes.io/*` labels for every object a component renders. */

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isCredentialPath, looksLikeCredential, redactText } from "./credentials";
 
 /**
  * One invalid argument: where it is (`volumes[1].size`), what was given, and what
@@ -17,31 +18,59 @@ export interface Problem {
 /** The value of a problem whose value must never be shown (passwords, tokens). */
 export const SECRET_PLACEHOLDER = "[secret]";
 
+/** Options of a {@link ProblemList}. */
+export interface ProblemListOptions {
+    /** The path of a problem about the whole value. @default "args" */
+    readonly root?: string;
+    /**
+     * Never render a value found under a credential-looking path (`env.DB_PASSWORD`,
+     * `options.apiToken`, see {@link isCredentialPath}): it reads `[secret]`.
+     * @default false (components turn it on as they adopt the shared checks)
+     */
+    readonly redactCredentialPaths?: boolean;
+}
+
 /**
  * Collects problems for one component. Validators are pure functions that return
- * `Problem[]`; this small builder keeps the path/value formatting in one place.
+ * `Problem[]`; this small builder keeps the path/value formatting in one place. No
+ * problem has an empty path: a problem about the whole value gets `root`.
  */
 export class ProblemList {
     private readonly items: Problem[] = [];
+    private readonly root: string;
+    private readonly redactCredentialPaths: boolean;
+
+    constructor(options: ProblemListOptions = {}) {
+        this.root = options.root ?? "args";
+        this.redactCredentialPaths = options.redactCredentialPaths ?? false;
+    }
 
     /** Records a problem with the given path, raw value and expectation. */
     add(path: string, value: unknown, expected: string): this {
-        this.items.push({ path, value: describeValue(value), expected });
+        const where = path === "" ? this.root : path;
+        const hidden = this.redactCredentialPaths && value !== undefined && isCredentialPath(where);
+        this.items.push({ path: where, value: hidden ? SECRET_PLACEHOLDER : describeValue(value), expected });
         return this;
     }
 
     /** Records a problem whose value is secret: the value is never rendered. */
     addSecret(path: string, expected: string): this {
-        this.items.push({ path, value: SECRET_PLACEHOLDER, expected });
+        this.items.push({ path: path === "" ? this.root : path, value: SECRET_PLACEHOLDER, expected });
         return this;
     }
 
     /** Appends problems found by another validator, with their paths under `prefix`. */
     addAll(problems: readonly Problem[], prefix?: string): this {
         for (const p of problems) {
-            this.items.push(prefix ? { ...p, path: joinPath(prefix, p.path) } : p);
+            const path = prefix ? joinPath(prefix, p.path) : p.path === "" ? this.root : p.path;
+            this.items.push({ ...p, path });
         }
         return this;
+    }
+
+    /** How many problems were recorded so far (to tell whether a check added one). */
+    get size(): number {
+        return this.items.length;
     }
 
     get problems(): readonly Problem[] {
@@ -54,12 +83,24 @@ export function joinPath(prefix: string, child: string): string {
     if (!prefix) {
         return child;
     }
+    if (!child) {
+        return prefix;
+    }
     return child.startsWith("[") ? `${prefix}${child}` : `${prefix}.${child}`;
 }
 
+/** Longest rendering of a value in a message. */
+const MAX_VALUE_TEXT = 120;
+/** Deepest level of a value that is rendered; deeper parts read `{…}` or `[…]`. */
+const MAX_VALUE_DEPTH = 4;
+/** Most entries of one object or list that are rendered. */
+const MAX_VALUE_ENTRIES = 20;
+
 /**
- * Renders a value for an error message: strings quoted, Outputs and secrets never
- * unwrapped, long values shortened so one bad blob cannot flood the terminal.
+ * Renders a value for an error message: strings quoted, Outputs and Promises never
+ * unwrapped, values under credential-looking keys, URL userinfo and `password=`
+ * parameters shown as `[secret]`, and long, deep or cyclic values shortened, so one bad
+ * blob (or a 5,000-level nesting) can neither flood the terminal nor overflow the stack.
  */
 export function describeValue(value: unknown): string {
     if (value === undefined) {
@@ -76,11 +117,72 @@ export function describeValue(value: unknown): string {
     }
     let text: string;
     try {
-        text = JSON.stringify(value) ?? String(value);
+        text = renderValue(value, 0, new Set());
     } catch {
-        text = String(value);
+        text = "an unprintable value";
     }
-    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+    return text.length > MAX_VALUE_TEXT ? `${text.slice(0, MAX_VALUE_TEXT - 3)}...` : text;
+}
+
+function renderValue(value: unknown, depth: number, path: Set<object>): string {
+    switch (typeof value) {
+        case "string":
+            return JSON.stringify(redactText(value.length > MAX_VALUE_TEXT * 2 ? value.slice(0, MAX_VALUE_TEXT * 2) : value));
+        case "number":
+            return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+        case "bigint":
+            return `${value}n`;
+        case "boolean":
+            return String(value);
+        case "undefined":
+            return "undefined";
+        case "symbol":
+            return "a symbol";
+        case "function":
+            return "a function";
+    }
+    if (value === null) {
+        return "null";
+    }
+    const object = value as object;
+    if (pulumi.Output.isInstance(object)) {
+        return "[Output]";
+    }
+    if (object instanceof Promise) {
+        return "[Promise]";
+    }
+    if (path.has(object)) {
+        return "[Circular]";
+    }
+    const isList = Array.isArray(object);
+    if (depth >= MAX_VALUE_DEPTH) {
+        return isList ? "[…]" : "{…}";
+    }
+    path.add(object);
+    const parts: string[] = [];
+    if (isList) {
+        const list = object as unknown[];
+        for (let i = 0; i < Math.min(list.length, MAX_VALUE_ENTRIES); i++) {
+            parts.push(i in list ? renderValue(list[i], depth + 1, path) : "<empty>");
+        }
+        if (list.length > MAX_VALUE_ENTRIES) {
+            parts.push("…");
+        }
+    } else {
+        const keys = Object.keys(object);
+        for (const key of keys.slice(0, MAX_VALUE_ENTRIES)) {
+            const entry = (object as Record<string, unknown>)[key];
+            if (entry === undefined) {
+                continue;
+            }
+            parts.push(`${JSON.stringify(key)}:${looksLikeCredential(key) ? JSON.stringify(SECRET_PLACEHOLDER) : renderValue(entry, depth + 1, path)}`);
+        }
+        if (keys.length > MAX_VALUE_ENTRIES) {
+            parts.push("…");
+        }
+    }
+    path.delete(object);
+    return isList ? `[${parts.join(",")}]` : `{${parts.join(",")}}`;
 }
 
 /** A component's type token and name, as used in every error message. */

@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { checkBoolean, checkObject, checkRecord, isDeferred, isPlainObject } from "../common/checks";
+import { containsCredential, looksLikeCredential } from "../common/credentials";
 import { checkSubdomain, EXPECT, isEnvVarName } from "../common/kubernetes";
-import { isKnown, ProblemList } from "../common/validation";
+import { ProblemList } from "../common/validation";
 
 /**
  * Environment variables of a container: literal values, and references to keys of
@@ -46,17 +48,6 @@ export interface ContainerEnvArgs {
 const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
 const MAX_DATA_KEY = 253;
 
-/** The words that mark a variable as a credential: its value belongs in a Secret. */
-const CREDENTIAL_WORDS = ["APIKEY", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE", "PASSWD", "PASSWORD", "SECRET", "TOKEN"];
-/** Two-word credential names (`API_KEY`, `AWS_SECRET_ACCESS_KEY`, `PRIVATE_KEY`). */
-const CREDENTIAL_PAIRS = [
-    ["ACCESS", "KEY"],
-    ["API", "KEY"],
-    ["PRIVATE", "KEY"],
-];
-/** A last word that makes the value a location or a name, not the credential itself (`POSTGRES_PASSWORD_FILE`). */
-const REFERENCE_WORDS = ["DIR", "FILE", "NAME", "PATH"];
-
 const EXPECT_DATA_KEY = `must be a Secret or ConfigMap key: at most ${MAX_DATA_KEY} letters, digits, '-', '_' and '.', not "." or ".." and not starting with ".."`;
 
 /** True for a key of a Secret's or ConfigMap's data (the API server's IsConfigMapKey rule). */
@@ -64,59 +55,60 @@ export function isDataKey(value: unknown): value is string {
     return typeof value === "string" && value.length <= MAX_DATA_KEY && DATA_KEY.test(value) && value !== "." && !value.startsWith("..");
 }
 
-/** The words of a variable name, upper case: `dbPassword` → DB, PASSWORD; `API_KEY` → API, KEY. */
-function words(name: string): string[] {
-    return name
-        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-        .split(/[^A-Za-z0-9]+/)
-        .filter((w) => w !== "")
-        .map((w) => w.toUpperCase());
+export { looksLikeCredential } from "../common/credentials";
+
+/** Why a literal env value was refused, pointing at `secretEnv`. */
+function credentialText(prefix: string, name: string, reason: string): string {
+    return `must not be a literal value: ${reason}, and credentials live only in Secrets; reference one with ${prefix}secretEnv.${name}: { secretName, key }`;
 }
 
 /**
- * True when a variable's name says it holds a credential (PASSWORD, TOKEN, SECRET,
- * API_KEY, …, as a whole word): such a value must come from a Secret, never a literal.
- * Names ending in FILE, PATH, DIR or NAME (`POSTGRES_PASSWORD_FILE`, `TLS_SECRET_NAME`)
- * say where a credential is, not what it is, and are not credentials.
+ * Why an Output is refused as a literal value: whether it is secret is only known once it
+ * resolves, after the pod spec has been sent, and a secret must never be rendered there.
  */
-export function looksLikeCredential(name: string): boolean {
-    const parts = words(name);
-    if (parts.length > 1 && REFERENCE_WORDS.includes(parts[parts.length - 1])) {
-        return false;
-    }
-    if (parts.some((w) => CREDENTIAL_WORDS.includes(w))) {
-        return true;
-    }
-    return parts.some((w, i) => CREDENTIAL_PAIRS.some(([first, second]) => w === first && parts[i + 1] === second));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value) && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+function outputText(prefix: string, name: string): string {
+    return `must be a plain string, not an Output or a Promise: whether it holds a secret is only known after the pod spec is sent, and a secret must never be rendered into it; put a computed setting in a ConfigMap and read it with ${prefix}configMapEnv.${name}, a secret in a Secret with ${prefix}secretEnv.${name}`;
 }
 
 function checkReference(problems: ProblemList, path: string, ref: unknown, nameField: "secretName" | "configMapName"): void {
-    if (!isPlainObject(ref)) {
+    if (ref === undefined || ref === null || !isPlainObject(ref)) {
         problems.add(path, ref, `must be { ${nameField}, key, optional? }`);
         return;
     }
+    checkObject(problems, path, ref, [nameField, "key", "optional"]);
     const objectName = ref[nameField];
-    if (objectName === undefined || isKnown(objectName)) {
+    if (objectName === undefined || !isDeferred(objectName)) {
         checkSubdomain(problems, `${path}.${nameField}`, objectName);
     }
     if (!isDataKey(ref.key)) {
         problems.add(`${path}.key`, ref.key, EXPECT_DATA_KEY);
     }
-    if (ref.optional !== undefined && typeof ref.optional !== "boolean") {
-        problems.add(`${path}.optional`, ref.optional, "must be true or false");
+    checkBoolean(problems, `${path}.optional`, ref.optional);
+}
+
+/** Checks one literal variable: a plain string, and no credential by its name or its value. */
+function checkLiteral(problems: ProblemList, prefix: string, path: string, name: string, value: unknown): void {
+    if (looksLikeCredential(name)) {
+        problems.addSecret(path, credentialText(prefix, name, `${name} names a credential`));
+    } else if (isDeferred(value)) {
+        problems.add(path, value, outputText(prefix, name));
+    } else if (typeof value !== "string") {
+        problems.add(path, value, "must be a string");
+    } else if (containsCredential(value)) {
+        problems.addSecret(path, credentialText(prefix, name, "the value holds a password (a URL's user:password@ or a password= parameter)"));
     }
 }
 
 /**
  * Checks a container's variables: valid names, none of the `reserved` ones (set by the
  * component), each name in one of env, configMapEnv and secretEnv only, valid Secret and
- * ConfigMap references, and no credential-like name with a literal value. `prefix` is the
- * property path of the container ("" for the main one, "initContainers[0]." for others);
- * `alreadySet` maps names set elsewhere to the field that sets them.
+ * ConfigMap references (unknown fields refused), and in `env` only plain strings that are
+ * not credentials — by their name (see `looksLikeCredential`) or their value (a
+ * connection string with a password). An Output in `env` is refused: whether it is
+ * secret cannot be known at construction. `prefix` is the property path of the container
+ * ("" for the main one, "initContainers[0]." for others); `alreadySet` maps names set
+ * elsewhere to the field that sets them. A value under a credential-looking name is never
+ * printed.
  */
 export function checkContainerEnv(
     problems: ProblemList,
@@ -126,43 +118,29 @@ export function checkContainerEnv(
     alreadySet: ReadonlyMap<string, string> = new Map(),
 ): void {
     const seen = new Map<string, string>(alreadySet);
-    const groups = [
-        ["env", args.env],
-        ["configMapEnv", args.configMapEnv],
-        ["secretEnv", args.secretEnv],
-    ] as const;
-    for (const [field, map] of groups) {
-        if (map === undefined) {
-            continue;
-        }
-        if (!isPlainObject(map)) {
-            problems.add(`${prefix}${field}`, map, "must be an object mapping variable names to values");
-            continue;
-        }
-        for (const name of Object.keys(map).sort()) {
-            const path = `${prefix}${field}.${name}`;
-            if (!isEnvVarName(name)) {
-                problems.add(path, name, EXPECT.envVarName);
-            } else if (reserved.includes(name)) {
-                problems.add(path, name, `must not be one of the variables the workload sets itself (${reserved.join(", ")})`);
-            } else if (seen.has(name)) {
-                problems.add(path, name, `must not also be set in ${prefix}${seen.get(name)}: each variable comes from one of env, configMapEnv and secretEnv`);
-            }
-            seen.set(name, field);
-            const value = (map as Record<string, unknown>)[name];
-            if (field === "env") {
-                if (isKnown(value) && typeof value !== "string") {
-                    problems.add(path, value, "must be a string");
-                } else if (looksLikeCredential(name)) {
-                    problems.addSecret(
-                        path,
-                        `must not be a literal value: ${name} names a credential, and credentials live only in Secrets; reference one with ${prefix}secretEnv.${name}: { secretName, key }`,
-                    );
+    const source = (isPlainObject(args) ? args : {}) as Record<string, unknown>;
+    for (const field of ["env", "configMapEnv", "secretEnv"] as const) {
+        checkRecord(
+            problems,
+            `${prefix}${field}`,
+            source[field],
+            (path, value, name) => {
+                if (!isEnvVarName(name)) {
+                    problems.add(path, name, EXPECT.envVarName);
+                } else if (reserved.includes(name)) {
+                    problems.add(path, name, `must not be one of the variables the workload sets itself (${reserved.join(", ")})`);
+                } else if (seen.has(name)) {
+                    problems.add(path, name, `must not also be set in ${prefix}${seen.get(name)}: each variable comes from one of env, configMapEnv and secretEnv`);
                 }
-            } else {
-                checkReference(problems, path, value, field === "secretEnv" ? "secretName" : "configMapName");
-            }
-        }
+                seen.set(name, field);
+                if (field === "env") {
+                    checkLiteral(problems, prefix, path, name, value);
+                } else {
+                    checkReference(problems, path, value, field === "secretEnv" ? "secretName" : "configMapName");
+                }
+            },
+            "must be an object mapping variable names to values",
+        );
     }
 }
 

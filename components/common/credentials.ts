@@ -1,0 +1,141 @@
+/**
+ * The credential rule, once for the package: which names say that a value is a
+ * credential, which values are credentials whatever their name, and how a message hides
+ * them. A credential belongs in a Secret; it must never be rendered into a pod spec or a
+ * ConfigMap, nor printed by a refusal.
+ */
+
+/**
+ * Words that make a name a credential, alone or at the end of a word (`PGPASSWORD`,
+ * `DB_SECRET`, `GHTOKEN`); not at the start of a longer word (`PASSWORDLESS`,
+ * `SECRETARY`, `MAX_TOKENS` are not credentials).
+ */
+const CREDENTIAL_WORDS = [
+    "ACCESSKEY",
+    "APIKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "PASSPHRASE",
+    "PASSWD",
+    "PASSWORD",
+    "PASSWORDS",
+    "PRIVATEKEY",
+    "SECRET",
+    "SECRETKEY",
+    "SECRETS",
+    "TOKEN",
+];
+/** Two-word credentials anywhere in a name (`AWS_ACCESS_KEY_ID`, `API_KEY_V2`). */
+const CREDENTIAL_PAIRS = [
+    ["ACCESS", "KEY"],
+    ["API", "KEY"],
+    ["PRIVATE", "KEY"],
+    ["SECRET", "KEY"],
+];
+/** Last words that make a multi-word name a credential (`DB_PASS`, `REDIS_AUTH`, `JWT_SIGNING_KEY`, `MYSQL_PWD`). */
+const CREDENTIAL_LAST_WORDS = ["AUTH", "KEY", "PASS", "PWD"];
+/** Whole names that are credentials on their own. */
+const CREDENTIAL_NAMES = ["AUTH", "PASS", "PGPASS"];
+/** Names that end like a credential but are not one: the shell's working directories. */
+const NOT_CREDENTIALS = ["OLDPWD", "PWD"];
+/**
+ * A last word that makes the value a location or a name, not the credential itself
+ * (`POSTGRES_PASSWORD_FILE`, `TLS_SECRET_NAME`, `secretEnv`, `secretKeyRef`).
+ */
+const REFERENCE_WORDS = ["DIR", "ENV", "FILE", "NAME", "NAMES", "PATH", "REF", "REFS"];
+
+/** The words of a name, upper case: `dbPassword` → DB, PASSWORD; `API_KEY` → API, KEY. */
+export function nameWords(name: string): string[] {
+    return name
+        .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+        .split(/[^A-Za-z0-9]+/)
+        .filter((w) => w !== "")
+        .map((w) => w.toUpperCase());
+}
+
+function hasCredentialWord(words: readonly string[]): boolean {
+    if (words.some((word) => CREDENTIAL_WORDS.some((credential) => word.endsWith(credential)))) {
+        return true;
+    }
+    return words.some((word, i) => CREDENTIAL_PAIRS.some(([first, second]) => word === first && words[i + 1] === second));
+}
+
+/**
+ * True when a name says that its value is a credential: a word PASSWORD, PASSWD,
+ * PASSPHRASE, SECRET(S), TOKEN, CREDENTIAL(S), APIKEY, ACCESSKEY, SECRETKEY or PRIVATEKEY,
+ * alone or ending a word (`PGPASSWORD`, `GHTOKEN`); API, ACCESS, PRIVATE or SECRET followed
+ * by KEY (`AWS_ACCESS_KEY_ID`); PGPASS, PASS or AUTH alone; or a last word PASS, AUTH, KEY
+ * or PWD (`DB_PASS`, `REDIS_AUTH`, `JWT_SIGNING_KEY`, `ENCRYPTION_KEY`, `MYSQL_PWD`). Not a
+ * credential: a name whose last word is FILE, PATH, DIR, NAME, ENV or REF (it says where
+ * a credential is), a credential word starting a longer word (`PASSWORDLESS_LOGIN`,
+ * `SECRETARY`, `MAX_TOKENS`), and the shell's PWD and OLDPWD.
+ */
+export function looksLikeCredential(name: string): boolean {
+    if (typeof name !== "string") {
+        return false;
+    }
+    const words = nameWords(name);
+    if (words.length === 0) {
+        return false;
+    }
+    const joined = words.join("_");
+    if (NOT_CREDENTIALS.includes(joined)) {
+        return false;
+    }
+    if (words.length > 1 && REFERENCE_WORDS.includes(words[words.length - 1])) {
+        return false;
+    }
+    if (CREDENTIAL_NAMES.includes(joined) || hasCredentialWord(words)) {
+        return true;
+    }
+    return words.length > 1 && CREDENTIAL_LAST_WORDS.includes(words[words.length - 1]);
+}
+
+/** `scheme://user:password@host`: userinfo with a password part. */
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]*:[^/?#@\s]*@/i;
+/** `password=…` (and its usual spellings) as a query or connection-string parameter. */
+const PASSWORD_PARAMETER = /(?:^|[?&;\s])(?:password|passwd|pwd|pass|sslpassword|secret|token|access_token|api_key|apikey)=(?!&|;|$)/i;
+
+/**
+ * True when a value is itself a credential, whatever its name: a connection string with
+ * a password in its userinfo (`postgres://app:pw@db/x`) or a `password=` (`pwd=`,
+ * `token=`, …) parameter (`jdbc:postgresql://db/x?password=pw`, `Server=db;Password=pw`).
+ */
+export function containsCredential(value: unknown): boolean {
+    return typeof value === "string" && (URL_PASSWORD.test(value) || PASSWORD_PARAMETER.test(value));
+}
+
+/** The text that replaces a hidden value in messages. */
+export const REDACTED = "[secret]";
+
+/**
+ * A text with every URL userinfo and every credential parameter's value replaced by
+ * `[secret]`: `postgres://app:pw@db/x` → `postgres://[secret]@db/x`.
+ */
+export function redactText(text: string): string {
+    return text
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s"]*@/gi, `$1${REDACTED}@`)
+        .replace(/((?:^|[?&;\s"])(?:password|passwd|pwd|pass|sslpassword|secret|token|access_token|api_key|apikey)=)[^&;\s"]*/gi, `$1${REDACTED}`);
+}
+
+/**
+ * True when a property path passes through a credential-looking name: an
+ * environment-style segment (upper case, `env.DB_PASSWORD`, `secretEnv.REDIS_AUTH.key`)
+ * that {@link looksLikeCredential}, or any segment containing PASSWORD, SECRET, TOKEN, …
+ * (`options.apiToken`). Argument names such as `createKmsKey` are not credentials: the
+ * last-word rules (KEY, AUTH, PASS, PWD) apply to environment-style names only.
+ */
+export function isCredentialPath(path: string): boolean {
+    return path
+        .split(/[.[\]]+/)
+        .filter((part) => part !== "" && !/^\d+$/.test(part))
+        .some((part) => (/^[A-Z0-9_]+$/.test(part) ? looksLikeCredential(part) : containsCredentialWord(part)));
+}
+
+function containsCredentialWord(name: string): boolean {
+    const words = nameWords(name);
+    if (words.length > 1 && REFERENCE_WORDS.includes(words[words.length - 1])) {
+        return false;
+    }
+    return hasCredentialWord(words);
+}
