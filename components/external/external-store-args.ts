@@ -39,6 +39,9 @@ export const SECRET_LOOKING_KEY = /passw(or)?d|passwd|passphrase|pwd|secret|toke
 /** Longest component name: the checksum annotation key `store-<name>-checksum` must fit in 63 characters. */
 export const EXTERNAL_STORE_MAX_NAME = 48;
 
+/** Most hosts a store may list: they are written into one ConfigMap value and one wait script. */
+export const EXTERNAL_STORE_MAX_HOSTS = 64;
+
 /** Where the default username and password sit in a Secret the user manages. */
 export interface ExistingSecretKeys {
     /**
@@ -64,7 +67,8 @@ export interface ExternalStoreArgs {
     readonly engine: ExternalStoreEngine;
     /**
      * Host names or IP addresses (IPv4 or IPv6) of the store, in the order clients should
-     * try them. Written comma-separated, in this order, as `HOSTS`. No ports or schemes here.
+     * try them (1 to 64, plain strings). Written comma-separated, in this order, as `HOSTS`.
+     * No ports, schemes or credentials here.
      */
     readonly hosts: readonly string[];
     /**
@@ -78,10 +82,14 @@ export interface ExternalStoreArgs {
      * Further non-secret connection settings (`{ sslmode: "verify-full" }`), written to the
      * ConfigMap with upper-cased keys (`SSLMODE`). Keys must be environment variable names and
      * must not look like credentials (password, token, key, secret, ...): those belong in
-     * `password` or `secretOptions`. Values must not be URLs with a password in them.
+     * `password` or `secretOptions`. Values must be plain strings (an Output may hold a
+     * secret, which a ConfigMap would store in plain text: give computed settings in
+     * `secretOptions`) and must not carry credentials: no URL with a user name or password
+     * in it (`postgres://app:pw@db`), no `password=` or `token=` parameter
+     * (`jdbc:postgresql://db/x?user=a&password=b`).
      * @default {}
      */
-    readonly options?: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly options?: Readonly<Record<string, string>>;
     /**
      * Secret connection settings (an API token, a client key), written to the Secret with
      * upper-cased keys. Cannot be combined with `existingSecretName`.

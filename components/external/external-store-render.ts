@@ -64,7 +64,7 @@ export function resolveExternalStoreArgs(name: string, args: ExternalStoreArgs):
         hosts: [...args.hosts],
         names: externalStoreNames(name, args),
         namespace: args.namespace,
-        options: (args.options ?? {}) as Record<string, string>,
+        options: args.options ?? {},
         password: args.password,
         port: args.port ?? (EXTERNAL_STORE_DEFAULT_PORTS[args.engine] as number),
         secretOptions: args.secretOptions ?? {},

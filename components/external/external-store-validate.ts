@@ -1,11 +1,41 @@
 import { isIP } from "net";
-import { EXPECT, isDns1123Label, isDns1123Subdomain, isEnvVarName, isPort } from "../common/kubernetes";
-import { isKnown, Problem, ProblemList } from "../common/validation";
-import { EXTERNAL_STORE_ENGINES, EXTERNAL_STORE_MAX_NAME, EXTERNAL_STORE_RESERVED_KEYS, ExternalStoreArgs, SECRET_LOOKING_KEY } from "./external-store-args";
+import {
+    checkInteger,
+    checkList,
+    checkObject,
+    checkOneOf,
+    checkPlain,
+    checkRecord,
+    checkRequired,
+    checkString,
+    EXPECT_CHECK,
+    isDeferred,
+} from "../common/checks";
+import { containsCredential, looksLikeCredential } from "../common/credentials";
+import { checkLabel, checkSubdomain, EXPECT, isDns1123Label, isDns1123Subdomain, isEnvVarName } from "../common/kubernetes";
+import { Problem, ProblemList } from "../common/validation";
+import {
+    EXISTING_SECRET_KEY_NAMES,
+    EXTERNAL_STORE_ARG_NAMES,
+    EXTERNAL_STORE_ENGINES,
+    EXTERNAL_STORE_MAX_HOSTS,
+    EXTERNAL_STORE_MAX_NAME,
+    EXTERNAL_STORE_RESERVED_KEYS,
+    ExternalStoreArgs,
+    SECRET_LOOKING_KEY,
+} from "./external-store-args";
 
-/** A URL carrying a password in its user-info part (`scheme://user:password@host`). */
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
+/**
+ * The validation of {@link ExternalStore}: every argument at every level, every problem at
+ * once, before anything is registered. No message prints a credential: values under
+ * credential-looking paths, passwords, secret options and every value that carries a
+ * credential (a URL's userinfo, a `password=` parameter) read `[secret]`.
+ */
 
+/** A URL with userinfo (`scheme://user@host`, `scheme://user:password@host`): it names an account. */
+const URL_WITH_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+@/i;
+/** A key of a Secret's data: letters, digits, '-', '_' and '.'. */
+const SECRET_DATA_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
 /** True for an IPv4 address, an IPv6 address or a DNS host name (RFC 1123, case-insensitive). */
 export function isHost(value: string): boolean {
@@ -17,6 +47,9 @@ export function isHost(value: string): boolean {
 
 /** True for a DNS host name whose last label is not all digits (so "999.1.1.1" is refused). */
 export function isDnsName(value: string): boolean {
+    if (typeof value !== "string") {
+        return false;
+    }
     const name = value.endsWith(".") ? value.slice(0, -1) : value;
     if (name.length === 0 || name.length > 253) {
         return false;
@@ -27,8 +60,21 @@ export function isDnsName(value: string): boolean {
 }
 
 const EXPECT_HOST = "must be an IPv4 address, an IPv6 address or a DNS name, without scheme or port";
+const EXPECT_NAME = `must be a DNS-1035 label of at most ${EXTERNAL_STORE_MAX_NAME} characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
+const EXPECT_ARGS = "must be an object of ExternalStore arguments";
+const EXPECT_OPTIONS = "must be an object mapping names to strings";
+const CONFIG_MAP_IS_PLAIN = "options are written to a ConfigMap, which is not secret";
+const USE_SECRET_ARGS = `put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")`;
+
+/** True when a text carries a credential or names an account: a password, a token parameter, a URL's userinfo. */
+function carriesCredential(text: string): boolean {
+    return containsCredential(text) || URL_WITH_USERINFO.test(text);
+}
 
 function checkHost(problems: ProblemList, path: string, host: unknown): void {
+    if (!checkPlain(problems, path, host)) {
+        return;
+    }
     if (typeof host !== "string") {
         problems.add(path, host, EXPECT_HOST);
         return;
@@ -36,7 +82,9 @@ function checkHost(problems: ProblemList, path: string, host: unknown): void {
     if (isHost(host)) {
         return;
     }
-    if (/^[^:]+:\d+$/.test(host) || /^\[[^\]]+\]:\d+$/.test(host)) {
+    if (carriesCredential(host)) {
+        problems.addSecret(path, `${EXPECT_HOST}; it carries credentials, which belong in "username" and "password"`);
+    } else if (/^[^:]+:\d+$/.test(host) || /^\[[^\]]+\]:\d+$/.test(host)) {
         problems.add(path, host, `${EXPECT_HOST}; give the port in "port"`);
     } else if (host.includes("://")) {
         problems.add(path, host, `${EXPECT_HOST}; give only the host name`);
@@ -45,58 +93,26 @@ function checkHost(problems: ProblemList, path: string, host: unknown): void {
     }
 }
 
-function checkOptionKeys(
-    problems: ProblemList,
-    property: "options" | "secretOptions",
-    values: Readonly<Record<string, unknown>> | undefined,
-    taken: Map<string, string>,
-): void {
-    if (values === undefined) {
+function checkHosts(problems: ProblemList, hosts: unknown): void {
+    if (!checkRequired(problems, "hosts", hosts, "the host names or IP addresses of the store")) {
         return;
     }
-    if (values === null || typeof values !== "object" || Array.isArray(values)) {
-        problems.add(property, values, "must be an object mapping names to strings");
-        return;
-    }
-    for (const key of Object.keys(values).sort()) {
-        const path = `${property}.${key}`;
-        const value = values[key];
-        if (!isEnvVarName(key)) {
-            problems.add(path, key, `key ${EXPECT.envVarName}`);
-            continue;
-        }
-        const upper = key.toUpperCase();
-        if (EXTERNAL_STORE_RESERVED_KEYS.includes(upper)) {
-            problems.add(path, key, `key is reserved for the store's own ${upper}; use the "${reservedArg(upper)}" argument`);
-            continue;
-        }
-        const clash = taken.get(upper);
-        if (clash !== undefined) {
-            problems.add(path, key, `key becomes ${upper}, which "${clash}" already uses`);
-            continue;
-        }
-        taken.set(upper, path);
-        if (property === "options") {
-            if (SECRET_LOOKING_KEY.test(key)) {
-                problems.addSecret(
-                    path,
-                    `looks like a credential, and options are written to a ConfigMap, which is not secret; put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")`,
-                );
-                continue;
+    const seen = new Set<string>();
+    checkList(
+        problems,
+        "hosts",
+        hosts,
+        (path, host) => {
+            checkHost(problems, path, host);
+            if (typeof host === "string" && isHost(host)) {
+                if (seen.has(host.toLowerCase())) {
+                    problems.add(path, host, "must not repeat an earlier host");
+                }
+                seen.add(host.toLowerCase());
             }
-            if (typeof value === "string" && URL_WITH_PASSWORD.test(value)) {
-                problems.addSecret(path, `is a URL with a password in it; options are written to a ConfigMap, which is not secret; put the password in "password"`);
-                continue;
-            }
-        }
-        if (value === undefined || value === null || (isKnown(value) && typeof value !== "string")) {
-            if (property === "secretOptions") {
-                problems.addSecret(path, "must be a string");
-            } else {
-                problems.add(path, value, "must be a string");
-            }
-        }
-    }
+        },
+        { expected: "must be a non-empty list of host names or IP addresses", maxLength: EXTERNAL_STORE_MAX_HOSTS, minLength: 1 },
+    );
 }
 
 function reservedArg(key: string): string {
@@ -117,51 +133,77 @@ function reservedArg(key: string): string {
 }
 
 /**
- * Checks every argument of an ExternalStore named `name` and returns every problem found.
- * Plain values are checked; Outputs are left to the provider.
+ * Checks a key of `options` or `secretOptions`: an environment variable name, not one the
+ * store writes itself, not the same as another key once upper-cased. True when it passes.
  */
-export function validateExternalStoreArgs(name: string, args: ExternalStoreArgs): Problem[] {
-    const problems = new ProblemList();
-    if (typeof name !== "string" || !isDns1123Label(name) || !/^[a-z]/.test(name) || name.length > EXTERNAL_STORE_MAX_NAME) {
-        problems.add("name", name, `must be a DNS-1035 label of at most ${EXTERNAL_STORE_MAX_NAME} characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`);
+function checkOptionKey(problems: ProblemList, path: string, key: string, taken: Map<string, string>): boolean {
+    if (!isEnvVarName(key)) {
+        problems.add(path, key, `key ${EXPECT.envVarName}`);
+        return false;
     }
-    if (args === undefined || args === null || typeof args !== "object") {
-        problems.add("args", args, "must be an object");
-        return [...problems.problems];
+    const upper = key.toUpperCase();
+    if (EXTERNAL_STORE_RESERVED_KEYS.includes(upper)) {
+        problems.add(path, key, `key is reserved for the store's own ${upper}; use the "${reservedArg(upper)}" argument`);
+        return false;
     }
-    if (typeof args.namespace !== "string" || !isDns1123Label(args.namespace)) {
-        problems.add("namespace", args.namespace, EXPECT.dns1123Label);
+    const clash = taken.get(upper);
+    if (clash !== undefined) {
+        problems.add(path, key, `key becomes ${upper}, which "${clash}" already uses`);
+        return false;
     }
-    if (!EXTERNAL_STORE_ENGINES.includes(args.engine)) {
-        problems.add("engine", args.engine, `must be one of ${EXTERNAL_STORE_ENGINES.map((e) => `"${e}"`).join(", ")}`);
-    }
-    if (!Array.isArray(args.hosts) || args.hosts.length === 0) {
-        problems.add("hosts", args.hosts, "must be a non-empty list of host names or IP addresses");
-    } else {
-        const seen = new Set<string>();
-        args.hosts.forEach((host, i) => {
-            checkHost(problems, `hosts[${i}]`, host);
-            if (typeof host === "string" && seen.has(host.toLowerCase())) {
-                problems.add(`hosts[${i}]`, host, "must not repeat an earlier host");
-            }
-            if (typeof host === "string") {
-                seen.add(host.toLowerCase());
-            }
-        });
-    }
-    if (args.port !== undefined && !isPort(args.port)) {
-        problems.add("port", args.port, EXPECT.port);
-    }
-    if (args.port === undefined && args.engine === "other") {
-        problems.add("port", args.port, `is required when engine is "other"; ${EXPECT.port}`);
-    }
-    if (args.database !== undefined && (typeof args.database !== "string" || args.database.length === 0 || /[\s,]/.test(args.database))) {
-        problems.add("database", args.database, "must be a non-empty name without spaces or commas");
-    }
-    const taken = new Map<string, string>();
-    checkOptionKeys(problems, "options", args.options, taken);
-    checkOptionKeys(problems, "secretOptions", args.secretOptions, taken);
+    taken.set(upper, path);
+    return true;
+}
 
+/**
+ * `options` land in a ConfigMap: keys that look like credentials (by the package's rule,
+ * or by the stricter substring rule of {@link SECRET_LOOKING_KEY} that the ConfigMap
+ * leak scan applies), values that carry credentials, and Outputs (which may be secret,
+ * and cannot be told apart at construction) are refused.
+ */
+function checkOptions(problems: ProblemList, options: unknown, taken: Map<string, string>): void {
+    checkRecord(
+        problems,
+        "options",
+        options,
+        (path, value, key) => {
+            if (!checkOptionKey(problems, path, key, taken)) {
+                return;
+            }
+            if (looksLikeCredential(key) || SECRET_LOOKING_KEY.test(key)) {
+                problems.addSecret(path, `looks like a credential, and ${CONFIG_MAP_IS_PLAIN}; ${USE_SECRET_ARGS}`);
+            } else if (isDeferred(value)) {
+                problems.add(
+                    path,
+                    value,
+                    `must be a plain string: ${CONFIG_MAP_IS_PLAIN}, and an Output may hold a secret that would land there in plain text; give computed settings in "secretOptions"`,
+                );
+            } else if (typeof value !== "string") {
+                problems.add(path, value, value === null ? EXPECT_CHECK.notNull : EXPECT_CHECK.string);
+            } else if (carriesCredential(value)) {
+                problems.addSecret(path, `carries a credential (a password, a token or a URL's user name); ${CONFIG_MAP_IS_PLAIN}; ${USE_SECRET_ARGS}`);
+            }
+        },
+        EXPECT_OPTIONS,
+    );
+}
+
+/** `secretOptions` land in the Secret: strings or Outputs, never printed. */
+function checkSecretOptions(problems: ProblemList, secretOptions: unknown, taken: Map<string, string>): void {
+    checkRecord(
+        problems,
+        "secretOptions",
+        secretOptions,
+        (path, value, key) => {
+            if (checkOptionKey(problems, path, key, taken) && !isDeferred(value) && typeof value !== "string") {
+                problems.addSecret(path, "must be a string");
+            }
+        },
+        EXPECT_OPTIONS,
+    );
+}
+
+function checkCredentials(problems: ProblemList, args: Record<string, unknown>): void {
     const hasPassword = args.password !== undefined;
     const hasExisting = args.existingSecretName !== undefined;
     if (hasPassword && hasExisting) {
@@ -169,43 +211,91 @@ export function validateExternalStoreArgs(name: string, args: ExternalStoreArgs)
     } else if (!hasPassword && !hasExisting) {
         problems.add("password", undefined, `is required unless "existingSecretName" names a Secret that holds the credentials`);
     }
-    if (hasPassword && isKnown(args.password) && (typeof args.password !== "string" || args.password.length === 0)) {
+    if (hasPassword && !isDeferred(args.password) && (typeof args.password !== "string" || args.password.length === 0)) {
         problems.addSecret("password", "must be a non-empty string");
     }
-    if (args.username !== undefined && isKnown(args.username) && (typeof args.username !== "string" || args.username.length === 0)) {
+    if (args.username !== undefined && !isDeferred(args.username) && (typeof args.username !== "string" || args.username.trim() === "")) {
         problems.add("username", args.username, "must be a non-empty string");
     }
     if (hasExisting) {
-        if (typeof args.existingSecretName !== "string" || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(args.existingSecretName) || args.existingSecretName.length > 253) {
-            problems.add("existingSecretName", args.existingSecretName, EXPECT.dns1123Subdomain);
-        }
+        checkSubdomain(problems, "existingSecretName", args.existingSecretName);
         if (args.username !== undefined) {
             problems.add("username", args.username, `cannot be combined with "existingSecretName"; the user name belongs in that Secret (see "existingSecretKeys")`);
         }
         if (args.secretOptions !== undefined) {
-            problems.add("secretOptions", "{...}", `cannot be combined with "existingSecretName"; put these settings in that Secret`);
+            problems.addSecret("secretOptions", `cannot be combined with "existingSecretName"; put these settings in that Secret`);
         }
     }
-    if (args.existingSecretKeys !== undefined) {
+    const keys = args.existingSecretKeys;
+    if (keys !== undefined) {
         if (!hasExisting) {
-            problems.add("existingSecretKeys", args.existingSecretKeys, `can only be given with "existingSecretName"`);
+            problems.add("existingSecretKeys", keys, `can only be given with "existingSecretName"`);
         }
-        for (const field of ["username", "password"] as const) {
-            const key = args.existingSecretKeys?.[field];
-            if (key !== undefined && (typeof key !== "string" || !/^[-._a-zA-Z0-9]{1,253}$/.test(key))) {
-                problems.add(`existingSecretKeys.${field}`, key, "must be a Secret key: letters, digits, '-', '_' and '.'");
+        if (checkObject(problems, "existingSecretKeys", keys, EXISTING_SECRET_KEY_NAMES)) {
+            for (const field of EXISTING_SECRET_KEY_NAMES) {
+                const key = keys[field];
+                if (key !== undefined && checkPlain(problems, `existingSecretKeys.${field}`, key) && (typeof key !== "string" || !SECRET_DATA_KEY.test(key))) {
+                    problems.add(`existingSecretKeys.${field}`, key, "must be a Secret key: letters, digits, '-', '_' and '.'");
+                }
             }
         }
     }
-    if (args.externalName !== undefined) {
-        if (typeof args.externalName !== "string" || !isDnsName(args.externalName)) {
-            problems.add("externalName", args.externalName, "must be a DNS name (an ExternalName Service is a CNAME; IP addresses are not allowed)");
-        } else if (!isDns1123Subdomain(args.externalName.replace(/\.$/, ""))) {
-            problems.add("externalName", args.externalName, `must be in lower case, as the API server requires (a DNS-1123 subdomain): "${args.externalName.toLowerCase()}"`);
-        }
+}
+
+function checkExternalName(problems: ProblemList, externalName: unknown): void {
+    if (externalName === undefined || !checkPlain(problems, "externalName", externalName)) {
+        return;
     }
-    if (args.envPrefix !== undefined && (typeof args.envPrefix !== "string" || !isEnvVarName(args.envPrefix))) {
-        problems.add("envPrefix", args.envPrefix, `must be a valid start of an environment variable name: letters, digits and '_', not starting with a digit (such as "DB_")`);
+    if (typeof externalName !== "string" || !isDnsName(externalName)) {
+        problems.add("externalName", externalName, "must be a DNS name (an ExternalName Service is a CNAME; IP addresses are not allowed)");
+    } else if (!isDns1123Subdomain(externalName.replace(/\.$/, ""))) {
+        problems.add("externalName", externalName, `must be in lower case, as the API server requires (a DNS-1123 subdomain): "${externalName.toLowerCase()}"`);
+    }
+}
+
+/**
+ * Checks every argument of an ExternalStore named `name` and returns every problem found.
+ * Values that reach the ConfigMap, names and the wait script must be plain; `username`,
+ * `password` and `secretOptions` values may be Outputs (they are checked by the provider).
+ */
+export function validateExternalStoreArgs(name: string, args: ExternalStoreArgs): Problem[] {
+    const problems = new ProblemList({ redactCredentialPaths: true });
+    if (typeof name !== "string" || !isDns1123Label(name) || !/^[a-z]/.test(name) || name.length > EXTERNAL_STORE_MAX_NAME) {
+        problems.add("name", name, EXPECT_NAME);
+    }
+    if (isDeferred(args)) {
+        problems.add("args", args, EXPECT_CHECK.deferredArgs);
+        return [...problems.problems];
+    }
+    if (!checkObject(problems, "", args, EXTERNAL_STORE_ARG_NAMES, EXPECT_ARGS)) {
+        if (args === undefined) {
+            problems.add("args", args, EXPECT_ARGS);
+        }
+        return [...problems.problems];
+    }
+    const given = args as unknown as Record<string, unknown>;
+    if (checkRequired(problems, "namespace", given.namespace, "pods can only read the ConfigMap and Secret of their own namespace")) {
+        checkLabel(problems, "namespace", given.namespace);
+    }
+    if (checkRequired(problems, "engine", given.engine, `one of ${EXTERNAL_STORE_ENGINES.map((e) => `"${e}"`).join(", ")}`)) {
+        checkOneOf(problems, "engine", given.engine, EXTERNAL_STORE_ENGINES);
+    }
+    checkHosts(problems, given.hosts);
+    if (given.port !== undefined) {
+        checkInteger(problems, "port", given.port, { max: 65535, min: 1 });
+    } else if (given.engine === "other") {
+        problems.add("port", undefined, `is required when engine is "other"; ${EXPECT.port}`);
+    }
+    if (checkString(problems, "database", given.database) && (given.database === "" || /[\s,]/.test(given.database) || given.database.length > 253)) {
+        problems.add("database", given.database, "must be a non-empty name of at most 253 characters, without spaces or commas");
+    }
+    const taken = new Map<string, string>();
+    checkOptions(problems, given.options, taken);
+    checkSecretOptions(problems, given.secretOptions, taken);
+    checkCredentials(problems, given);
+    checkExternalName(problems, given.externalName);
+    if (given.envPrefix !== undefined && checkPlain(problems, "envPrefix", given.envPrefix) && (typeof given.envPrefix !== "string" || !isEnvVarName(given.envPrefix))) {
+        problems.add("envPrefix", given.envPrefix, `must be a valid start of an environment variable name: letters, digits and '_', not starting with a digit (such as "DB_")`);
     }
     return [...problems.problems];
 }
