@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Problem, ProblemList } from "../common/validation";
-import { restrictedContainerSecurityContext } from "../workload/pod-defaults";
+import { restrictedContainerSecurityContext } from "../common/pod-security";
 import { ExternalStore, externalStoreChecksumAnnotation } from "./external-store";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;

@@ -3,7 +3,8 @@ import { checkSubdomain } from "../common/kubernetes";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES, EbsVolumeType } from "./ebs-limits";
 import { EBS_ARG_NAMES, EBS_FS_TYPES, EbsStorageClassArgs, GP3_BASELINE_IOPS } from "./ebs-storage-class-args";
-import { checkBoolean, checkCommonClassArgs, checkDeleteWithStack, checkEnum, checkInteger, checkKmsKeyArn, checkKnownKeys } from "./storage-class";
+import { checkBoolean, checkObject, checkOneOf, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
+import { checkCommonClassArgs, checkDeleteWithStack, checkIntegerIn, checkKmsKeyArn } from "./storage-class";
 
 /** The volume types that take provisioned IOPS (`iops` or `iopsPerGb`). */
 const IOPS_TYPES: readonly EbsVolumeType[] = EBS_VOLUME_TYPES.filter((t) => EBS_LIMITS[t].iops !== undefined);
@@ -26,14 +27,14 @@ function checkPerformance(problems: ProblemList, args: EbsStorageClassArgs, type
         if (!takesIops) {
             problems.add("iops", iops, `must not be set for ${type} volumes: only ${IOPS_TYPES.join(", ")} take provisioned IOPS`);
         } else if (isKnown(iops)) {
-            checkInteger(problems, "iops", iops, limits.iops!.min, limits.iops!.max, `for ${type} volumes`);
+            checkIntegerIn(problems, "iops", iops, limits.iops!.min, limits.iops!.max, `for ${type} volumes`);
         }
     }
     if (iopsPerGb !== undefined) {
         if (!takesIops) {
             problems.add("iopsPerGb", iopsPerGb, `must not be set for ${type} volumes: only ${IOPS_TYPES.join(", ")} take provisioned IOPS`);
         } else if (isKnown(iopsPerGb)) {
-            checkInteger(problems, "iopsPerGb", iopsPerGb, 1, limits.maxIopsPerGib!, `for ${type} volumes`);
+            checkIntegerIn(problems, "iopsPerGb", iopsPerGb, 1, limits.maxIopsPerGib!, `for ${type} volumes`);
         }
     }
     if (limits.iopsRequired && iops === undefined && iopsPerGb === undefined) {
@@ -54,7 +55,7 @@ function checkPerformance(problems: ProblemList, args: EbsStorageClassArgs, type
     if (!isKnown(throughputMibps)) {
         return;
     }
-    if (!checkInteger(problems, "throughputMibps", throughputMibps, limits.throughputMibps.min, limits.throughputMibps.max, "MiB/s")) {
+    if (!checkIntegerIn(problems, "throughputMibps", throughputMibps, limits.throughputMibps.min, limits.throughputMibps.max, "MiB/s")) {
         return;
     }
     // With iopsPerGb the IOPS depend on each claim's size and are not known here.
@@ -87,7 +88,7 @@ function checkEncryption(problems: ProblemList, args: EbsStorageClassArgs): void
     if (create === undefined || create === false) {
         return;
     }
-    if (create !== true && (typeof create !== "object" || create === null || Array.isArray(create))) {
+    if (create !== true && !isPlainObject(create)) {
         problems.add("createKmsKey", create, "must be true, false or { description?, deletionWindowInDays? }");
         return;
     }
@@ -98,9 +99,9 @@ function checkEncryption(problems: ProblemList, args: EbsStorageClassArgs): void
         problems.add("createKmsKey", create, "cannot be combined with kmsKeyArn: name an existing key or create one");
     }
     if (typeof create === "object") {
-        checkKnownKeys(problems, "createKmsKey", create, ["deletionWindowInDays", "description"]);
+        checkObject(problems, "createKmsKey", create, ["deletionWindowInDays", "description"]);
         if (create.deletionWindowInDays !== undefined) {
-            checkInteger(problems, "createKmsKey.deletionWindowInDays", create.deletionWindowInDays, 7, 30, "days");
+            checkIntegerIn(problems, "createKmsKey.deletionWindowInDays", create.deletionWindowInDays, 7, 30, "days");
         }
         if (create.description !== undefined && (typeof create.description !== "string" || create.description.length > 8192)) {
             problems.add("createKmsKey.description", create.description, "must be a string of at most 8192 characters");
@@ -132,7 +133,7 @@ export function checkEbsTags(problems: ProblemList, tags: unknown): void {
     if (tags === undefined) {
         return;
     }
-    if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
+    if (!isPlainObject(tags)) {
         problems.add("tags", tags, "must be an object mapping tag keys to string values");
         return;
     }
@@ -153,12 +154,12 @@ function checkSnapshots(problems: ProblemList, name: string, args: EbsStorageCla
     if (snapshots === undefined || typeof snapshots === "boolean") {
         return;
     }
-    if (typeof snapshots !== "object" || snapshots === null || Array.isArray(snapshots)) {
+    if (!isPlainObject(snapshots)) {
         problems.add("snapshots", snapshots, 'must be true, false or { deletionPolicy?: "Retain" | "Delete", name? }');
         return;
     }
-    checkKnownKeys(problems, "snapshots", snapshots, ["deletionPolicy", "name"]);
-    checkEnum(problems, "snapshots.deletionPolicy", snapshots.deletionPolicy, ["Retain", "Delete"]);
+    checkObject(problems, "snapshots", snapshots, ["deletionPolicy", "name"]);
+    checkOneOf(problems, "snapshots.deletionPolicy", snapshots.deletionPolicy, ["Retain", "Delete"]);
     if (snapshots.name !== undefined) {
         checkSubdomain(problems, "snapshots.name", snapshots.name);
     } else {
@@ -180,16 +181,18 @@ export function validateEbsArgs(name: string, args: EbsStorageClassArgs | undefi
         checkCommonClassArgs(problems, name, {});
         return [...problems.problems];
     }
-    if (typeof args !== "object" || args === null || Array.isArray(args)) {
-        problems.add("args", args, "must be an object of EbsStorageClass arguments");
+    if (isDeferred(args)) {
+        problems.add("args", args, EXPECT_CHECK.deferredArgs);
         return [...problems.problems];
     }
-    checkKnownKeys(problems, "", args, EBS_ARG_NAMES);
-    const typeValid = checkEnum(problems, "volumeType", args.volumeType, EBS_VOLUME_TYPES);
-    if (typeValid) {
-        checkPerformance(problems, args, args.volumeType ?? "gp3");
+    if (!checkObject(problems, "", args, EBS_ARG_NAMES, "must be an object of EbsStorageClass arguments")) {
+        return [...problems.problems];
     }
-    checkEnum(problems, "fsType", args.fsType, EBS_FS_TYPES);
+    const typeValid = args.volumeType === undefined || checkOneOf(problems, "volumeType", args.volumeType, EBS_VOLUME_TYPES);
+    if (typeValid) {
+        checkPerformance(problems, args, (args.volumeType ?? "gp3") as EbsVolumeType);
+    }
+    checkOneOf(problems, "fsType", args.fsType, EBS_FS_TYPES);
     checkEncryption(problems, args);
     checkBoolean(problems, "allowVolumeExpansion", args.allowVolumeExpansion);
     checkZones(problems, args.zones);

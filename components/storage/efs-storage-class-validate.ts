@@ -10,7 +10,8 @@ import {
     EfsStorageClassArgs,
     FILE_SYSTEM_ARG_NAMES,
 } from "./efs-storage-class-args";
-import { checkBoolean, checkCommonClassArgs, checkDeleteWithStack, checkEnum, checkInteger, checkKmsKeyArn, checkKnownKeys, oneOf } from "./storage-class";
+import { checkAbsolutePath, checkBoolean, checkInteger, checkObject, checkOneOf, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
+import { checkCommonClassArgs, checkDeleteWithStack, checkKmsKeyArn } from "./storage-class";
 
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -91,7 +92,7 @@ function checkCidrBlocks(problems: ProblemList, blocks: unknown): void {
 }
 
 function checkFileSystem(problems: ProblemList, fs: EfsFileSystemArgs): void {
-    checkKnownKeys(problems, "fileSystem", fs, FILE_SYSTEM_ARG_NAMES);
+    checkObject(problems, "fileSystem", fs, FILE_SYSTEM_ARG_NAMES);
     if (fs.vpcId === undefined || (isKnown(fs.vpcId) && (typeof fs.vpcId !== "string" || !VPC_ID.test(fs.vpcId)))) {
         problems.add("fileSystem.vpcId", fs.vpcId, 'must be a VPC id such as "vpc-0123456789abcdef0"');
     }
@@ -111,8 +112,8 @@ function checkFileSystem(problems: ProblemList, fs: EfsFileSystemArgs): void {
         );
     }
 
-    const perfValid = checkEnum(problems, "fileSystem.performanceMode", fs.performanceMode, EFS_PERFORMANCE_MODES);
-    const throughputValid = checkEnum(problems, "fileSystem.throughputMode", fs.throughputMode, EFS_THROUGHPUT_MODES);
+    const perfValid = fs.performanceMode === undefined || checkOneOf(problems, "fileSystem.performanceMode", fs.performanceMode, EFS_PERFORMANCE_MODES);
+    const throughputValid = fs.throughputMode === undefined || checkOneOf(problems, "fileSystem.throughputMode", fs.throughputMode, EFS_THROUGHPUT_MODES);
     const performance = fs.performanceMode ?? "generalPurpose";
     const throughput = fs.throughputMode ?? "elastic";
     if (perfValid && throughputValid && performance === "maxIO" && throughput === "elastic") {
@@ -137,8 +138,8 @@ function checkFileSystem(problems: ProblemList, fs: EfsFileSystemArgs): void {
         }
     }
 
-    checkEnum(problems, "fileSystem.transitionToIa", fs.transitionToIa, EFS_TRANSITIONS);
-    if (checkEnum(problems, "fileSystem.transitionToArchive", fs.transitionToArchive, EFS_TRANSITIONS) && fs.transitionToArchive !== undefined) {
+    checkOneOf(problems, "fileSystem.transitionToIa", fs.transitionToIa, EFS_TRANSITIONS);
+    if (checkOneOf(problems, "fileSystem.transitionToArchive", fs.transitionToArchive, EFS_TRANSITIONS)) {
         if (fs.transitionToIa === undefined) {
             problems.add("fileSystem.transitionToArchive", fs.transitionToArchive, "requires fileSystem.transitionToIa: files reach Archive through Infrequent Access");
         }
@@ -159,7 +160,7 @@ function checkAccessPointArgs(problems: ProblemList, args: EfsStorageClassArgs):
     }
     for (const key of ["uid", "gid"] as const) {
         if (args[key] !== undefined) {
-            checkInteger(problems, key, args[key], 0, MAX_POSIX_ID);
+            checkInteger(problems, key, args[key], { max: MAX_POSIX_ID, min: 0 });
         }
     }
     const { gidRangeStart: start, gidRangeEnd: end } = args;
@@ -168,26 +169,23 @@ function checkAccessPointArgs(problems: ProblemList, args: EfsStorageClassArgs):
         const given = start === undefined ? "gidRangeEnd" : "gidRangeStart";
         problems.add(missing, undefined, `is required with ${given}: set both ends of the gid range or neither`);
     }
-    const startValid = start === undefined || checkInteger(problems, "gidRangeStart", start, 1, MAX_POSIX_ID);
-    const endValid = end === undefined || checkInteger(problems, "gidRangeEnd", end, 1, MAX_POSIX_ID);
+    const startValid = start === undefined || checkInteger(problems, "gidRangeStart", start, { max: MAX_POSIX_ID, min: 1 });
+    const endValid = end === undefined || checkInteger(problems, "gidRangeEnd", end, { max: MAX_POSIX_ID, min: 1 });
     if (start !== undefined && end !== undefined && startValid && endValid && end <= start) {
         problems.add("gidRangeEnd", end, `must be greater than gidRangeStart (${start})`);
     }
     if (start !== undefined && args.uid !== undefined && args.gid !== undefined) {
         problems.add("gidRangeStart", start, "is not used when both uid and gid are set: leave out the gid range or one of uid/gid");
     }
-    if (args.basePath !== undefined) {
-        const path = args.basePath;
-        const valid = typeof path === "string" && path.startsWith("/") && !/\s/.test(path) && (path === "/" || path.split("/").slice(1).every((s) => s !== "" && s !== "." && s !== ".."));
-        if (!valid) {
-            problems.add("basePath", path, 'must be an absolute path such as "/dynamic", without empty, "." or ".." parts, whitespace or a trailing "/"');
-        }
+    // "/" is the file system's root, what leaving basePath out means.
+    if (args.basePath !== "/") {
+        checkAbsolutePath(problems, "basePath", args.basePath);
     }
     if (args.subPathPattern !== undefined) {
         const pattern = args.subPathPattern;
         const unknown = typeof pattern === "string" ? (pattern.match(/\$\{[^}]*\}/g) ?? []).filter((v) => !SUB_PATH_VARIABLES.includes(v)) : [];
         if (typeof pattern !== "string" || pattern.trim() === "" || unknown.length > 0 || pattern.startsWith("/") || pattern.split("/").includes("..")) {
-            problems.add("subPathPattern", pattern, `must be a relative path from fixed text and ${oneOf(SUB_PATH_VARIABLES)}`);
+            problems.add("subPathPattern", pattern, 'must be a relative path from fixed text and "${.PVC.name}", "${.PVC.namespace}" or "${.PV.name}"');
         }
     }
     checkBoolean(problems, "ensureUniqueDirectory", args.ensureUniqueDirectory);
@@ -200,11 +198,16 @@ function checkAccessPointArgs(problems: ProblemList, args: EfsStorageClassArgs):
  */
 export function validateEfsArgs(name: string, args: EfsStorageClassArgs | undefined, opts?: pulumi.ComponentResourceOptions): Problem[] {
     const problems = new ProblemList();
-    if (typeof args !== "object" || args === null || Array.isArray(args)) {
-        problems.add("args", args, "must be an object of EfsStorageClass arguments with fileSystemId or fileSystem");
+    if (isDeferred(args)) {
+        problems.add("args", args, EXPECT_CHECK.deferredArgs);
         return [...problems.problems];
     }
-    checkKnownKeys(problems, "", args, EFS_ARG_NAMES);
+    if (!checkObject(problems, "", args, EFS_ARG_NAMES, "must be an object of EfsStorageClass arguments with fileSystemId or fileSystem")) {
+        if (args === undefined) {
+            problems.add("args", args, "must be an object of EfsStorageClass arguments with fileSystemId or fileSystem");
+        }
+        return [...problems.problems];
+    }
     if (args.fileSystemId !== undefined && args.fileSystem !== undefined) {
         problems.add("fileSystem", args.fileSystem, "cannot be combined with fileSystemId: create a file system or name an existing one");
     } else if (args.fileSystemId === undefined && args.fileSystem === undefined) {
@@ -214,10 +217,10 @@ export function validateEfsArgs(name: string, args: EfsStorageClassArgs | undefi
         problems.add("fileSystemId", args.fileSystemId, 'must be an EFS file system id such as "fs-0123456789abcdef0"');
     }
     if (args.fileSystem !== undefined) {
-        if (typeof args.fileSystem !== "object" || args.fileSystem === null || Array.isArray(args.fileSystem)) {
+        if (!isPlainObject(args.fileSystem)) {
             problems.add("fileSystem", args.fileSystem, "must be an object with vpcId, subnetIds and allowed sources");
         } else {
-            checkFileSystem(problems, args.fileSystem);
+            checkFileSystem(problems, args.fileSystem as unknown as EfsFileSystemArgs);
         }
     }
     checkAccessPointArgs(problems, args);

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkSubdomain, EXPECT, isDns1123Subdomain } from "../common/kubernetes";
 import { childOptions, dataChildOptions } from "../common/options";
 import { StorageClassFacts } from "../common/storage-class-ref";
+import { checkBoolean, checkOneOf, checkPlain, integerText, isInteger } from "../common/checks";
 import { describeValue, ProblemList } from "../common/validation";
 
 /**
@@ -84,48 +85,19 @@ export function checkDeleteWithStack(problems: ProblemList, deleteWithStack: unk
     }
 }
 
-/** Formats a list of accepted values: `"gp3", "gp2" or "io1"`. */
-export function oneOf(values: readonly unknown[]): string {
-    const quoted = values.map((v) => describeValue(v));
-    return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
-}
-
-/** Checks an optional value against a closed set. Returns true when absent or valid. */
-export function checkEnum<T>(problems: ProblemList, path: string, value: unknown, allowed: readonly T[]): value is T | undefined {
-    if (value === undefined || allowed.includes(value as T)) {
-        return true;
-    }
-    problems.add(path, value, `must be ${oneOf(allowed)}`);
-    return false;
-}
-
-/** Checks an optional boolean. */
-export function checkBoolean(problems: ProblemList, path: string, value: unknown): void {
-    if (value !== undefined && typeof value !== "boolean") {
-        problems.add(path, value, "must be true or false");
-    }
-}
-
 /**
- * Checks an integer in a closed range; `context` completes the message ("for gp3
- * volumes"). Returns true only when the value is a valid integer.
+ * Checks an integer in a closed range, with `context` completing the common wording
+ * ("must be an integer from 3000 to 80000 for gp3 volumes"). True only for a valid integer.
  */
-export function checkInteger(problems: ProblemList, path: string, value: unknown, min: number, max: number, context = ""): value is number {
-    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) {
-        return true;
+export function checkIntegerIn(problems: ProblemList, path: string, value: unknown, min: number, max: number, context: string): value is number {
+    if (!checkPlain(problems, path, value)) {
+        return false;
     }
-    problems.add(path, value, `must be an integer from ${min} to ${max}${context ? ` ${context}` : ""}`);
-    return false;
-}
-
-/** Refuses argument names that the component does not know (typos from JavaScript callers). */
-export function checkKnownKeys(problems: ProblemList, prefix: string, value: object, known: readonly string[]): void {
-    for (const key of Object.keys(value).sort()) {
-        if (!known.includes(key) && (value as Record<string, unknown>)[key] !== undefined) {
-            const path = prefix ? `${prefix}.${key}` : key;
-            problems.add(path, (value as Record<string, unknown>)[key], `is not a known argument; known arguments are ${known.join(", ")}`);
-        }
+    if (!isInteger(value, min, max)) {
+        problems.add(path, value, `${integerText(min, max)} ${context}`);
+        return false;
     }
+    return true;
 }
 
 /**
@@ -153,8 +125,8 @@ export function checkCommonClassArgs(
     componentName: string,
     args: { reclaimPolicy?: unknown; volumeBindingMode?: unknown; isDefault?: unknown; storageClassName?: unknown },
 ): void {
-    checkEnum(problems, "reclaimPolicy", args.reclaimPolicy, RECLAIM_POLICIES);
-    checkEnum(problems, "volumeBindingMode", args.volumeBindingMode, VOLUME_BINDING_MODES);
+    checkOneOf(problems, "reclaimPolicy", args.reclaimPolicy, RECLAIM_POLICIES);
+    checkOneOf(problems, "volumeBindingMode", args.volumeBindingMode, VOLUME_BINDING_MODES);
     checkBoolean(problems, "isDefault", args.isDefault);
     checkStorageClassName(problems, componentName, args.storageClassName);
 }
