@@ -3,7 +3,7 @@ import { checkSubdomain } from "../common/kubernetes";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES, EbsVolumeType } from "./ebs-limits";
 import { EBS_ARG_NAMES, EBS_FS_TYPES, EbsStorageClassArgs, GP3_BASELINE_IOPS } from "./ebs-storage-class-args";
-import { checkBoolean, checkObject, checkOneOf, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
+import { checkBoolean, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { checkCommonClassArgs, checkDeleteWithStack, checkIntegerIn, checkKmsKeyArn } from "./storage-class";
 
 /** The volume types that take provisioned IOPS (`iops` or `iopsPerGb`). */
@@ -110,22 +110,24 @@ function checkEncryption(problems: ProblemList, args: EbsStorageClassArgs): void
 }
 
 function checkZones(problems: ProblemList, zones: unknown): void {
-    if (zones === undefined) {
-        return;
-    }
-    if (!Array.isArray(zones) || zones.length === 0) {
-        problems.add("zones", zones, "must be a non-empty list of availability zone names, or left out to allow every zone");
-        return;
-    }
     const seen = new Set<unknown>();
-    Array.from(zones).forEach((zone, i) => {
-        if (typeof zone !== "string" || !ZONE_NAME.test(zone)) {
-            problems.add(`zones[${i}]`, zone, 'must be an availability zone name such as "us-east-1a"');
-        } else if (seen.has(zone)) {
-            problems.add(`zones[${i}]`, zone, "must not repeat a zone listed before");
-        }
-        seen.add(zone);
-    });
+    checkList(
+        problems,
+        "zones",
+        zones,
+        (path, zone) => {
+            if (!checkPlain(problems, path, zone)) {
+                return;
+            }
+            if (typeof zone !== "string" || !ZONE_NAME.test(zone)) {
+                problems.add(path, zone, 'must be an availability zone name such as "us-east-1a"');
+            } else if (seen.has(zone)) {
+                problems.add(path, zone, "must not repeat a zone listed before");
+            }
+            seen.add(zone);
+        },
+        { expected: "must be a non-empty list of availability zone names, or left out to allow every zone", minLength: 1 },
+    );
 }
 
 /** Checks EBS volume tags (shared by the StorageClass and the VolumeSnapshotClass). */

@@ -10,7 +10,7 @@ import {
     EfsStorageClassArgs,
     FILE_SYSTEM_ARG_NAMES,
 } from "./efs-storage-class-args";
-import { checkAbsolutePath, checkBoolean, checkInteger, checkObject, checkOneOf, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
+import { checkAbsolutePath, checkBoolean, checkInteger, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { checkCommonClassArgs, checkDeleteWithStack, checkKmsKeyArn } from "./storage-class";
 
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
@@ -19,47 +19,49 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 const OCTAL_PERMS = /^0?[0-7]{3}$/;
 const MAX_POSIX_ID = 4294967295;
+/** Most ids or CIDR blocks in one list: a security group takes at most 60 rules per direction. */
+const MAX_IDS = 60;
 const SUB_PATH_VARIABLES = ["${.PVC.name}", "${.PVC.namespace}", "${.PV.name}"];
 
 function checkIdList(problems: ProblemList, path: string, list: unknown, pattern: RegExp, example: string, required: boolean): void {
     if (list === undefined && !required) {
         return;
     }
-    if (!Array.isArray(list)) {
-        problems.add(path, list, `must be a list of ids such as "${example}"`);
-        return;
-    }
     const seen = new Set<string>();
-    Array.from(list).forEach((id, i) => {
-        if (!isKnown(id)) {
-            if (id === undefined) {
-                problems.add(`${path}[${i}]`, id, `must be an id such as "${example}"`);
+    const isList = checkList(
+        problems,
+        path,
+        list,
+        (itemPath, id) => {
+            if (!isKnown(id)) {
+                return;
             }
-            return;
-        }
-        if (typeof id !== "string" || !pattern.test(id)) {
-            problems.add(`${path}[${i}]`, id, `must be an id such as "${example}"`);
-        } else if (seen.has(id)) {
-            problems.add(`${path}[${i}]`, id, "must not repeat an id listed before");
-        }
-        if (typeof id === "string") {
-            seen.add(id);
-        }
-    });
+            if (typeof id !== "string" || !pattern.test(id)) {
+                problems.add(itemPath, id, `must be an id such as "${example}"`);
+            } else if (seen.has(id)) {
+                problems.add(itemPath, id, "must not repeat an id listed before");
+            }
+            if (typeof id === "string") {
+                seen.add(id);
+            }
+        },
+        { expected: `must be a list of ids such as "${example}"`, maxLength: MAX_IDS },
+    );
+    if (!isList && list === undefined) {
+        problems.add(path, list, `must be a list of ids such as "${example}"`);
+    }
 }
 
 function checkCidrBlocks(problems: ProblemList, blocks: unknown): void {
     if (blocks === undefined) {
         return;
     }
-    if (!Array.isArray(blocks)) {
-        problems.add("fileSystem.allowedCidrBlocks", blocks, 'must be a list of CIDR blocks such as "10.0.0.0/16"');
-        return;
-    }
     const seen = new Set<string>();
     const parsed: Cidr[] = [];
-    Array.from(blocks).forEach((block, i) => {
-        const path = `fileSystem.allowedCidrBlocks[${i}]`;
+    const each = (path: string, block: unknown) => {
+        if (!checkPlain(problems, path, block)) {
+            return;
+        }
         const cidr = typeof block === "string" ? parseCidr(block) : undefined;
         if (cidr === undefined) {
             problems.add(path, block, 'must be an IPv4 or IPv6 CIDR block such as "10.0.0.0/16" or "2001:db8::/56"');
@@ -79,7 +81,10 @@ function checkCidrBlocks(problems: ProblemList, blocks: unknown): void {
         }
         seen.add(network);
         parsed.push(cidr);
-    });
+    };
+    if (!checkList(problems, "fileSystem.allowedCidrBlocks", blocks, each, { expected: 'must be a list of CIDR blocks such as "10.0.0.0/16"', maxLength: MAX_IDS })) {
+        return;
+    }
     for (const family of [4, 6] as const) {
         if (coversAddressFamily(parsed, family)) {
             problems.add(
