@@ -286,8 +286,12 @@ export function validateExternalStoreArgs(name: string, args: ExternalStoreArgs)
     } else if (given.engine === "other") {
         problems.add("port", undefined, `is required when engine is "other"; ${EXPECT.port}`);
     }
-    if (checkString(problems, "database", given.database) && (given.database === "" || /[\s,]/.test(given.database) || given.database.length > 253)) {
-        problems.add("database", given.database, "must be a non-empty name of at most 253 characters, without spaces or commas");
+    if (checkString(problems, "database", given.database)) {
+        if (carriesCredential(given.database)) {
+            problems.addSecret("database", `must be a database name, not a connection string: it carries a credential, and the name is written to a ConfigMap, which is not secret`);
+        } else if (given.database === "" || /[\s,]/.test(given.database) || given.database.length > 253) {
+            problems.add("database", given.database, "must be a non-empty name of at most 253 characters, without spaces or commas");
+        }
     }
     const taken = new Map<string, string>();
     checkOptions(problems, given.options, taken);

@@ -80,6 +80,11 @@ export const EXTERNAL_STRICT_CASES: readonly StrictCase[] = [
     },
     { title: "the namespace as an Output", args: { namespace: pulumi.output("shop") }, lines: [`namespace: ${DEFERRED} (got an Output)`] },
     { title: "no namespace", args: { namespace: undefined }, lines: ["namespace: is required: pods can only read the ConfigMap and Secret of their own namespace (got undefined)"] },
+    {
+        title: "a connection string with a password as the database",
+        args: { database: "postgres://app:db-name-pw@db/orders" },
+        lines: ["database: must be a database name, not a connection string: it carries a credential, and the name is written to a ConfigMap, which is not secret (got [secret])"],
+    },
     { title: "a database that is a number", args: { database: 5 }, lines: ["database: must be a string (got 5)"] },
     { title: "a blank username", args: { username: " " }, lines: ['username: must be a non-empty string (got " ")'] },
     { title: "a password that is a number", args: { password: 73510296 }, lines: ["password: must be a non-empty string (got [secret])"] },
@@ -111,7 +116,7 @@ function argsOf(c: StrictCase): ExternalStoreArgs {
 }
 
 /** Every credential-like text a case carries: the planted password and the ones inside its values. */
-const PLANTED_PARTS = [PLANTED, "73510296", "hunter2-in-url", "b-in-query", "ado-pass-1", "also-planted"];
+const PLANTED_PARTS = [PLANTED, "73510296", "hunter2-in-url", "b-in-query", "ado-pass-1", "also-planted", "db-name-pw"];
 
 describe("ExternalStore strict validation", () => {
     before(async () => {
