@@ -35,7 +35,6 @@ export const EXTERNAL_STORE_RESERVED_KEYS: readonly string[] = ["ENGINE", "HOSTS
  */
 export const SECRET_LOOKING_KEY = /passw(or)?d|passwd|passphrase|pwd|secret|token|key(?![a-z])|credential|private|apikey/i;
 
-
 /** Longest component name: the checksum annotation key `store-<name>-checksum` must fit in 63 characters. */
 export const EXTERNAL_STORE_MAX_NAME = 48;
 

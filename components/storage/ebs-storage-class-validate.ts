@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkBoolean, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { checkSubdomain } from "../common/kubernetes";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES, EbsVolumeType } from "./ebs-limits";
 import { EBS_ARG_NAMES, EBS_FS_TYPES, EbsStorageClassArgs, GP3_BASELINE_IOPS } from "./ebs-storage-class-args";
-import { checkBoolean, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { checkCommonClassArgs, checkDeleteWithStack, checkIntegerIn, checkKmsKeyArn } from "./storage-class";
 
 /** The volume types that take provisioned IOPS (`iops` or `iopsPerGb`). */

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkAbsolutePath, checkBoolean, checkInteger, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { Cidr, coversAddressFamily, networkOf, parseCidr } from "./cidr";
 import {
@@ -10,7 +11,6 @@ import {
     EfsStorageClassArgs,
     FILE_SYSTEM_ARG_NAMES,
 } from "./efs-storage-class-args";
-import { checkAbsolutePath, checkBoolean, checkInteger, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { checkCommonClassArgs, checkDeleteWithStack, checkKmsKeyArn } from "./storage-class";
 
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;

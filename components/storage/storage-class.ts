@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { checkBoolean, checkOneOf, checkPlain, integerText, isInteger } from "../common/checks";
 import { checkSubdomain, EXPECT, isDns1123Subdomain } from "../common/kubernetes";
 import { childOptions, dataChildOptions } from "../common/options";
 import { StorageClassFacts } from "../common/storage-class-ref";
-import { checkBoolean, checkOneOf, checkPlain, integerText, isInteger } from "../common/checks";
 import { describeValue, ProblemList } from "../common/validation";
 
 /**
