@@ -32,8 +32,17 @@ import {
  * credential (a URL's userinfo, a `password=` parameter) read `[secret]`.
  */
 
-/** A URL with userinfo (`scheme://user@host`, `scheme://user:password@host`): it names an account. */
-const URL_WITH_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+@/i;
+/** A character of a URL's authority before `@`: anything but `/ ? # @` and whitespace. */
+const AUTHORITY_END = /[/?#@\s]/;
+/** A character that can end a URL scheme (`postgres`, `jdbc:mysql`, `svn+ssh`). */
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+
+/** Longest option value: a connection setting is short (a path, a mode, a name). */
+const MAX_TEXT = 4096;
+/** Longest parameter name the credential search reads. */
+const MAX_PARAMETER_NAME = 32;
+/** What the options may take of the ConfigMap's 1 MiB, leaving room for the store's own keys. */
+const MAX_OPTIONS_BYTES = 1_000_000;
 /** A key of a Secret's data: letters, digits, '-', '_' and '.'. */
 const SECRET_DATA_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
@@ -66,9 +75,48 @@ const EXPECT_OPTIONS = "must be an object mapping names to strings";
 const CONFIG_MAP_IS_PLAIN = "options are written to a ConfigMap, which is not secret";
 const USE_SECRET_ARGS = `put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")`;
 
-/** True when a text carries a credential or names an account: a password, a token parameter, a URL's userinfo. */
+/**
+ * True when a text holds a URL with userinfo (`scheme://user@host`,
+ * `scheme://user:password@host`): it names an account, and often carries its password.
+ * One pass over the text, however long and whatever it holds.
+ */
+function hasUserinfo(text: string): boolean {
+    let from = 0;
+    for (;;) {
+        const at = text.indexOf("://", from);
+        if (at < 0) {
+            return false;
+        }
+        let end = at + 3;
+        while (end < text.length && !AUTHORITY_END.test(text[end])) {
+            end++;
+        }
+        if (text[end] === "@" && end > at + 3 && at > 0 && SCHEME_CHAR.test(text[at - 1])) {
+            return true;
+        }
+        from = Math.max(end, at + 3);
+    }
+}
+
+/**
+ * True when a text has a `name=value` parameter that the package's rule takes for a
+ * credential (`password=…`, `pwd=…`, `token=…`). The rule reads each parameter (split at
+ * `? & ;` and whitespace) up to one character after its `=`, never the whole text: its
+ * names are short, and one pass stays fast however long the text is.
+ */
+function hasCredentialParameter(text: string): boolean {
+    for (const piece of text.split(/[?&;\s]/)) {
+        const equals = piece.indexOf("=");
+        if (equals > 0 && equals <= MAX_PARAMETER_NAME && containsCredential(`?${piece.slice(0, equals + 2)}`)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** True when a text carries a credential or names an account: a URL's userinfo, or a credential parameter. */
 function carriesCredential(text: string): boolean {
-    return containsCredential(text) || URL_WITH_USERINFO.test(text);
+    return hasUserinfo(text) || hasCredentialParameter(text);
 }
 
 function checkHost(problems: ProblemList, path: string, host: unknown): void {
@@ -162,7 +210,8 @@ function checkOptionKey(problems: ProblemList, path: string, key: string, taken:
  * and cannot be told apart at construction) are refused.
  */
 function checkOptions(problems: ProblemList, options: unknown, taken: Map<string, string>): void {
-    checkRecord(
+    let size = 0;
+    const isRecord = checkRecord(
         problems,
         "options",
         options,
@@ -180,12 +229,19 @@ function checkOptions(problems: ProblemList, options: unknown, taken: Map<string
                 );
             } else if (typeof value !== "string") {
                 problems.add(path, value, value === null ? EXPECT_CHECK.notNull : EXPECT_CHECK.string);
+            } else if (value.length > MAX_TEXT) {
+                problems.add(path, `${value.length} characters`, `must be at most ${MAX_TEXT} characters long`);
             } else if (carriesCredential(value)) {
                 problems.addSecret(path, `carries a credential (a password, a token or a URL's user name); ${CONFIG_MAP_IS_PLAIN}; ${USE_SECRET_ARGS}`);
+            } else {
+                size += key.length + Buffer.byteLength(value, "utf8");
             }
         },
         EXPECT_OPTIONS,
     );
+    if (isRecord && size > MAX_OPTIONS_BYTES) {
+        problems.add("options", `${size} bytes`, `must together hold at most ${MAX_OPTIONS_BYTES} bytes of keys and values: a ConfigMap holds at most 1 MiB`);
+    }
 }
 
 /** `secretOptions` land in the Secret: strings or Outputs, never printed. */

@@ -56,6 +56,13 @@ export const EXTERNAL_STRICT_CASES: readonly StrictCase[] = [
     { title: "the port as an Output", args: { port: pulumi.output(5432) }, lines: [`port: ${DEFERRED} (got an Output)`] },
     { title: "options as a string", args: { options: "x" }, lines: ['options: must be an object mapping names to strings (got "x")'] },
     { title: "options as a list", args: { options: ["sslmode=require"] }, lines: ['options: must be an object mapping names to strings (got ["sslmode=require"])'] },
+    {
+        title: "options too large for a ConfigMap",
+        args: { options: Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`OPT_${i}`, "A".repeat(4000)])) },
+        lines: ['options: must together hold at most 1000000 bytes of keys and values: a ConfigMap holds at most 1 MiB (got "1001640 bytes")'],
+    },
+    { title: "an option value of 600,000 characters", args: { options: { sslrootcert: "A".repeat(600000) } }, lines: ['options.sslrootcert: must be at most 4096 characters long (got "600000 characters")'] },
+    { title: "a host of 600,000 characters", args: { hosts: ["a".repeat(599997) + "://"] }, lines: [`hosts[0]: ${HOST}; give only the host name (got "${"a".repeat(117)}...)`] },
     { title: "a null option", args: { options: { sslmode: null } }, lines: ["options.sslmode: must not be null; leave the field out instead (got null)"] },
     {
         title: "a JDBC URL with a password parameter in options",
