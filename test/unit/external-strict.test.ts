@@ -62,7 +62,7 @@ export const EXTERNAL_STRICT_CASES: readonly StrictCase[] = [
         lines: ['options: must together hold at most 1000000 bytes of keys and values: a ConfigMap holds at most 1 MiB (got "1001640 bytes")'],
     },
     { title: "an option value of 600,000 characters", args: { options: { sslrootcert: "A".repeat(600000) } }, lines: ['options.sslrootcert: must be at most 4096 characters long (got "600000 characters")'] },
-    { title: "a host of 600,000 characters", args: { hosts: ["a".repeat(599997) + "://"] }, lines: [`hosts[0]: ${HOST}; give only the host name (got "${"a".repeat(117)}...)`] },
+    { title: "a host of 600,000 characters", args: { hosts: ["a".repeat(599997) + "://"] }, lines: [`hosts[0]: ${HOST}; give only the host name (got "${"a".repeat(116)}...)`] },
     { title: "a null option", args: { options: { sslmode: null } }, lines: ["options.sslmode: must not be null; leave the field out instead (got null)"] },
     {
         title: "a JDBC URL with a password parameter in options",
