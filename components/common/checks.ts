@@ -520,3 +520,73 @@ export function checkNotCredentialName(problems: ProblemList, path: string, name
     }
     return true;
 }
+
+/** Deepest level {@link snapshotArgs} copies; deeper values are kept as given (and refused by the checks that read them). */
+const MAX_SNAPSHOT_DEPTH = 64;
+
+/**
+ * A copy of a component's arguments that validation and rendering both read, so that a
+ * getter cannot give validation one value and the render step another, and a getter or
+ * proxy that throws becomes a problem instead of an exception. Plain objects and lists
+ * are copied (own enumerable fields; holes stay holes; cycles stay cycles); everything
+ * else — Outputs, Promises, component instances, functions — is kept as it is.
+ */
+export function snapshotArgs<T>(args: T, root = "args"): { readonly args: T; readonly problems: ProblemList } {
+    const problems = new ProblemList({ root });
+    const copies = new Map<object, unknown>();
+    const copy = (value: unknown, path: string, depth: number): unknown => {
+        if (value === null || typeof value !== "object" || depth > MAX_SNAPSHOT_DEPTH) {
+            return value;
+        }
+        const existing = copies.get(value);
+        if (existing !== undefined) {
+            return existing;
+        }
+        let isList: boolean;
+        let prototype: unknown;
+        try {
+            isList = Array.isArray(value);
+            prototype = Object.getPrototypeOf(value);
+        } catch {
+            problems.add(path, undefined, "could not be read (a proxy threw)");
+            return undefined;
+        }
+        if (isList) {
+            const source = value as unknown[];
+            const list: unknown[] = [];
+            copies.set(value, list);
+            list.length = source.length;
+            for (let i = 0; i < source.length; i++) {
+                try {
+                    if (i in source) {
+                        list[i] = copy(source[i], `${path}[${i}]`, depth + 1);
+                    }
+                } catch {
+                    problems.add(`${path}[${i}]`, undefined, "could not be read (a getter threw)");
+                }
+            }
+            return list;
+        }
+        if (prototype !== Object.prototype && prototype !== null) {
+            return value;
+        }
+        const object: Record<string, unknown> = {};
+        copies.set(value, object);
+        let keys: string[];
+        try {
+            keys = Object.keys(value);
+        } catch {
+            problems.add(path, undefined, "could not be read (a proxy threw)");
+            return object;
+        }
+        for (const key of keys) {
+            try {
+                Object.defineProperty(object, key, { value: copy((value as Record<string, unknown>)[key], joinPath(path, key), depth + 1), enumerable: true, writable: true, configurable: true });
+            } catch {
+                problems.add(joinPath(path, key), undefined, "could not be read (a getter threw)");
+            }
+        }
+        return object;
+    };
+    return { args: copy(args, "", 0) as T, problems };
+}

@@ -123,14 +123,21 @@ export function redactText(text: string): string {
  * environment-style segment (upper case, `env.DB_PASSWORD`, `secretEnv.REDIS_AUTH.key`)
  * that {@link looksLikeCredential}, or any segment containing PASSWORD, SECRET, TOKEN, …
  * (`options.apiToken`). Argument names such as `createKmsKey` are not credentials: the
- * last-word rules (KEY, AUTH, PASS, PWD) apply to environment-style names only.
+ * last-word rules (KEY, AUTH, PASS, PWD) apply to environment-style names only. Paths
+ * through `secretEnv` or `configMapEnv` hold references (a Secret's name and key), not
+ * credentials.
  */
 export function isCredentialPath(path: string): boolean {
-    return path
-        .split(/[.[\]]+/)
-        .filter((part) => part !== "" && !/^\d+$/.test(part))
-        .some((part) => (/^[A-Z0-9_]+$/.test(part) ? looksLikeCredential(part) : containsCredentialWord(part)));
+    const parts = path.split(/[.[\]]+/).filter((part) => part !== "" && !/^\d+$/.test(part));
+    // Below secretEnv and configMapEnv are references (an object's name and key), not values.
+    if (parts.some((part) => REFERENCE_FIELDS.includes(part))) {
+        return false;
+    }
+    return parts.some((part) => (/^[A-Z0-9_]+$/.test(part) ? looksLikeCredential(part) : containsCredentialWord(part)));
 }
+
+/** Fields whose entries name where a value is kept, never the value itself. */
+const REFERENCE_FIELDS = ["configMapEnv", "secretEnv", "secretKeyRef", "configMapKeyRef"];
 
 function containsCredentialWord(name: string): boolean {
     const words = nameWords(name);

@@ -9,15 +9,26 @@ import { ProblemList } from "./validation";
  * contexts, resources, tolerations, affinity) against the OpenAPI schema published in
  * the `kubernetes-models` package: types and formats from its validators, and, unlike
  * the API server's lenient decoding, every field the schema does not know refused (with
- * a "did you mean"). Nulls are refused too (leave the field out instead). Outputs and
- * Promises inside such a value are left to the API server.
+ * a "did you mean"). Nulls are refused too (leave the field out instead), and so are
+ * Outputs and Promises inside such a value unless the caller allows them (a pod spec is
+ * not secret: a value whose secretness is unknown must not be rendered into it).
  *
  * The package is large (22 MB): a model module is required only when a value of its
  * type is checked, so loading the library loads none of it.
  */
 
-/** The pass-through types that can be checked, by their `kubernetes-models/v1` model name. */
-export type KubernetesModel = "Affinity" | "PodSecurityContext" | "Probe" | "ResourceRequirements" | "SecurityContext" | "Toleration";
+/**
+ * The types that can be checked: pass-through core/v1 types by their model name, and
+ * any object kind by `<group>/<version>/<Kind>` (`apps/v1/StatefulSet`, `v1/Service`).
+ */
+export type KubernetesModel =
+    | "Affinity"
+    | "PodSecurityContext"
+    | "Probe"
+    | "ResourceRequirements"
+    | "SecurityContext"
+    | "Toleration"
+    | `${string}/${string}`;
 
 interface AjvError {
     readonly instancePath: string;
@@ -37,16 +48,23 @@ const PROBE = Symbol("schema-probe");
 /** Deepest nesting checked; deeper values are refused (no Kubernetes type nests this deep). */
 const MAX_DEPTH = 32;
 
+function modelId(model: KubernetesModel): string {
+    return model.includes("/") ? model : `v1/${model}`;
+}
+
+function modelName(model: KubernetesModel): string {
+    return modelId(model).split("/").pop()!;
+}
+
 function modelFile(model: KubernetesModel): string {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require.resolve(`kubernetes-models/v1/${model}`);
+    return require.resolve(`kubernetes-models/${modelId(model)}`);
 }
 
 function validatorOf(model: KubernetesModel): Validator {
     let validator = validators.get(model);
     if (!validator) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const Model = (require(modelFile(model)) as Record<string, new (data: unknown) => { validate(): void }>)[model];
+        const Model = (require(modelFile(model)) as Record<string, new (data: unknown) => { validate(): void }>)[modelName(model)];
         validator = (data) => {
             try {
                 new Model(data).validate();
@@ -76,8 +94,15 @@ function candidateFields(model: KubernetesModel): string[] {
     }
     const found = new Set<string>();
     const seen = new Set<string>();
-    const schemaDir = join(dirname(modelFile(model)), "..", "_schemas");
-    const pending = [join(schemaDir, `IoK8sApiCoreV1${model}.js`)];
+    const file = modelFile(model);
+    const schema = /require\("((?:\.\.\/)+_schemas\/[A-Za-z0-9]+\.js)"\)/.exec(readFileSync(file, "utf8"));
+    if (!schema) {
+        fieldNames.set(model, []);
+        return [];
+    }
+    const schemaFile = join(dirname(file), schema[1]);
+    const schemaDir = dirname(schemaFile);
+    const pending = [schemaFile];
     while (pending.length > 0) {
         const file = pending.pop()!;
         if (seen.has(file)) {
@@ -192,7 +217,7 @@ function expectation(errors: readonly AjvError[]): string {
  * (left to the API server), nulls, holes, cycles and too-deep nesting refused where they
  * are. Every object's fields are checked against the schema as the copy is made.
  */
-function plainCopy(problems: ProblemList, model: KubernetesModel, base: string, value: unknown, at: Segment[], ancestors: Set<object>): unknown {
+function plainCopy(problems: ProblemList, model: KubernetesModel, base: string, value: unknown, at: Segment[], ancestors: Set<object>, allowOutputs: boolean): unknown {
     if (value === null) {
         problems.add(toPath(base, at), value, "must not be null; leave the field out instead");
         return undefined;
@@ -201,6 +226,9 @@ function plainCopy(problems: ProblemList, model: KubernetesModel, base: string, 
         return value;
     }
     if (isDeferred(value)) {
+        if (!allowOutputs) {
+            problems.add(toPath(base, at), value, EXPECT.deferred);
+        }
         return undefined;
     }
     if (ancestors.has(value)) {
@@ -218,8 +246,8 @@ function plainCopy(problems: ProblemList, model: KubernetesModel, base: string, 
         for (let i = 0; i < value.length; i++) {
             if (!(i in value)) {
                 problems.add(toPath(base, [...at, i]), undefined, "must not be a hole: the list is sparse (an element was skipped or deleted)");
-            } else {
-                list.push(plainCopy(problems, model, base, value[i], [...at, i], ancestors));
+            } else if (!isDeferred(value[i]) || !allowOutputs) {
+                list.push(plainCopy(problems, model, base, value[i], [...at, i], ancestors, allowOutputs));
             }
         }
         copy = list;
@@ -235,7 +263,7 @@ function plainCopy(problems: ProblemList, model: KubernetesModel, base: string, 
                 problems.add(toPath(base, [...at, key]), field, unknownFieldText(key, known));
                 continue;
             }
-            object[key] = plainCopy(problems, model, base, field, [...at, key], ancestors);
+            object[key] = plainCopy(problems, model, base, field, [...at, key], ancestors, allowOutputs);
         }
         copy = object;
     }
@@ -243,11 +271,20 @@ function plainCopy(problems: ProblemList, model: KubernetesModel, base: string, 
     return copy;
 }
 
+/** Options of {@link checkKubernetesValue}. */
+export interface KubernetesValueRule {
+    /**
+     * Accept Outputs and Promises inside the value, unchecked (left to the API server).
+     * @default false: refused, as not known at construction
+     */
+    readonly allowOutputs?: boolean;
+}
+
 /**
  * Checks a value of a pass-through Kubernetes type strictly against its schema, every
  * problem at its own path under `path`. True when nothing was wrong.
  */
-export function checkKubernetesValue(problems: ProblemList, path: string, value: unknown, model: KubernetesModel): boolean {
+export function checkKubernetesValue(problems: ProblemList, path: string, value: unknown, model: KubernetesModel, rule: KubernetesValueRule = {}): boolean {
     if (value === undefined) {
         return true;
     }
@@ -257,9 +294,13 @@ export function checkKubernetesValue(problems: ProblemList, path: string, value:
         return false;
     }
     if (isDeferred(value)) {
-        return true;
+        if (rule.allowOutputs) {
+            return true;
+        }
+        problems.add(path, value, EXPECT.deferred);
+        return false;
     }
-    const copy = plainCopy(problems, model, path, value, [], new Set());
+    const copy = plainCopy(problems, model, path, value, [], new Set(), rule.allowOutputs ?? false);
     const byPlace = new Map<string, AjvError[]>();
     for (const error of validatorOf(model)(copy)) {
         const place = error.keyword === "required" ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath;

@@ -19,22 +19,22 @@ export const EXPECT = {
 
 /** True for a DNS-1123 label (namespace names, Service names, container names). */
 export function isDns1123Label(value: string): boolean {
-    return value.length <= 63 && DNS1123_LABEL.test(value);
+    return typeof value === "string" && value.length <= 63 && DNS1123_LABEL.test(value);
 }
 
 /** True for a DNS-1123 subdomain (most object names, StorageClass names). */
 export function isDns1123Subdomain(value: string): boolean {
-    return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+    return typeof value === "string" && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
 }
 
 /** True for an IANA service name, the rule Kubernetes applies to port names. */
 export function isIanaServiceName(value: string): boolean {
-    return value.length <= 15 && IANA_SERVICE_NAME.test(value) && /[a-z]/.test(value) && !value.includes("--");
+    return typeof value === "string" && value.length <= 15 && IANA_SERVICE_NAME.test(value) && /[a-z]/.test(value) && !value.includes("--");
 }
 
 /** True for a conventional environment variable name. */
 export function isEnvVarName(value: string): boolean {
-    return ENV_VAR_NAME.test(value);
+    return typeof value === "string" && ENV_VAR_NAME.test(value);
 }
 
 /** True for an integer TCP/UDP port. */
@@ -51,6 +51,9 @@ const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[e
  * in base units (bytes for storage). Returns undefined when the text is not a quantity.
  */
 export function parseQuantity(text: string): number | undefined {
+    if (typeof text !== "string") {
+        return undefined;
+    }
     const match = QUANTITY.exec(text);
     if (!match) {
         return undefined;

@@ -102,7 +102,8 @@ function checkLiteral(problems: ProblemList, prefix: string, path: string, name:
 /**
  * Checks a container's variables: valid names, none of the `reserved` ones (set by the
  * component), each name in one of env, configMapEnv and secretEnv only, valid Secret and
- * ConfigMap references (unknown fields refused), and in `env` only plain strings that are
+ * ConfigMap references (unknown fields refused), no credential-looking name read from a
+ * ConfigMap, and in `env` only plain strings that are
  * not credentials — by their name (see `looksLikeCredential`) or their value (a
  * connection string with a password). An Output in `env` is refused: whether it is
  * secret cannot be known at construction. `prefix` is the property path of the container
@@ -135,6 +136,11 @@ export function checkContainerEnv(
                 seen.set(name, field);
                 if (field === "env") {
                     checkLiteral(problems, prefix, path, name, value);
+                } else if (field === "configMapEnv" && looksLikeCredential(name)) {
+                    problems.addSecret(
+                        path,
+                        `must not be read from a ConfigMap: ${name} names a credential, and credentials live only in Secrets (a ConfigMap is readable by anyone who can read the namespace's configuration); reference one with ${prefix}secretEnv.${name}: { secretName, key }`,
+                    );
                 } else {
                     checkReference(problems, path, value, field === "secretEnv" ? "secretName" : "configMapName");
                 }

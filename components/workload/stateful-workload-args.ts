@@ -1,12 +1,35 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { StorageClassReference } from "../common/storage-class-ref";
 import { ExternalStore } from "../external/external-store";
-import { EbsStorageClass } from "../storage/ebs-storage-class";
-import { EfsStorageClass } from "../storage/efs-storage-class";
 import { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
-import { SpreadArgs } from "./pod-defaults";
+import { PodArgs, WorkloadPort } from "./pod-args";
 
 export type { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
+export type { PodArgs, WorkloadDisruptionBudget, WorkloadPort, WorkloadSecurityArgs } from "./pod-args";
+
+/**
+ * Most replicas a StatefulWorkload takes: 10,000. The component computes `podDnsNames`
+ * and `claimNames` (one entry per replica and volume) at construction, so an unbounded
+ * count (Kubernetes allows up to 2^31 - 1) would exhaust memory before anything is
+ * registered; no stateful system runs anywhere near this many members of one set.
+ */
+export const MAX_REPLICAS = 10000;
+
+/** Replicas when none are given. */
+export const DEFAULT_REPLICAS = 1;
+
+/**
+ * A storage class component that does not implement {@link StorageClassReference} (one
+ * from another package): its name and object are used, but the claims cannot be
+ * checked against its facts (size range, IOPS per GiB, access modes).
+ */
+export interface UncheckedStorageClass {
+    /** The class name as an Output. */
+    readonly storageClassName: pulumi.Output<string>;
+    /** The StorageClass object; claims wait until it exists. */
+    readonly storageClass: pulumi.Resource;
+}
 
 /** The access modes a claim can ask for. */
 export type AccessMode = "ReadWriteOnce" | "ReadWriteOncePod" | "ReadOnlyMany" | "ReadWriteMany";
@@ -22,7 +45,10 @@ export interface WorkloadVolume {
      * Changing it replaces the StatefulSet and gives every replica a new, empty claim.
      */
     readonly name: string;
-    /** Absolute path where the volume is mounted, in the main container and every init container. Unique per workload. */
+    /**
+     * Absolute path where the volume is mounted, in the main container and every init
+     * container. Unique per workload; not /proc, /dev, /sys or below them.
+     */
     readonly mountPath: string;
     /**
      * Requested size, a Kubernetes quantity ("20Gi"). With an `EbsStorageClass` it must lie
@@ -31,11 +57,13 @@ export interface WorkloadVolume {
      */
     readonly size: string;
     /**
-     * The StorageClass: an `EbsStorageClass`, an `EfsStorageClass`, or a class name.
-     * Given a component, the claim is checked against it (size range, IOPS per GiB,
-     * access modes). Changing it replaces the StatefulSet.
+     * The StorageClass: a component implementing {@link StorageClassReference}
+     * (`EbsStorageClass`, `EfsStorageClass`), another class component, or a class name
+     * (a DNS-1123 subdomain). Given a reference, the claim is checked against its facts
+     * (size range, IOPS per GiB, access modes) and the StatefulSet waits for the class.
+     * Changing it replaces the StatefulSet.
      */
-    readonly storageClass: EbsStorageClass | EfsStorageClass | string;
+    readonly storageClass: StorageClassReference | UncheckedStorageClass | string;
     /**
      * Access modes of each claim. `ReadWriteMany` and `ReadOnlyMany` need a file system
      * (EFS); they are refused on an `EbsStorageClass`. `ReadWriteOncePod` cannot be combined
@@ -43,21 +71,6 @@ export interface WorkloadVolume {
      * @default ["ReadWriteOnce"]
      */
     readonly accessModes?: AccessMode[];
-}
-
-/** One port of the workload, on its container and on both Services. */
-export interface WorkloadPort {
-    /** The port's name: an IANA service name (≤ 15 characters), unique per workload. The Services target it by this name. */
-    readonly name: string;
-    /** The port the Services expose, 1–65535. */
-    readonly port: number;
-    /**
-     * The port the container listens on, 1–65535.
-     * @default `port`
-     */
-    readonly targetPort?: number;
-    /** @default "TCP" */
-    readonly protocol?: "TCP" | "UDP" | "SCTP";
 }
 
 /** How pods are replaced when the template changes. */
@@ -79,31 +92,23 @@ export type WorkloadUpdateStrategy =
       }
     | { readonly type: "OnDelete" };
 
-/** The disruption budget. Exactly one of its fields, or none for `maxUnavailable: 1`. */
-export interface WorkloadDisruptionBudget {
-    /** Pods that may be evicted at once: an integer ≥ 0 or a percentage. Cannot be combined with `minAvailable`. @default 1 */
-    readonly maxUnavailable?: number | string;
-    /** Pods that must stay up during voluntary disruptions: an integer ≥ 0 or a percentage. Cannot be combined with `maxUnavailable`. @default none */
-    readonly minAvailable?: number | string;
-}
-
 /** An init container: runs to completion before the main container, with the same volumes mounted. */
 export interface WorkloadInitContainer {
     /** Container name, a DNS-1123 label unique among the pod's containers. */
     readonly name: string;
     /** @default the workload's `image` */
     readonly image?: pulumi.Input<string>;
-    /** The command to run. @default the image's entrypoint */
-    readonly command?: pulumi.Input<string>[];
-    /** Arguments to the command. @default the image's arguments */
-    readonly args?: pulumi.Input<string>[];
+    /** The command to run: plain strings, as the workload's `command`. @default the image's entrypoint */
+    readonly command?: string[];
+    /** Arguments to the command: plain strings, as the workload's `args`. @default the image's arguments */
+    readonly args?: string[];
     /**
      * Literal environment variables, after POD_NAME and POD_NAMESPACE (and the ordinal, when
      * configured), sorted by name together with `secretEnv` and `configMapEnv`. Same rules as
-     * the workload's `env`: no credential-like names (use `secretEnv`).
+     * the workload's `env`: plain strings, no credentials (use `secretEnv`).
      * @default none
      */
-    readonly env?: Record<string, pulumi.Input<string>>;
+    readonly env?: Record<string, string>;
     /** Variables read from Secret keys, as the workload's `secretEnv`. @default none */
     readonly secretEnv?: Record<string, SecretKeyEnv>;
     /** Variables read from ConfigMap keys, as the workload's `configMapEnv`. @default none */
@@ -132,29 +137,20 @@ export interface OrdinalArgs {
     readonly file?: string;
 }
 
-/** Security settings; every field overrides one field of the restricted defaults. */
-export interface WorkloadSecurityArgs {
+/**
+ * Arguments of a {@link StatefulWorkload}: the shared {@link PodArgs} and the
+ * StatefulSet's own. Every argument is checked at construction, at every level: unknown
+ * fields are refused (with a "did you mean"), as are nulls, holes in lists and Outputs
+ * where a plain value is needed; pass-through Kubernetes types are checked strictly
+ * against the Kubernetes schema.
+ */
+export interface StatefulWorkloadArgs extends PodArgs {
     /**
-     * Fields of the pod security context. Defaults: runAsNonRoot, runAsUser/runAsGroup/
-     * fsGroup 1000 (so the volumes are writable), fsGroupChangePolicy OnRootMismatch,
-     * seccomp RuntimeDefault. `runAsUser: 0` cannot be combined with `runAsNonRoot: true`;
-     * with `runAsNonRoot: false` the containers' default becomes false too.
-     * @default the restricted fields above
+     * Namespace of every object (DNS-1123 label; an Output is left to the API server).
+     * It must exist. Changing it replaces everything, including the claims' owner.
      */
-    readonly pod?: k8s.types.input.core.v1.PodSecurityContext;
-    /**
-     * Fields of every container's security context. Defaults: allowPrivilegeEscalation
-     * false, capabilities drop ALL, privileged false, runAsNonRoot.
-     * @default the restricted fields above
-     */
-    readonly container?: k8s.types.input.core.v1.SecurityContext;
-}
-
-/** Arguments of a {@link StatefulWorkload}. */
-export interface StatefulWorkloadArgs {
-    /** Namespace of every object (DNS-1123 label). It must exist. Changing it replaces everything, including the claims' owner. */
     readonly namespace: pulumi.Input<string>;
-    /** The container image, e.g. "postgres:16.4". */
+    /** The container image, e.g. "postgres:16.4" (no whitespace; an Output is left to the API server). */
     readonly image: pulumi.Input<string>;
     /**
      * Name of the StatefulSet, its pods (`<name>-0`) and the base of the Services
@@ -169,42 +165,19 @@ export interface StatefulWorkloadArgs {
      * @default the StatefulSet name
      */
     readonly containerName?: string;
-    /** Number of pods, an integer ≥ 0. @default 1 */
+    /** Number of pods, an integer from 0 to {@link MAX_REPLICAS} (10,000). @default {@link DEFAULT_REPLICAS} (1) */
     readonly replicas?: number;
     /** Ports of the main container, exposed by both Services. At least one. */
     readonly ports: WorkloadPort[];
-    /** The container's command. @default the image's entrypoint */
-    readonly command?: pulumi.Input<string>[];
-    /** Arguments to the command. @default the image's arguments */
-    readonly args?: pulumi.Input<string>[];
     /**
-     * Literal environment variables of the main container. Rendered after POD_NAME,
-     * POD_NAMESPACE and the ordinal variable (none of those names may be reused), sorted by
-     * name together with `secretEnv` and `configMapEnv`; a name may appear in only one of
-     * the three. A name that says it holds a credential (a word PASSWORD, PASSWD,
-     * PASSPHRASE, SECRET, TOKEN, CREDENTIAL(S), APIKEY, or API_KEY, ACCESS_KEY,
-     * PRIVATE_KEY; not when it ends in FILE, PATH, DIR or NAME) is refused here: its value
-     * would sit in plain text in the StatefulSet; put it in a Secret and use `secretEnv`.
-     * Changing a value rolls the pods.
-     * @default none
+     * The container's command: a list of plain strings (not one string, not an Output:
+     * the pod spec is not secret, and a password in it — a URL's `user:password@` or a
+     * `password=` parameter — is refused).
+     * @default the image's entrypoint
      */
-    readonly env?: Record<string, pulumi.Input<string>>;
-    /**
-     * Environment variables read from keys of Secrets in `namespace`
-     * (`valueFrom.secretKeyRef`), e.g. `{ POSTGRES_PASSWORD: { secretName:
-     * "postgres-credentials", key: "password" } }`. The value never appears in the
-     * StatefulSet. Names follow the rules of `env` and may not repeat one of `env` or
-     * `configMapEnv`. A changed Secret value reaches the pods only when they restart.
-     * @default none
-     */
-    readonly secretEnv?: Record<string, SecretKeyEnv>;
-    /**
-     * Environment variables read from keys of ConfigMaps in `namespace`
-     * (`valueFrom.configMapKeyRef`), for non-secret settings kept outside the program.
-     * Names follow the rules of `env` and may not repeat one of `env` or `secretEnv`.
-     * @default none
-     */
-    readonly configMapEnv?: Record<string, ConfigMapKeyEnv>;
+    readonly command?: string[];
+    /** Arguments to the command: plain strings, as `command`. @default the image's arguments */
+    readonly args?: string[];
     /**
      * External stores (databases outside the cluster) the main container connects to: their
      * env and envFrom are added to it, a checksum annotation per store on the pod template
@@ -230,7 +203,7 @@ export interface StatefulWorkloadArgs {
     readonly podManagementPolicy?: "OrderedReady" | "Parallel";
     /** How pods are replaced when the template changes. @default { type: "RollingUpdate" } */
     readonly updateStrategy?: WorkloadUpdateStrategy;
-    /** Seconds a new pod must be Ready before it counts as available, an integer ≥ 0. @default 0 */
+    /** Seconds a new pod must be Ready before it counts as available, an integer from 0 to 2147483647. @default 0 */
     readonly minReadySeconds?: number;
     /**
      * What happens to the claims when the StatefulSet is deleted or scaled down.
@@ -247,35 +220,15 @@ export interface StatefulWorkloadArgs {
      * @default none
      */
     readonly ordinalEnvVar?: string | OrdinalArgs;
-    /** Requests and limits of the main container. @default none */
-    readonly resources?: k8s.types.input.core.v1.ResourceRequirements;
-    /** Liveness probe; a named port must be one of `ports`. @default none */
-    readonly livenessProbe?: k8s.types.input.core.v1.Probe;
-    /** Readiness probe; a named port must be one of `ports`. @default none */
-    readonly readinessProbe?: k8s.types.input.core.v1.Probe;
-    /** Startup probe; a named port must be one of `ports`. @default none */
-    readonly startupProbe?: k8s.types.input.core.v1.Probe;
-    /** Seconds a pod gets to shut down cleanly, an integer ≥ 0. @default 30 (the Kubernetes default) */
-    readonly terminationGracePeriodSeconds?: number;
-    /** Overrides of the restricted security defaults. @default none: the restricted defaults */
-    readonly securityContext?: WorkloadSecurityArgs;
-    /** Mount the service account token into the pods. @default false */
-    readonly automountServiceAccountToken?: boolean;
-    /** The pods' service account (DNS-1123 subdomain). @default the namespace's "default" */
-    readonly serviceAccountName?: string;
-    /** Spread over zones and hosts. @default { zones: "preferred", hosts: "preferred" } */
-    readonly spread?: SpreadArgs;
     /**
      * The PodDisruptionBudget (policy/v1), or `false` for none. With more than one replica
      * the default is `maxUnavailable: 1`; with one replica there is none by default, and
      * `{}` gives one that never blocks a node drain.
      * @default { maxUnavailable: 1 } with more than one replica, else none
      */
-    readonly disruptionBudget?: WorkloadDisruptionBudget | false;
+    readonly disruptionBudget?: PodArgs["disruptionBudget"];
     /** Create the ClusterIP Service `<statefulSetName>` that balances over all pods. @default true */
     readonly clientService?: boolean;
-    /** Annotations of the pod template (sorted). Changing them rolls the pods. @default none */
-    readonly podAnnotations?: Record<string, string>;
     /** The cluster's DNS domain, used in `podDnsNames`. @default "cluster.local" */
     readonly clusterDomain?: string;
     /**
@@ -285,3 +238,24 @@ export interface StatefulWorkloadArgs {
      */
     readonly skipAwait?: boolean;
 }
+
+/** The field names of {@link StatefulWorkloadArgs} that are not {@link PodArgs}. */
+export const STATEFUL_WORKLOAD_OWN_KEYS: readonly string[] = [
+    "args",
+    "clientService",
+    "clusterDomain",
+    "command",
+    "containerName",
+    "externalStores",
+    "image",
+    "initContainers",
+    "minReadySeconds",
+    "namespace",
+    "ordinalEnvVar",
+    "podManagementPolicy",
+    "pvcRetention",
+    "replicas",
+    "statefulSetName",
+    "updateStrategy",
+    "volumes",
+];

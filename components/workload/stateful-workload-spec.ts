@@ -3,16 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
 import { withExternalStores } from "../external/wiring";
 import { buildEnvVars, ContainerEnvArgs } from "./container-env";
-import {
-    hostAntiAffinity,
-    podIdentityEnv,
-    restrictedContainerSecurityContext,
-    restrictedPodSecurityContext,
-    selectorLabels,
-    skipAwaitMetadata,
-    zoneSpread,
-} from "./pod-defaults";
-import { StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
+import { renderPodArgs, RenderedPodArgs } from "./pod-args";
+import { podIdentityEnv, selectorLabels } from "./pod-defaults";
+import { DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
 import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -25,6 +18,11 @@ export const WORKLOAD_COMPONENT_LABEL = "stateful-workload";
 /** The label the StatefulSet controller puts on each pod with its ordinal (Kubernetes ≥ 1.28). */
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
 export { SKIP_AWAIT_ANNOTATION } from "./pod-defaults";
+
+/** The workload's replica count, its default applied. */
+export function replicasOf(args: Pick<StatefulWorkloadArgs, "replicas">): number {
+    return args.replicas ?? DEFAULT_REPLICAS;
+}
 
 /** The stable names a workload renders. */
 export interface StatefulWorkloadNames {
@@ -46,23 +44,36 @@ export function workloadLabels(statefulSetName: string): Record<string, string> 
     return standardLabels(statefulSetName, WORKLOAD_COMPONENT_LABEL);
 }
 
-/** `<sts>-<i>.<headless>.<namespace>.svc.<domain>` for every ordinal. */
+/** `<sts>-<i>.<headless>.<namespace>.svc.<domain>` for every ordinal; a RangeError beyond {@link MAX_REPLICAS} replicas. */
 export function podDnsNames(names: StatefulWorkloadNames, replicas: number, namespace: string, clusterDomain = "cluster.local"): string[] {
     return ordinals(replicas).map((i) => `${names.statefulSet}-${i}.${names.headlessService}.${namespace}.svc.${clusterDomain}`);
 }
 
-/** `<volume>-<sts>-<i>` for every volume and ordinal, volume by volume. */
+/** `<volume>-<sts>-<i>` for every volume and ordinal, volume by volume; a RangeError beyond {@link MAX_REPLICAS} replicas. */
 export function claimNames(statefulSetName: string, volumes: readonly Pick<WorkloadVolume, "name">[], replicas: number): string[] {
     return volumes.flatMap((v) => ordinals(replicas).map((i) => `${v.name}-${statefulSetName}-${i}`));
 }
 
+/** 0 … replicas - 1; refuses a count outside 0 … MAX_REPLICAS instead of allocating it. */
 function ordinals(replicas: number): number[] {
+    if (!Number.isSafeInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+        throw new RangeError(`replicas must be an integer from 0 to ${MAX_REPLICAS}, got ${String(replicas)}`);
+    }
     return Array.from({ length: replicas }, (_, i) => i);
+}
+
+/**
+ * The pod arguments of a workload with every default applied, once: restricted
+ * security, spread, ports, env, and the disruption budget that more than one replica
+ * gets by default. Every builder reads them from here.
+ */
+export function renderWorkloadPod(name: string, args: StatefulWorkloadArgs): RenderedPodArgs {
+    return renderPodArgs(args, selectorLabels(statefulSetNameOf(name, args)), replicasOf(args) > 1);
 }
 
 function objectMeta(objectName: string, names: StatefulWorkloadNames, args: StatefulWorkloadArgs, awaitable: boolean): ObjectMeta {
     return {
-        ...skipAwaitMetadata(awaitable && args.skipAwait),
+        ...(awaitable ? renderWorkloadPod(names.statefulSet, args).awaitMetadata : {}),
         labels: workloadLabels(names.statefulSet),
         name: objectName,
         namespace: args.namespace,
@@ -103,28 +114,24 @@ function volumeMounts(args: StatefulWorkloadArgs): VolumeMount[] {
 /** The pod template's containers: main container and init containers (ordinal writer first). */
 export function buildContainers(name: string, args: StatefulWorkloadArgs): { containers: Container[]; initContainers: Container[] } {
     const names = statefulWorkloadNames(name, args);
-    // A pod allowed to run as root must not be stopped by the containers' non-root default.
-    const podNonRoot = args.securityContext?.pod?.runAsNonRoot;
-    const securityContext = restrictedContainerSecurityContext({
-        ...(podNonRoot === false ? { runAsNonRoot: false } : {}),
-        ...args.securityContext?.container,
-    });
+    const pod = renderWorkloadPod(name, args);
+    const securityContext = pod.containerSecurityContext;
     const mounts = volumeMounts(args);
     const main: Container = withOptional(
         {
             env: containerEnv(args, args),
             image: args.image,
             name: names.container,
-            ports: args.ports.map((p) => ({ containerPort: p.targetPort ?? p.port, name: p.name, protocol: p.protocol ?? "TCP" })),
+            ports: pod.containerPorts,
             securityContext,
         },
         {
             args: args.args,
             command: args.command,
-            livenessProbe: args.livenessProbe,
-            readinessProbe: args.readinessProbe,
-            resources: args.resources,
-            startupProbe: args.startupProbe,
+            livenessProbe: pod.livenessProbe,
+            readinessProbe: pod.readinessProbe,
+            resources: pod.resources,
+            startupProbe: pod.startupProbe,
             volumeMounts: mounts,
         },
     );
@@ -150,30 +157,31 @@ export function buildContainers(name: string, args: StatefulWorkloadArgs): { con
     return { containers: [main], initContainers: [...ordinalWriter, ...userInits] };
 }
 
-/** The pod template: labels, annotations, security defaults, spread and containers. */
+/** The pod template: labels, annotations, security defaults, spread, scheduling and containers. */
 export function buildPodTemplate(name: string, args: StatefulWorkloadArgs): k8s.types.input.core.v1.PodTemplateSpec {
     const names = statefulWorkloadNames(name, args);
-    const selector = selectorLabels(names.statefulSet);
+    const pod = renderWorkloadPod(name, args);
     const { containers, initContainers } = buildContainers(name, args);
-    const annotations = sortKeys({ ...args.podAnnotations });
     const shifted = shiftedOrdinal(args);
     const spec = withOptional(
         {
-            automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+            automountServiceAccountToken: pod.automountServiceAccountToken,
             containers,
-            securityContext: restrictedPodSecurityContext(args.securityContext?.pod),
+            securityContext: pod.podSecurityContext,
         },
         {
-            affinity: hostAntiAffinity(selector, args.spread?.hosts ?? "preferred"),
+            affinity: pod.affinity,
             initContainers,
-            serviceAccountName: args.serviceAccountName,
-            terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
-            topologySpreadConstraints: zoneSpread(selector, args.spread?.zones ?? "preferred"),
+            nodeSelector: pod.nodeSelector,
+            serviceAccountName: pod.serviceAccountName,
+            terminationGracePeriodSeconds: pod.terminationGracePeriodSeconds,
+            tolerations: pod.tolerations,
+            topologySpreadConstraints: pod.topologySpreadConstraints,
             volumes: shifted ? [{ emptyDir: { medium: "Memory", sizeLimit: "1Mi" }, name: ORDINAL_INIT_CONTAINER }] : [],
         },
     );
     return {
-        metadata: withOptional({ labels: workloadLabels(names.statefulSet) }, { annotations: Object.keys(annotations).length > 0 ? annotations : undefined }),
+        metadata: withOptional({ labels: workloadLabels(names.statefulSet) }, { annotations: pod.podAnnotations }),
         spec,
     };
 }
@@ -197,7 +205,10 @@ export function buildWorkloadTemplate(name: string, args: StatefulWorkloadArgs):
 export function buildVolumeClaimTemplates(volumes: readonly WorkloadVolume[]): k8s.types.input.core.v1.PersistentVolumeClaim[] {
     return volumes.map((volume) => {
         const ref = classifyStorageClass(volume.storageClass);
-        const storageClassName = ref.kind === "name" ? ref.name : ref.kind === "invalid" ? undefined : ref.storageClass.storageClassName;
+        // A reference's name is a plain value known at construction: a replaced class does
+        // not make the claim templates unknown (and the StatefulSet replaced) in a preview.
+        const storageClassName =
+            ref.kind === "name" ? ref.name : ref.kind === "reference" ? ref.reference.storageFacts.name : ref.kind === "component" ? ref.component.storageClassName : undefined;
         return {
             metadata: { name: volume.name },
             spec: {
@@ -226,7 +237,7 @@ export function buildStatefulSet(name: string, args: StatefulWorkloadArgs): k8s.
                     whenScaled: args.pvcRetention?.whenScaled ?? "Retain",
                 },
                 podManagementPolicy: args.podManagementPolicy ?? "OrderedReady",
-                replicas: args.replicas ?? 1,
+                replicas: replicasOf(args),
                 selector: { matchLabels: selectorLabels(names.statefulSet) },
                 serviceName: names.headlessService,
                 template: buildWorkloadTemplate(name, args),
@@ -237,8 +248,8 @@ export function buildStatefulSet(name: string, args: StatefulWorkloadArgs): k8s.
     };
 }
 
-function servicePorts(args: StatefulWorkloadArgs): k8s.types.input.core.v1.ServicePort[] {
-    return args.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? "TCP", targetPort: p.name }));
+function servicePorts(name: string, args: StatefulWorkloadArgs): k8s.types.input.core.v1.ServicePort[] {
+    return renderWorkloadPod(name, args).servicePorts;
 }
 
 /** The headless Service that gives each pod its DNS name; it lists pods before they are ready so members can find each other. */
@@ -248,7 +259,7 @@ export function buildHeadlessService(name: string, args: StatefulWorkloadArgs): 
         metadata: objectMeta(names.headlessService, names, args, true),
         spec: {
             clusterIP: "None",
-            ports: servicePorts(args),
+            ports: servicePorts(name, args),
             publishNotReadyAddresses: true,
             selector: selectorLabels(names.statefulSet),
             type: "ClusterIP",
@@ -264,7 +275,7 @@ export function buildClientService(name: string, args: StatefulWorkloadArgs): k8
     const names = statefulWorkloadNames(name, args);
     return {
         metadata: objectMeta(names.clientService, names, args, true),
-        spec: { ports: servicePorts(args), selector: selectorLabels(names.statefulSet), type: "ClusterIP" },
+        spec: { ports: servicePorts(name, args), selector: selectorLabels(names.statefulSet), type: "ClusterIP" },
     };
 }
 
@@ -273,12 +284,11 @@ export function buildClientService(name: string, args: StatefulWorkloadArgs): k8
  * fewer than two replicas (a budget there would only block node drains).
  */
 export function buildDisruptionBudget(name: string, args: StatefulWorkloadArgs): k8s.policy.v1.PodDisruptionBudgetArgs | undefined {
-    const budget = args.disruptionBudget;
-    if (budget === false || (budget === undefined && (args.replicas ?? 1) < 2)) {
+    const limit = renderWorkloadPod(name, args).disruptionBudget;
+    if (limit === undefined) {
         return undefined;
     }
     const names = statefulWorkloadNames(name, args);
-    const limit = budget?.minAvailable !== undefined ? { minAvailable: budget.minAvailable } : { maxUnavailable: budget?.maxUnavailable ?? 1 };
     return {
         metadata: objectMeta(names.disruptionBudget, names, args, false),
         spec: { ...limit, selector: { matchLabels: selectorLabels(names.statefulSet) } },

@@ -1,19 +1,28 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkLabel, checkStorageSize, checkSubdomain, EXPECT, GIB, isDns1123Subdomain, isEnvVarName, isIanaServiceName, isPort, parseQuantity } from "../common/kubernetes";
-import { isKnown, Problem, ProblemList } from "../common/validation";
-import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
+import {
+    checkBoolean,
+    checkInteger,
+    checkList,
+    checkMountPath,
+    checkObject,
+    checkOneOf,
+    checkAbsolutePath,
+    checkImage,
+    EXPECT_CHECK,
+    INT32_MAX,
+    isDeferred,
+    isInteger,
+    isPlainObject,
+} from "../common/checks";
+import { checkLabel, checkStorageSize, checkSubdomain, EXPECT, GIB, isEnvVarName } from "../common/kubernetes";
+import { isStorageClassReference, StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
+import { Problem, ProblemList } from "../common/validation";
 import { ExternalStore } from "../external/external-store";
 import { externalStoreWiringProblems, waitForStoreContainerName } from "../external/wiring";
-import { EbsStorageClass } from "../storage/ebs-storage-class";
-import { EfsStorageClass } from "../storage/efs-storage-class";
+import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
 import { checkContainerEnv } from "./container-env";
-import {
-    ACCESS_MODES,
-    StatefulWorkloadArgs,
-    WorkloadInitContainer,
-    WorkloadVolume,
-} from "./stateful-workload-args";
+import { checkCommand, checkResources, isIntOrPercent, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
+import { ACCESS_MODES, DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, STATEFUL_WORKLOAD_OWN_KEYS, UncheckedStorageClass } from "./stateful-workload-args";
 
 /** Longest StatefulSet name: the controller-revision-hash label `<name>-<10 chars>` must fit in 63. */
 export const MAX_STATEFUL_SET_NAME = 52;
@@ -25,150 +34,98 @@ export const DEFAULT_ORDINAL_FILE = "/var/run/pod-ordinal/ordinal";
 
 const STATEFUL_SET_NAME = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const SHELL_SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
-const PERCENT = /^(\d{1,3})%$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const RESERVED_ENV = ["POD_NAME", "POD_NAMESPACE"];
+/** Every field a StatefulWorkload takes. */
+const KNOWN_KEYS = [...STATEFUL_WORKLOAD_OWN_KEYS, ...POD_ARG_KEYS].sort();
+const VOLUME_KEYS = ["name", "mountPath", "size", "storageClass", "accessModes"];
+const INIT_KEYS = ["name", "image", "command", "args", "env", "secretEnv", "configMapEnv", "resources"];
+const ORDINAL_KEYS = ["name", "offset", "file"];
+const ROLLING_KEYS = ["type", "partition", "maxUnavailable"];
+const RETENTION = ["Retain", "Delete"] as const;
 
 const EXPECT_STS_NAME = `must be a DNS-1123 label starting with a letter, at most ${MAX_STATEFUL_SET_NAME} characters (the controller-revision-hash label must fit in 63, and the Services are named after it)`;
+const EXPECT_STORAGE_CLASS = "must be a StorageClassReference (an EbsStorageClass, an EfsStorageClass), another storage class component or a StorageClass name";
 
 /** How a volume's `storageClass` was given. */
 export type StorageClassRef =
-    | { readonly kind: "ebs"; readonly storageClass: EbsStorageClass }
-    | { readonly kind: "efs"; readonly storageClass: EfsStorageClass }
+    | { readonly kind: "reference"; readonly reference: StorageClassReference }
+    | { readonly kind: "component"; readonly component: UncheckedStorageClass }
     | { readonly kind: "name"; readonly name: string }
     | { readonly kind: "invalid" };
 
-/** Tells an EBS class, an EFS class and a class name apart. */
+/** True for a storage class component without facts: a `storageClassName` Output and a `storageClass` resource. */
+function isUncheckedStorageClass(value: unknown): value is UncheckedStorageClass {
+    if (value === null || typeof value !== "object") {
+        return false;
+    }
+    const candidate = value as Partial<UncheckedStorageClass>;
+    return pulumi.Output.isInstance(candidate.storageClassName) && pulumi.Resource.isInstance(candidate.storageClass);
+}
+
+/** Tells a storage class reference, another class component and a class name apart. */
 export function classifyStorageClass(storageClass: unknown): StorageClassRef {
     if (typeof storageClass === "string") {
         return { kind: "name", name: storageClass };
     }
-    if (storageClass instanceof EbsStorageClass) {
-        return { kind: "ebs", storageClass };
+    if (isStorageClassReference(storageClass)) {
+        return { kind: "reference", reference: storageClass };
     }
-    if (storageClass instanceof EfsStorageClass) {
-        return { kind: "efs", storageClass };
+    if (isUncheckedStorageClass(storageClass)) {
+        return { kind: "component", component: storageClass };
     }
     return { kind: "invalid" };
 }
 
-/** The ordinal settings with their defaults applied, or undefined when none were asked for. */
-export function resolveOrdinal(ordinal: StatefulWorkloadArgs["ordinalEnvVar"]): { name: string; offset: number; file: string } | undefined {
-    if (ordinal === undefined) {
-        return undefined;
-    }
+/** The ordinal settings with their defaults applied, or undefined when none were asked for (or they are invalid). */
+export function resolveOrdinal(ordinal: unknown): { name: string; offset: number; file: string } | undefined {
     if (typeof ordinal === "string") {
         return { name: ordinal, offset: 0, file: DEFAULT_ORDINAL_FILE };
     }
-    return { name: ordinal.name, offset: ordinal.offset ?? 0, file: ordinal.file ?? DEFAULT_ORDINAL_FILE };
-}
-
-function isInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
-    return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
-}
-
-function isIntOrPercent(value: unknown, min: number): boolean {
-    if (typeof value === "string") {
-        const match = PERCENT.exec(value);
-        return match !== null && Number(match[1]) >= min && Number(match[1]) <= 100;
+    if (!isPlainObject(ordinal) || typeof ordinal.name !== "string") {
+        return undefined;
     }
-    return isInteger(value, min);
+    return {
+        name: ordinal.name,
+        offset: isInteger(ordinal.offset) ? ordinal.offset : 0,
+        file: typeof ordinal.file === "string" ? ordinal.file : DEFAULT_ORDINAL_FILE,
+    };
 }
 
-function checkInteger(problems: ProblemList, path: string, value: unknown, min: number, max?: number): void {
-    if (value !== undefined && !isInteger(value, min, max)) {
-        problems.add(path, value, max === undefined ? `must be an integer ≥ ${min}` : `must be an integer from ${min} to ${max}`);
-    }
+/** The directory of a file path: `/var/run/pod-ordinal/ordinal` → `/var/run/pod-ordinal`. */
+export function dirname(path: string): string {
+    const index = path.lastIndexOf("/");
+    return index <= 0 ? "/" : path.slice(0, index);
 }
 
-function checkOneOf(problems: ProblemList, path: string, value: unknown, allowed: readonly string[]): void {
-    if (value !== undefined && !allowed.includes(value as string)) {
-        problems.add(path, value, `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`);
-    }
-}
+export { isQualifiedName } from "../common/checks";
 
-function checkAbsolutePath(problems: ProblemList, path: string, value: unknown): value is string {
-    if (typeof value !== "string" || !value.startsWith("/") || value.split("/").includes("..") || value.includes(":") || value === "/") {
-        problems.add(path, value, "must be an absolute path other than \"/\", without \"..\" or \":\"");
-        return false;
-    }
-    return true;
-}
-
-function checkResources(problems: ProblemList, path: string, resources: k8s.types.input.core.v1.ResourceRequirements | undefined): void {
-    for (const group of ["limits", "requests"] as const) {
-        const map: unknown = resources?.[group];
-        if (map === null || typeof map !== "object" || pulumi.Output.isInstance(map)) {
-            continue;
-        }
-        for (const key of Object.keys(map).sort()) {
-            const value = (map as Record<string, unknown>)[key];
-            if (isKnown(value) && (typeof value !== "string" || parseQuantity(value) === undefined || parseQuantity(value)! < 0)) {
-                problems.add(`${path}.${group}.${key}`, value, `${EXPECT.quantity}, given as a string`);
-            }
-        }
-    }
-}
-
-function checkProbe(problems: ProblemList, path: string, probe: k8s.types.input.core.v1.Probe | undefined, portNames: readonly string[]): void {
-    if (!isKnown(probe)) {
+function checkOrdinal(problems: ProblemList, value: unknown): void {
+    if (value === undefined) {
         return;
     }
-    const handlers = (["exec", "grpc", "httpGet", "tcpSocket"] as const).filter((h) => probe[h] !== undefined);
-    if (handlers.length !== 1) {
-        problems.add(path, handlers, "must have exactly one of exec, grpc, httpGet, tcpSocket");
-    }
-    for (const handler of ["httpGet", "tcpSocket"] as const) {
-        const action = probe[handler] as { port?: unknown } | undefined;
-        if (action === undefined || !isKnown(action) || !isKnown(action.port)) {
-            continue;
+    if (typeof value === "string") {
+        if (!isEnvVarName(value)) {
+            problems.add("ordinalEnvVar", value, EXPECT.envVarName);
+        } else if (RESERVED_ENV.includes(value)) {
+            problems.add("ordinalEnvVar", value, `must not be ${RESERVED_ENV.join(" or ")}, which the workload sets itself`);
         }
-        const port = action.port;
-        if (typeof port === "string" ? !portNames.includes(port) : !isPort(port)) {
-            problems.add(`${path}.${handler}.port`, port, `must be one of the port names (${portNames.join(", ") || "none"}) or a number from 1 to 65535`);
+        return;
+    }
+    if (!checkObject(problems, "ordinalEnvVar", value, ORDINAL_KEYS, "must be an environment variable name or { name, offset?, file? }")) {
+        return;
+    }
+    if (value.name === undefined) {
+        problems.add("ordinalEnvVar.name", undefined, "is required: the environment variable that holds the ordinal");
+    } else if (typeof value.name !== "string" || !isEnvVarName(value.name)) {
+        problems.add("ordinalEnvVar.name", value.name, EXPECT.envVarName);
+    } else if (RESERVED_ENV.includes(value.name)) {
+        problems.add("ordinalEnvVar.name", value.name, `must not be ${RESERVED_ENV.join(" or ")}, which the workload sets itself`);
+    }
+    checkInteger(problems, "ordinalEnvVar.offset", value.offset, { min: -1000000, max: 1000000 });
+    if (value.file !== undefined && checkAbsolutePath(problems, "ordinalEnvVar.file", value.file)) {
+        if (!SHELL_SAFE_PATH.test(value.file) || value.file.endsWith("/") || dirname(value.file) === "/") {
+            problems.add("ordinalEnvVar.file", value.file, "must name a file below a directory other than \"/\", using only letters, digits, '.', '_', '-' and '/' (it is written by a shell command)");
         }
-    }
-}
-
-function checkSecurity(problems: ProblemList, args: StatefulWorkloadArgs): void {
-    const pod = args.securityContext?.pod;
-    const container = args.securityContext?.container;
-    const podNonRoot = pod?.runAsNonRoot ?? true;
-    if (pod?.runAsUser === 0 && podNonRoot === true) {
-        problems.add("securityContext.pod.runAsUser", 0, "cannot be 0 while runAsNonRoot is true; set securityContext.pod.runAsNonRoot: false to run as root");
-    }
-    if (container?.runAsUser === 0 && (container.runAsNonRoot ?? true) === true) {
-        problems.add("securityContext.container.runAsUser", 0, "cannot be 0 while runAsNonRoot is true; set securityContext.container.runAsNonRoot: false to run as root");
-    }
-}
-
-function checkVolume(problems: ProblemList, path: string, volume: WorkloadVolume): void {
-    checkLabel(problems, `${path}.name`, volume.name);
-    checkAbsolutePath(problems, `${path}.mountPath`, volume.mountPath);
-    const bytes = checkStorageSize(problems, `${path}.size`, volume.size);
-    const ref = classifyStorageClass(volume.storageClass);
-    if (ref.kind === "invalid") {
-        problems.add(`${path}.storageClass`, volume.storageClass, "must be an EbsStorageClass, an EfsStorageClass or a StorageClass name");
-    } else if (ref.kind === "name") {
-        checkSubdomain(problems, `${path}.storageClass`, ref.name);
-    }
-    const modes = volume.accessModes ?? ["ReadWriteOnce"];
-    if (!Array.isArray(modes) || modes.length === 0) {
-        problems.add(`${path}.accessModes`, modes, "must list at least one access mode");
-    } else {
-        modes.forEach((mode, i) => checkOneOf(problems, `${path}.accessModes[${i}]`, mode, ACCESS_MODES));
-        if (new Set(modes).size !== modes.length) {
-            problems.add(`${path}.accessModes`, modes, "must not repeat an access mode");
-        }
-        if (modes.includes("ReadWriteOncePod") && modes.length > 1) {
-            problems.add(`${path}.accessModes`, modes, "cannot combine ReadWriteOncePod with another mode");
-        }
-        if (ref.kind === "ebs" && modes.some((m) => m === "ReadWriteMany" || m === "ReadOnlyMany")) {
-            problems.add(`${path}.accessModes`, modes, "cannot include ReadWriteMany or ReadOnlyMany on an EBS StorageClass (a block volume attaches to one node); use an EfsStorageClass");
-        }
-    }
-    if (ref.kind === "ebs" && bytes !== undefined) {
-        checkAgainstEbsClass(problems, path, volume.size, bytes, ref.storageClass);
     }
 }
 
@@ -180,7 +137,7 @@ function checkVolume(problems: ProblemList, path: string, volume: WorkloadVolume
  * `allowAutoIopsPerGbIncrease`. Above the type's maximum it caps the IOPS instead of
  * failing, so a large claim is accepted.
  */
-function checkAgainstEbsClass(problems: ProblemList, path: string, size: string, bytes: number, ebs: EbsStorageClass): void {
+function checkAgainstEbsFacts(problems: ProblemList, path: string, size: string, bytes: number, ebs: NonNullable<StorageClassFacts["ebs"]>): void {
     if (!EBS_VOLUME_TYPES.includes(ebs.volumeType)) {
         return;
     }
@@ -192,7 +149,7 @@ function checkAgainstEbsClass(problems: ProblemList, path: string, size: string,
     }
     // gp3 includes a 3,000 IOPS baseline at any size; the ratio applies to provisioning beyond it.
     const baseline = ebs.volumeType === "gp3" ? limits.iops!.min : 0;
-    if (limits.maxIopsPerGib !== undefined && ebs.iops !== undefined && ebs.iops > baseline && ebs.iops / gib > limits.maxIopsPerGib) {
+    if (limits.maxIopsPerGib !== undefined && typeof ebs.iops === "number" && ebs.iops > baseline && ebs.iops / gib > limits.maxIopsPerGib) {
         const needed = Math.ceil(ebs.iops / limits.maxIopsPerGib);
         problems.add(
             `${path}.size`,
@@ -200,7 +157,7 @@ function checkAgainstEbsClass(problems: ProblemList, path: string, size: string,
             `must be at least ${needed}Gi: the StorageClass provisions ${ebs.iops} IOPS and ${ebs.volumeType} allows at most ${limits.maxIopsPerGib} IOPS per GiB`,
         );
     }
-    if (ebs.iopsPerGb !== undefined && limits.iops !== undefined && ebs.allowAutoIopsPerGbIncrease !== true && ebs.iopsPerGb * gib < limits.iops.min) {
+    if (typeof ebs.iopsPerGb === "number" && limits.iops !== undefined && ebs.allowAutoIopsPerGbIncrease !== true && ebs.iopsPerGb * gib < limits.iops.min) {
         const needed = Math.ceil(limits.iops.min / ebs.iopsPerGb);
         problems.add(
             `${path}.size`,
@@ -210,36 +167,144 @@ function checkAgainstEbsClass(problems: ProblemList, path: string, size: string,
     }
 }
 
-function checkInitContainer(problems: ProblemList, path: string, init: WorkloadInitContainer, reserved: readonly string[]): void {
-    checkLabel(problems, `${path}.name`, init.name);
-    if (isKnown(init.image) && (typeof init.image !== "string" || init.image.trim() === "")) {
-        problems.add(`${path}.image`, init.image, "must be a non-empty image reference");
+function checkAccessModes(problems: ProblemList, path: string, value: unknown, facts: StorageClassFacts | undefined): void {
+    const modes = value === undefined ? ["ReadWriteOnce"] : value;
+    if (Array.isArray(modes) && modes.length === 0) {
+        problems.add(path, modes, "must list at least one access mode");
+        return;
     }
-    checkContainerEnv(problems, `${path}.`, init, reserved);
-    checkResources(problems, `${path}.resources`, init.resources);
+    const before = problems.size;
+    checkList(problems, path, modes, (itemPath, mode) => checkOneOf(problems, itemPath, mode, ACCESS_MODES), { expected: "must be a list of access modes" });
+    if (problems.size !== before || !Array.isArray(modes)) {
+        return;
+    }
+    if (new Set(modes).size !== modes.length) {
+        problems.add(path, modes, "must not repeat an access mode");
+    }
+    if (modes.includes("ReadWriteOncePod") && modes.length > 1) {
+        problems.add(path, modes, "cannot combine ReadWriteOncePod with another mode");
+    }
+    if (facts !== undefined) {
+        const unsupported = modes.filter((m) => !facts.accessModes.includes(m));
+        if (unsupported.length > 0) {
+            problems.add(
+                path,
+                modes,
+                facts.ebs !== undefined
+                    ? "cannot include ReadWriteMany or ReadOnlyMany on an EBS StorageClass (a block volume attaches to one node); use an EfsStorageClass"
+                    : `cannot include ${unsupported.join(", ")}: StorageClass "${facts.name}" supports ${facts.accessModes.join(", ")}`,
+            );
+        }
+    }
 }
 
-function checkExternalStores(problems: ProblemList, args: StatefulWorkloadArgs): void {
-    if (args.externalStores === undefined) {
-        return;
+/**
+ * Checks the facts of a storage class reference given as a plain object (a program in
+ * another language may build one): a class name usable in a claim and its access modes.
+ * True when the claim can be checked against them.
+ */
+function checkFacts(problems: ProblemList, path: string, facts: StorageClassFacts): boolean {
+    const before = problems.size;
+    checkSubdomain(problems, `${path}.name`, facts.name);
+    if (!Array.isArray(facts.accessModes) || facts.accessModes.some((mode) => !ACCESS_MODES.includes(mode))) {
+        problems.add(`${path}.accessModes`, facts.accessModes, `must be a list of access modes (${ACCESS_MODES.join(", ")})`);
     }
-    if (!Array.isArray(args.externalStores)) {
-        problems.add("externalStores", args.externalStores, "must be a list of ExternalStore components");
-        return;
+    if (facts.ebs !== undefined && (!isPlainObject(facts.ebs) || !EBS_VOLUME_TYPES.includes(facts.ebs.volumeType))) {
+        problems.add(`${path}.ebs.volumeType`, isPlainObject(facts.ebs) ? facts.ebs.volumeType : facts.ebs, `must be one of ${EBS_VOLUME_TYPES.map((t) => `"${t}"`).join(", ")}`);
     }
+    return problems.size === before;
+}
+
+function checkVolume(problems: ProblemList, path: string, volume: unknown): volume is Record<string, unknown> {
+    if (!checkObject(problems, path, volume, VOLUME_KEYS, "must be { name, mountPath, size, storageClass, accessModes? }")) {
+        return false;
+    }
+    checkLabel(problems, `${path}.name`, volume.name);
+    if (volume.mountPath === undefined) {
+        problems.add(`${path}.mountPath`, undefined, EXPECT_CHECK.absolutePath);
+    } else {
+        checkMountPath(problems, `${path}.mountPath`, volume.mountPath);
+    }
+    const bytes = checkStorageSize(problems, `${path}.size`, volume.size);
+    const ref = classifyStorageClass(volume.storageClass);
+    if (ref.kind === "invalid") {
+        problems.add(`${path}.storageClass`, volume.storageClass, EXPECT_STORAGE_CLASS);
+    } else if (ref.kind === "name") {
+        checkSubdomain(problems, `${path}.storageClass`, ref.name);
+    }
+    const facts = ref.kind === "reference" && checkFacts(problems, `${path}.storageClass.storageFacts`, ref.reference.storageFacts) ? ref.reference.storageFacts : undefined;
+    checkAccessModes(problems, `${path}.accessModes`, volume.accessModes, facts);
+    if (facts?.ebs !== undefined && bytes !== undefined) {
+        checkAgainstEbsFacts(problems, path, volume.size as string, bytes, facts.ebs);
+    }
+    return true;
+}
+
+function checkInitContainer(problems: ProblemList, path: string, init: unknown, reserved: readonly string[]): init is Record<string, unknown> {
+    if (!checkObject(problems, path, init, INIT_KEYS, "must be { name, image?, command?, args?, env?, secretEnv?, configMapEnv?, resources? }")) {
+        return false;
+    }
+    checkLabel(problems, `${path}.name`, init.name);
+    checkImage(problems, `${path}.image`, init.image);
+    checkCommand(problems, `${path}.command`, init.command);
+    checkCommand(problems, `${path}.args`, init.args);
+    checkContainerEnv(problems, `${path}.`, init, reserved);
+    checkResources(problems, `${path}.resources`, init.resources);
+    return true;
+}
+
+function checkExternalStores(problems: ProblemList, value: unknown, namespace: unknown): ExternalStore[] {
     const stores: ExternalStore[] = [];
-    args.externalStores.forEach((store, i) => {
-        if (store instanceof ExternalStore) {
-            stores.push(store);
-        } else {
-            problems.add(`externalStores[${i}]`, store, "must be an ExternalStore component");
-        }
-    });
-    if (stores.length !== args.externalStores.length) {
+    let complete = true;
+    const isList = checkList(
+        problems,
+        "externalStores",
+        value,
+        (path, store) => {
+            if (store instanceof ExternalStore) {
+                stores.push(store);
+            } else {
+                complete = false;
+                problems.add(path, store, "must be an ExternalStore component");
+            }
+        },
+        { expected: "must be a list of ExternalStore components" },
+    );
+    if (isList && complete && stores.length === (value as unknown[]).length) {
+        problems.addAll(externalStoreWiringProblems(stores, typeof namespace === "string" ? namespace : undefined));
+    }
+    return stores;
+}
+
+function checkUpdateStrategy(problems: ProblemList, strategy: unknown, replicas: number): void {
+    if (strategy === undefined) {
         return;
     }
-    const namespace = isKnown(args.namespace) && typeof args.namespace === "string" ? args.namespace : undefined;
-    problems.addAll(externalStoreWiringProblems(stores, namespace));
+    if (!isPlainObject(strategy)) {
+        checkObject(problems, "updateStrategy", strategy, ROLLING_KEYS, 'must be { type: "RollingUpdate", partition?, maxUnavailable? } or { type: "OnDelete" }');
+        return;
+    }
+    if (strategy.type === undefined) {
+        problems.add("updateStrategy.type", undefined, 'is required: "RollingUpdate" or "OnDelete"');
+        return;
+    }
+    if (!checkOneOf(problems, "updateStrategy.type", strategy.type, ["RollingUpdate", "OnDelete"])) {
+        return;
+    }
+    if (strategy.type === "OnDelete") {
+        if (strategy.partition !== undefined || strategy.maxUnavailable !== undefined) {
+            problems.add("updateStrategy", strategy, "cannot combine OnDelete with partition or maxUnavailable, which only apply to RollingUpdate");
+        }
+        checkObject(problems, "updateStrategy", strategy, ROLLING_KEYS);
+        return;
+    }
+    checkObject(problems, "updateStrategy", strategy, ROLLING_KEYS);
+    if (strategy.partition !== undefined && !isInteger(strategy.partition, 0, replicas)) {
+        problems.add("updateStrategy.partition", strategy.partition, `must be an integer from 0 to replicas (${replicas})`);
+    }
+    if (strategy.maxUnavailable !== undefined && !isIntOrPercent(strategy.maxUnavailable, 1)) {
+        problems.add("updateStrategy.maxUnavailable", strategy.maxUnavailable, 'must be an integer ≥ 1 or a percentage from "1%" to "100%"');
+    }
 }
 
 /** The StatefulSet name a workload gets: `statefulSetName`, or the component name. */
@@ -248,195 +313,119 @@ export function statefulSetNameOf(name: string, args: Pick<StatefulWorkloadArgs,
 }
 
 /**
- * Every problem with a workload's arguments (empty when they are valid). Plain values are
- * checked; Outputs are left to the API server.
+ * Every problem with a workload's arguments (empty when they are valid): every argument
+ * at every level — types, ranges, shapes, unknown fields (with a "did you mean"), nulls,
+ * holes, Outputs where a plain value is needed, credentials outside Secrets — and the
+ * pass-through Kubernetes types strictly against the schema. Never throws. The
+ * namespace, the image and a Secret or ConfigMap name may be Outputs (left to the API
+ * server); nothing else may.
  */
 export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloadArgs): Problem[] {
-    const problems = new ProblemList();
-    if (args === null || typeof args !== "object") {
-        return problems.add("args", args, "must be an object").problems.slice();
+    const problems = new ProblemList({ root: "args", redactCredentialPaths: true });
+    if (isDeferred(args)) {
+        return problems.add("args", args, EXPECT_CHECK.deferredArgs).problems.slice();
     }
-    if (isKnown(args.namespace)) {
-        checkLabel(problems, "namespace", args.namespace);
-    } else if (args.namespace === undefined) {
+    if (!checkObject(problems, "", args, KNOWN_KEYS, "must be an object")) {
+        if (args === undefined) {
+            problems.add("args", undefined, "must be an object");
+        }
+        return problems.problems.slice();
+    }
+    const raw = args as unknown as Record<string, unknown>;
+
+    if (raw.namespace === undefined) {
         problems.add("namespace", undefined, "is required: the namespace of every object");
+    } else if (!isDeferred(raw.namespace)) {
+        checkLabel(problems, "namespace", raw.namespace);
     }
-    if (args.image === undefined || (isKnown(args.image) && (typeof args.image !== "string" || args.image.trim() === ""))) {
-        problems.add("image", args.image, "must be a non-empty image reference");
-    }
-    const stsName = statefulSetNameOf(name, args);
-    if (typeof stsName !== "string" || stsName.length > MAX_STATEFUL_SET_NAME || !STATEFUL_SET_NAME.test(stsName)) {
-        problems.add("statefulSetName", stsName, args.statefulSetName === undefined ? `${EXPECT_STS_NAME}; it defaults to the component name, so set it explicitly` : EXPECT_STS_NAME);
-    }
-    if (args.containerName !== undefined) {
-        checkLabel(problems, "containerName", args.containerName);
-    }
-    checkInteger(problems, "replicas", args.replicas, 0);
-    const replicas = isInteger(args.replicas, 0) ? args.replicas : 1;
-
-    const portNames: string[] = [];
-    const servicePorts: string[] = [];
-    if (!Array.isArray(args.ports) || args.ports.length === 0) {
-        problems.add("ports", args.ports, "must list at least one port");
+    if (raw.image === undefined) {
+        problems.add("image", undefined, "is required: the container image");
     } else {
-        args.ports.forEach((port, i) => {
-            const path = `ports[${i}]`;
-            if (!isIanaServiceName(port.name as string)) {
-                problems.add(`${path}.name`, port.name, EXPECT.portName);
-            } else if (portNames.includes(port.name)) {
-                problems.add(`${path}.name`, port.name, "must be unique among the ports");
-            }
-            portNames.push(port.name);
-            if (!isPort(port.port)) {
-                problems.add(`${path}.port`, port.port, EXPECT.port);
-            } else {
-                const servicePort = `${port.port}/${port.protocol ?? "TCP"}`;
-                if (servicePorts.includes(servicePort)) {
-                    problems.add(`${path}.port`, port.port, `must be unique per protocol among the ports: the Services cannot expose ${servicePort} twice`);
-                }
-                servicePorts.push(servicePort);
-            }
-            if (port.targetPort !== undefined && !isPort(port.targetPort)) {
-                problems.add(`${path}.targetPort`, port.targetPort, EXPECT.port);
-            }
-            checkOneOf(problems, `${path}.protocol`, port.protocol, ["TCP", "UDP", "SCTP"]);
-        });
+        checkImage(problems, "image", raw.image);
     }
+    const stsName = raw.statefulSetName === undefined ? name : raw.statefulSetName;
+    if (typeof stsName !== "string" || stsName.length > MAX_STATEFUL_SET_NAME || !STATEFUL_SET_NAME.test(stsName)) {
+        problems.add("statefulSetName", stsName, raw.statefulSetName === undefined ? `${EXPECT_STS_NAME}; it defaults to the component name, so set it explicitly` : EXPECT_STS_NAME);
+    }
+    if (raw.containerName !== undefined) {
+        checkLabel(problems, "containerName", raw.containerName);
+    }
+    checkInteger(problems, "replicas", raw.replicas, { min: 0, max: MAX_REPLICAS });
+    const replicas = isInteger(raw.replicas, 0, MAX_REPLICAS) ? raw.replicas : DEFAULT_REPLICAS;
+    checkCommand(problems, "command", raw.command);
+    checkCommand(problems, "args", raw.args);
 
-    const ordinal = resolveOrdinal(args.ordinalEnvVar);
+    checkOrdinal(problems, raw.ordinalEnvVar);
+    const ordinal = resolveOrdinal(raw.ordinalEnvVar);
+    const shifted = ordinal !== undefined && ordinal.offset !== 0;
     const reservedEnv = ordinal ? [...RESERVED_ENV, ordinal.name] : RESERVED_ENV;
-    if (ordinal) {
-        if (!isEnvVarName(ordinal.name)) {
-            problems.add("ordinalEnvVar", ordinal.name, EXPECT.envVarName);
-        } else if (RESERVED_ENV.includes(ordinal.name)) {
-            problems.add("ordinalEnvVar", ordinal.name, `must not be ${RESERVED_ENV.join(" or ")}, which the workload sets itself`);
-        }
-        if (typeof args.ordinalEnvVar === "object") {
-            checkInteger(problems, "ordinalEnvVar.offset", args.ordinalEnvVar.offset, -1000000, 1000000);
-            if (args.ordinalEnvVar.file !== undefined && checkAbsolutePath(problems, "ordinalEnvVar.file", ordinal.file)) {
-                if (!SHELL_SAFE_PATH.test(ordinal.file) || ordinal.file.endsWith("/") || dirname(ordinal.file) === "/") {
-                    problems.add("ordinalEnvVar.file", ordinal.file, "must name a file below a directory other than \"/\", using only letters, digits, '.', '_', '-' and '/' (it is written by a shell command)");
-                }
+    validatePodArgs(problems, raw, { reservedEnv });
+    const stores = checkExternalStores(problems, raw.externalStores, raw.namespace);
+
+    const volumeNames = new Set<unknown>();
+    const mountPaths = new Set<unknown>();
+    checkList(
+        problems,
+        "volumes",
+        raw.volumes,
+        (path, volume) => {
+            if (!checkVolume(problems, path, volume)) {
+                return;
             }
-        }
+            if (shifted && volume.name === ORDINAL_INIT_CONTAINER) {
+                problems.add(`${path}.name`, volume.name, `must not be "${ORDINAL_INIT_CONTAINER}", the volume that holds the ordinal file`);
+            } else if (typeof volume.name === "string" && volumeNames.has(volume.name)) {
+                problems.add(`${path}.name`, volume.name, "must be unique among the volumes");
+            }
+            volumeNames.add(volume.name);
+            if (typeof volume.mountPath === "string" && mountPaths.has(volume.mountPath)) {
+                problems.add(`${path}.mountPath`, volume.mountPath, "must be unique among the volumes");
+            }
+            mountPaths.add(volume.mountPath);
+            if (shifted && typeof volume.mountPath === "string" && dirname(ordinal.file) === volume.mountPath) {
+                problems.add(`${path}.mountPath`, volume.mountPath, `must not be the directory of ordinalEnvVar.file (${ordinal.file}), which gets its own emptyDir`);
+            }
+        },
+        { expected: "must be a list of { name, mountPath, size, storageClass, accessModes? }" },
+    );
+
+    checkOneOf(problems, "podManagementPolicy", raw.podManagementPolicy, ["OrderedReady", "Parallel"]);
+    checkUpdateStrategy(problems, raw.updateStrategy, replicas);
+    checkInteger(problems, "minReadySeconds", raw.minReadySeconds, { min: 0, max: INT32_MAX });
+    if (checkObject(problems, "pvcRetention", raw.pvcRetention, ["whenDeleted", "whenScaled"], "must be { whenDeleted?, whenScaled? }")) {
+        const retention = raw.pvcRetention as Record<string, unknown>;
+        checkOneOf(problems, "pvcRetention.whenDeleted", retention.whenDeleted, RETENTION);
+        checkOneOf(problems, "pvcRetention.whenScaled", retention.whenScaled, RETENTION);
     }
-    checkContainerEnv(problems, "", args, reservedEnv);
-    checkExternalStores(problems, args);
 
-    const volumeNames = new Set<string>();
-    const mountPaths = new Set<string>();
-    (args.volumes ?? []).forEach((volume, i) => {
-        const path = `volumes[${i}]`;
-        checkVolume(problems, path, volume);
-        if (ordinal && ordinal.offset !== 0 && volume.name === ORDINAL_INIT_CONTAINER) {
-            problems.add(`${path}.name`, volume.name, `must not be "${ORDINAL_INIT_CONTAINER}", the volume that holds the ordinal file`);
-        } else if (volumeNames.has(volume.name)) {
-            problems.add(`${path}.name`, volume.name, "must be unique among the volumes");
-        }
-        volumeNames.add(volume.name);
-        if (mountPaths.has(volume.mountPath)) {
-            problems.add(`${path}.mountPath`, volume.mountPath, "must be unique among the volumes");
-        }
-        mountPaths.add(volume.mountPath);
-        if (ordinal && ordinal.offset !== 0 && typeof volume.mountPath === "string" && dirname(ordinal.file) === volume.mountPath) {
-            problems.add(`${path}.mountPath`, volume.mountPath, `must not be the directory of ordinalEnvVar.file (${ordinal.file}), which gets its own emptyDir`);
-        }
-    });
-
-    checkOneOf(problems, "podManagementPolicy", args.podManagementPolicy, ["OrderedReady", "Parallel"]);
-    const strategy = args.updateStrategy;
-    if (strategy !== undefined) {
-        checkOneOf(problems, "updateStrategy.type", strategy.type, ["RollingUpdate", "OnDelete"]);
-        if (strategy.type === "RollingUpdate") {
-            if (strategy.partition !== undefined && !isInteger(strategy.partition, 0, replicas)) {
-                problems.add("updateStrategy.partition", strategy.partition, `must be an integer from 0 to replicas (${replicas})`);
-            }
-            if (strategy.maxUnavailable !== undefined && !isIntOrPercent(strategy.maxUnavailable, 1)) {
-                problems.add("updateStrategy.maxUnavailable", strategy.maxUnavailable, "must be an integer ≥ 1 or a percentage from \"1%\" to \"100%\"");
-            }
-        } else if (strategy.type === "OnDelete" && ("partition" in strategy || "maxUnavailable" in strategy)) {
-            problems.add("updateStrategy", strategy, "cannot combine OnDelete with partition or maxUnavailable, which only apply to RollingUpdate");
-        }
-    }
-    checkInteger(problems, "minReadySeconds", args.minReadySeconds, 0);
-    checkOneOf(problems, "pvcRetention.whenDeleted", args.pvcRetention?.whenDeleted, ["Retain", "Delete"]);
-    checkOneOf(problems, "pvcRetention.whenScaled", args.pvcRetention?.whenScaled, ["Retain", "Delete"]);
-
-    const mainContainer = args.containerName ?? stsName;
-    const containerNames = new Set<string>([mainContainer]);
-    if (ordinal && ordinal.offset !== 0) {
+    const mainContainer = typeof raw.containerName === "string" ? raw.containerName : stsName;
+    const containerNames = new Set<unknown>([mainContainer]);
+    if (shifted) {
         containerNames.add(ORDINAL_INIT_CONTAINER);
     }
-    if (Array.isArray(args.externalStores)) {
-        args.externalStores.filter((s): s is ExternalStore => s instanceof ExternalStore).forEach((s) => containerNames.add(waitForStoreContainerName(s.storeName)));
-    }
-    (args.initContainers ?? []).forEach((init, i) => {
-        const path = `initContainers[${i}]`;
-        checkInitContainer(problems, path, init, reservedEnv);
-        if (containerNames.has(init.name)) {
-            problems.add(`${path}.name`, init.name, "must be unique among the pod's containers (the main container, the ordinal writer, the wait-for-store containers and the other init containers)");
-        }
-        containerNames.add(init.name);
-    });
-
-    checkResources(problems, "resources", args.resources);
-    checkProbe(problems, "livenessProbe", args.livenessProbe, portNames);
-    checkProbe(problems, "readinessProbe", args.readinessProbe, portNames);
-    checkProbe(problems, "startupProbe", args.startupProbe, portNames);
-    checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, 0);
-    checkSecurity(problems, args);
-    if (args.serviceAccountName !== undefined) {
-        checkSubdomain(problems, "serviceAccountName", args.serviceAccountName);
-    }
-    checkOneOf(problems, "spread.zones", args.spread?.zones, ["preferred", "required", "none"]);
-    checkOneOf(problems, "spread.hosts", args.spread?.hosts, ["preferred", "required", "none"]);
-
-    const budget = args.disruptionBudget;
-    if (budget !== undefined && budget !== false) {
-        if (budget === null || typeof budget !== "object") {
-            problems.add("disruptionBudget", budget, "must be false or an object with maxUnavailable or minAvailable");
-        } else {
-            if (budget.maxUnavailable !== undefined && budget.minAvailable !== undefined) {
-                problems.add("disruptionBudget", budget, "cannot set both minAvailable and maxUnavailable");
+    stores.forEach((s) => containerNames.add(waitForStoreContainerName(s.storeName)));
+    checkList(
+        problems,
+        "initContainers",
+        raw.initContainers,
+        (path, init) => {
+            if (!checkInitContainer(problems, path, init, reservedEnv)) {
+                return;
             }
-            for (const key of ["maxUnavailable", "minAvailable"] as const) {
-                if (budget[key] !== undefined && !isIntOrPercent(budget[key], 0)) {
-                    problems.add(`disruptionBudget.${key}`, budget[key], "must be an integer ≥ 0 or a percentage from \"0%\" to \"100%\"");
-                }
+            if (containerNames.has(init.name)) {
+                problems.add(
+                    `${path}.name`,
+                    init.name,
+                    "must be unique among the pod's containers (the main container, the ordinal writer, the wait-for-store containers and the other init containers)",
+                );
             }
-        }
-    }
-    if (args.clientService !== undefined && typeof args.clientService !== "boolean") {
-        problems.add("clientService", args.clientService, "must be true or false");
-    }
-    for (const key of Object.keys(args.podAnnotations ?? {}).sort()) {
-        if (!isQualifiedName(key)) {
-            problems.add(`podAnnotations.${key}`, key, "must be a qualified name: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.'");
-        } else if (typeof args.podAnnotations![key] !== "string") {
-            problems.add(`podAnnotations.${key}`, args.podAnnotations![key], "must be a string");
-        }
-    }
-    if (args.clusterDomain !== undefined) {
-        checkSubdomain(problems, "clusterDomain", args.clusterDomain);
+            containerNames.add(init.name);
+        },
+        { expected: "must be a list of init containers" },
+    );
+    checkBoolean(problems, "clientService", raw.clientService);
+    if (raw.clusterDomain !== undefined) {
+        checkSubdomain(problems, "clusterDomain", raw.clusterDomain);
     }
     return problems.problems.slice();
-}
-
-/** The directory of a file path: `/var/run/pod-ordinal/ordinal` → `/var/run/pod-ordinal`. */
-export function dirname(path: string): string {
-    const index = path.lastIndexOf("/");
-    return index <= 0 ? "/" : path.slice(0, index);
-}
-
-/** True for an annotation or label key: `[prefix/]name`. */
-export function isQualifiedName(key: string): boolean {
-    const parts = key.split("/");
-    if (parts.length > 2) {
-        return false;
-    }
-    const local = parts[parts.length - 1];
-    if (local.length > 63 || !QUALIFIED_NAME.test(local)) {
-        return false;
-    }
-    return parts.length === 1 || isDns1123Subdomain(parts[0]);
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { snapshotArgs } from "../common/checks";
 import { childOptions, dataChildOptions } from "../common/options";
 import { throwIfProblems } from "../common/validation";
 import { StatefulWorkloadArgs } from "./stateful-workload-args";
@@ -10,6 +11,7 @@ import {
     buildStatefulSet,
     claimNames,
     podDnsNames,
+    replicasOf,
     statefulWorkloadNames,
 } from "./stateful-workload-spec";
 import { classifyStorageClass, validateStatefulWorkloadArgs } from "./stateful-workload-validate";
@@ -25,8 +27,9 @@ export function storageClassComponents(args: StatefulWorkloadArgs): pulumi.Resou
     const found: pulumi.Resource[] = [];
     for (const volume of args.volumes ?? []) {
         const ref = classifyStorageClass(volume.storageClass);
-        if ((ref.kind === "ebs" || ref.kind === "efs") && !found.includes(ref.storageClass)) {
-            found.push(ref.storageClass);
+        const resource = ref.kind === "reference" ? ref.reference.storageClass : ref.kind === "component" ? ref.component.storageClass : undefined;
+        if (resource !== undefined && !found.includes(resource)) {
+            found.push(resource);
         }
     }
     return found;
@@ -57,12 +60,15 @@ export class StatefulWorkload extends pulumi.ComponentResource {
     /** Name of every claim the StatefulSet creates: `<volume>-<sts>-<i>`, volume by volume. */
     public readonly claimNames: pulumi.Output<string[]>;
 
-    constructor(name: string, args: StatefulWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "StatefulWorkload", name }, validateStatefulWorkloadArgs(name, args));
+    constructor(name: string, given: StatefulWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validation and rendering read one copy: a getter cannot answer them differently.
+        const snapshot = snapshotArgs(given);
+        const args = snapshot.args;
+        throwIfProblems({ kind: "StatefulWorkload", name }, [...snapshot.problems.problems, ...validateStatefulWorkloadArgs(name, args)]);
         super("stateful-stacks:workload:StatefulWorkload", name, {}, opts);
 
         const names = statefulWorkloadNames(name, args);
-        const replicas = args.replicas ?? 1;
+        const replicas = replicasOf(args);
 
         this.headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(name, args), childOptions(this));
         this.statefulSet = new k8s.apps.v1.StatefulSet(

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import {
     checkAbsolutePath,
@@ -9,7 +10,6 @@ import {
     checkLabels,
     checkList,
     checkMountPath,
-    checkNotCredentialName,
     checkObject,
     checkOneOf,
     checkPlain,
@@ -20,9 +20,9 @@ import {
     EXPECT_CHECK,
     INT32_MAX,
     isOneOf,
+    snapshotArgs,
     suggestName,
 } from "../../components/common/checks";
-import { containsCredential, isCredentialPath, looksLikeCredential, redactText } from "../../components/common/credentials";
 import { checkKubernetesValue } from "../../components/common/kubernetes-schema";
 import { describeValue, Problem, ProblemList } from "../../components/common/validation";
 
@@ -231,55 +231,6 @@ describe("common checks: lists, records, paths and labels", () => {
     });
 });
 
-describe("common checks: credentials", () => {
-    const credentials = ["PGPASSWORD", "MYSQL_PWD", "DB_PASS", "PGPASS", "REDIS_AUTH", "JWT_SIGNING_KEY", "ENCRYPTION_KEY", "API_KEY", "CLIENT_SECRET", "GH_TOKEN", "dbPassword"];
-    const notCredentials = ["PGDATA", "PWD", "OLDPWD", "POSTGRES_PASSWORD_FILE", "TLS_SECRET_NAME", "MAX_TOKENS", "PASSWORDLESS_LOGIN", "DATABASE_URL", "CACHE_KEY_PREFIX"];
-
-    it("knows credential names", () => {
-        assert.deepStrictEqual(credentials.filter((n) => !looksLikeCredential(n)), []);
-        assert.deepStrictEqual(notCredentials.filter((n) => looksLikeCredential(n)), []);
-    });
-
-    it("knows credential values whatever their name", () => {
-        assert.deepStrictEqual(
-            ["postgres://app:pw@db/x", "jdbc:postgresql://db/x?user=a&password=pw", "Server=db;Password=pw", "postgres://app@db/x", "http://db:5432/x", "password="].map(containsCredential),
-            [true, true, true, false, false, false],
-        );
-    });
-
-    it("hides URL userinfo and password parameters in any text", () => {
-        assert.strictEqual(redactText("postgres://app:pw@db/x?sslmode=require&password=hunter2"), "postgres://[secret]@db/x?sslmode=require&password=[secret]");
-    });
-
-    it("knows credential paths; argument names like createKmsKey are not", () => {
-        assert.deepStrictEqual(
-            ["env.DB_PASSWORD", "options.apiToken", "initContainers[0].env.REDIS_AUTH", "createKmsKey", "secretEnv.DB_HOST.key", "env.PGDATA"].map(isCredentialPath),
-            [true, true, true, false, false, false],
-        );
-    });
-
-    it("refuses a credential name without printing its value", () => {
-        assert.deepStrictEqual(run((p) => checkNotCredentialName(p, "options.password", "password", "options are written to a ConfigMap")), [
-            ["options.password", "[secret]", "must not name a credential: password looks like a credential, and options are written to a ConfigMap"],
-        ]);
-    });
-
-    it("never prints a value under a credential path when asked", () => {
-        const planted = "73510296";
-        const redacting = run((p) => p.add("env.DB_PASSWORD", Number(planted), "must be a string").add("env.MODE", 3, "must be a string"), { redactCredentialPaths: true });
-        assert.deepStrictEqual(redacting, [
-            ["env.DB_PASSWORD", "[secret]", "must be a string"],
-            ["env.MODE", "3", "must be a string"],
-        ]);
-    });
-
-    it("never has an empty path", () => {
-        assert.deepStrictEqual(run((p) => p.add("", 5, "must be an object")), [["args", "5", "must be an object"]]);
-        assert.deepStrictEqual(run((p) => p.add("", 5, "must be an object"), { root: "fileSystem" }), [["fileSystem", "5", "must be an object"]]);
-        assert.deepStrictEqual(rows(new ProblemList().addAll([{ path: "", value: "1", expected: "x" }]).problems), [["args", "1", "x"]]);
-    });
-});
-
 describe("describeValue", () => {
     it("is depth-bounded and cycle-safe", () => {
         let deep: Record<string, unknown> = {};
@@ -324,55 +275,86 @@ describe("describeValue", () => {
     });
 });
 
-describe("strict Kubernetes schema checks", () => {
-    it("refuses unknown fields with a did-you-mean, wrong types and int32 overflows", () => {
-        assert.deepStrictEqual(
-            run((p) => checkKubernetesValue(p, "readinessProbe", { httpGet: { port: "pg", pth: "/x" }, periodSecond: 3, timeoutSeconds: 2 ** 31 }, "Probe")),
-            [
-                ["readinessProbe.httpGet.pth", '"/x"', 'is not a known field; did you mean "path"?'],
-                ["readinessProbe.periodSecond", "3", 'is not a known field; did you mean "periodSeconds"?'],
-                ["readinessProbe.timeoutSeconds", "2147483648", "must be an integer from -2147483648 to 2147483647"],
-            ],
-        );
-    });
+describe("common checks never throw", () => {
+    const anything = fc.anything({ maxDepth: 4, withBigInt: true, withNullPrototype: true, withSparseArray: true, withObjectString: true, withBoxedValues: true });
 
-    it("refuses a string where a map is needed, nulls, bad quantities and enums", () => {
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "resources", { limits: "1Gi" }, "ResourceRequirements")), [["resources.limits", '"1Gi"', "must be an object"]]);
-        assert.deepStrictEqual(
-            run((p) => checkKubernetesValue(p, "resources", { limits: { cpu: "lots" }, requests: { memory: null } }, "ResourceRequirements")),
-            [
-                ["resources.requests.memory", "null", "must not be null; leave the field out instead"],
-                ["resources.limits.cpu", '"lots"', 'must be a Kubernetes quantity such as "20Gi", "500Mi" or "1Ti", given as a string'],
-            ],
-        );
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "securityContext.pod", { fsGroupChangePolicy: "Sometimes" }, "PodSecurityContext")), [
-            ["securityContext.pod.fsGroupChangePolicy", '"Sometimes"', 'must be one of "Always", "OnRootMismatch"'],
-        ]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { tcpSocket: {} }, "Probe")), [["livenessProbe.tcpSocket.port", "undefined", "is required by the Kubernetes schema"]]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "startupProbe", { exec: { command: "pg_isready" } }, "Probe")), [["startupProbe.exec.command", '"pg_isready"', "must be a list"]]);
-    });
-
-    it("refuses holes and cycles, and leaves Outputs to the API server", () => {
-        // eslint-disable-next-line no-sparse-arrays
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "securityContext.container", { capabilities: { drop: ["ALL", , "NET_RAW"] } }, "SecurityContext")), [
-            ["securityContext.container.capabilities.drop[1]", "undefined", EXPECT_CHECK.hole],
-        ]);
-        const cyclic: Record<string, unknown> = { exec: { command: ["true"] } };
-        (cyclic.exec as Record<string, unknown>).self = cyclic;
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", cyclic, "Probe")), [["livenessProbe.exec.self", '{"exec":{"command":["true"],"self":[Circular]}}', "is not a known field (known: command)"]]);
-        assert.deepStrictEqual(run((p) => checkKubernetesValue(p, "livenessProbe", { exec: { command: pulumi.output(["true"]) } }, "Probe")), []);
-    });
-
-    it("accepts valid values of every type", () => {
-        assert.deepStrictEqual(
-            run((p) => {
-                checkKubernetesValue(p, "a", { httpGet: { path: "/health", port: 8080, httpHeaders: [{ name: "X", value: "y" }] }, periodSeconds: 10 }, "Probe");
-                checkKubernetesValue(p, "b", { limits: { memory: "1Gi" }, requests: { cpu: "250m" } }, "ResourceRequirements");
-                checkKubernetesValue(p, "c", { runAsUser: 999, seccompProfile: { type: "RuntimeDefault" }, sysctls: [{ name: "net.core.somaxconn", value: "1024" }] }, "PodSecurityContext");
-                checkKubernetesValue(p, "d", { capabilities: { add: ["NET_BIND_SERVICE"], drop: ["ALL"] }, readOnlyRootFilesystem: true }, "SecurityContext");
-                checkKubernetesValue(p, "e", { key: "dedicated", operator: "Equal", value: "db", effect: "NoSchedule" }, "Toleration");
+    it("describeValue renders anything in at most 120 characters", () => {
+        fc.assert(
+            fc.property(anything, (value) => {
+                const text = describeValue(value);
+                assert.ok(typeof text === "string" && text.length > 0 && text.length <= 120, text);
             }),
-            [],
+            { seed: 4242, numRuns: 300 },
         );
+    });
+
+    it("the strict schema check refuses or accepts anything, every problem with a path", () => {
+        const models = ["Probe", "ResourceRequirements", "PodSecurityContext", "SecurityContext", "Toleration"] as const;
+        fc.assert(
+            fc.property(fc.constantFrom(...models), anything, (model, value) => {
+                const problems = new ProblemList();
+                checkKubernetesValue(problems, "x", value, model);
+                assert.ok(problems.problems.every((p) => p.path.startsWith("x")));
+            }),
+            { seed: 4243, numRuns: 300 },
+        );
+    });
+
+    it("checkObject, checkList and checkRecord take anything", () => {
+        fc.assert(
+            fc.property(anything, (value) => {
+                const problems = new ProblemList();
+                checkObject(problems, "a", value, ["x", "y"]);
+                checkList(problems, "b", value, (path, item) => checkString(problems, path, item));
+                checkStringRecord(problems, "c", value);
+                checkLabels(problems, "d", value);
+                checkAnnotations(problems, "e", value);
+                assert.ok(problems.problems.every((p) => p.path !== ""));
+            }),
+            { seed: 4244, numRuns: 300 },
+        );
+    });
+});
+
+describe("snapshotArgs", () => {
+    it("copies plain objects and lists, keeps holes, cycles and everything else as given", () => {
+        const output = pulumi.output("x");
+        class Component {}
+        const component = new Component();
+        // eslint-disable-next-line no-sparse-arrays
+        const source: Record<string, unknown> = { list: [1, , 3], output, component, nested: { a: 1 } };
+        source.self = source;
+        const { args, problems } = snapshotArgs(source);
+        assert.deepStrictEqual(problems.problems, []);
+        assert.notStrictEqual(args, source);
+        assert.notStrictEqual(args.nested, source.nested);
+        assert.strictEqual(args.self, args);
+        assert.strictEqual(args.output, output);
+        assert.strictEqual(args.component, component);
+        assert.strictEqual((args.list as unknown[]).length, 3);
+        assert.strictEqual(1 in (args.list as unknown[]), false);
+    });
+
+    it("turns throwing getters and proxies into problems at their paths", () => {
+        const throwing = Object.defineProperty({ ok: 1 }, "bad", {
+            enumerable: true,
+            get() {
+                throw new Error("boom");
+            },
+        });
+        const proxy = new Proxy(
+            {},
+            {
+                ownKeys() {
+                    throw new Error("boom");
+                },
+            },
+        );
+        const { args, problems } = snapshotArgs({ a: throwing, b: proxy });
+        assert.deepStrictEqual(args, { a: { ok: 1 }, b: {} });
+        assert.deepStrictEqual(rows(problems.problems), [
+            ["a.bad", "undefined", "could not be read (a getter threw)"],
+            ["b", "undefined", "could not be read (a proxy threw)"],
+        ]);
     });
 });

@@ -8,7 +8,9 @@ import { StatefulWorkload, StatefulWorkloadArgs } from "../../components/workloa
 import { buildContainers, buildStatefulSet } from "../../components/workload/stateful-workload-spec";
 import { validateStatefulWorkloadArgs } from "../../components/workload/stateful-workload-validate";
 import { validateKubernetesObject } from "../../tools/engine/schema";
+import { StorageClassReference } from "../../components/common/storage-class-ref";
 import { expectInvalid, recorder, render } from "../support/pulumi";
+import { asReference } from "../support/storage-references";
 
 const base: StatefulWorkloadArgs = {
     namespace: "db",
@@ -88,7 +90,7 @@ interface Case {
 
 const badInputs: Case[] = [
     { title: "a password as a literal", change: { env: { POSTGRES_PASSWORD: "hunter2" } }, problems: [["env.POSTGRES_PASSWORD", "[secret]", credential("POSTGRES_PASSWORD")]] },
-    { title: "a token as an Output literal", change: { env: { API_TOKEN: pulumi.secret("t0k3n") } }, problems: [["env.API_TOKEN", "[secret]", credential("API_TOKEN")]] },
+    { title: "a token as an Output literal", change: { env: { API_TOKEN: pulumi.secret("t0k3n") as never } }, problems: [["env.API_TOKEN", "[secret]", credential("API_TOKEN")]] },
     {
         title: "an init container's literal secret key",
         change: { initContainers: [{ name: "migrate", env: { AWS_SECRET_ACCESS_KEY: "abc" } }] },
@@ -222,27 +224,27 @@ describe("StatefulWorkload env from Secrets and ConfigMaps", () => {
 });
 
 describe("StatefulWorkload IOPS per GiB cross-check", () => {
-    let io1: EbsStorageClass;
-    let io2Auto: EbsStorageClass;
-    let gp3PerGb: EbsStorageClass;
-    let io2Unknown: EbsStorageClass;
+    let io1: StorageClassReference;
+    let io2Auto: StorageClassReference;
+    let gp3PerGb: StorageClassReference;
+    let io2Unknown: StorageClassReference;
 
     before(async () => {
         await recorder();
-        io1 = new EbsStorageClass("wx-io1-per-gb", { iopsPerGb: 10, volumeType: "io1" });
-        io2Auto = new EbsStorageClass("wx-io2-auto", { allowAutoIopsPerGbIncrease: true, iopsPerGb: 2, volumeType: "io2" });
-        gp3PerGb = new EbsStorageClass("wx-gp3-per-gb", { allowAutoIopsPerGbIncrease: false, iopsPerGb: 100 });
-        io2Unknown = new EbsStorageClass("wx-io2-unknown", { iopsPerGb: pulumi.output(2), volumeType: "io2" });
+        io1 = asReference(new EbsStorageClass("wx-io1-per-gb", { iopsPerGb: 10, volumeType: "io1" }), "wx-io1-per-gb");
+        io2Auto = asReference(new EbsStorageClass("wx-io2-auto", { allowAutoIopsPerGbIncrease: true, iopsPerGb: 2, volumeType: "io2" }), "wx-io2-auto");
+        gp3PerGb = asReference(new EbsStorageClass("wx-gp3-per-gb", { allowAutoIopsPerGbIncrease: false, iopsPerGb: 100 }), "wx-gp3-per-gb");
+        io2Unknown = asReference(new EbsStorageClass("wx-io2-unknown", { iopsPerGb: pulumi.output(2), volumeType: "io2" }), "wx-io2-unknown");
     });
 
-    const sized = (storageClass: EbsStorageClass, size: string): StatefulWorkloadArgs => ({ ...base, volumes: [{ mountPath: "/data", name: "data", size, storageClass }] });
+    const sized = (storageClass: StorageClassReference, size: string): StatefulWorkloadArgs => ({ ...base, volumes: [{ mountPath: "/data", name: "data", size, storageClass }] });
     const problems = (args: StatefulWorkloadArgs) => validateStatefulWorkloadArgs("pg", args).map((p) => [p.path, p.value, p.expected]);
 
-    it("exposes the class's plain allowAutoIopsPerGbIncrease", () => {
-        assert.strictEqual(io1.allowAutoIopsPerGbIncrease, undefined);
-        assert.strictEqual(io2Auto.allowAutoIopsPerGbIncrease, true);
-        assert.strictEqual(gp3PerGb.allowAutoIopsPerGbIncrease, false);
-        assert.strictEqual(io2Unknown.iopsPerGb, undefined);
+    it("reads the class's plain allowAutoIopsPerGbIncrease and iopsPerGb from its facts", () => {
+        assert.strictEqual(io1.storageFacts.ebs?.allowAutoIopsPerGbIncrease, undefined);
+        assert.strictEqual(io2Auto.storageFacts.ebs?.allowAutoIopsPerGbIncrease, true);
+        assert.strictEqual(gp3PerGb.storageFacts.ebs?.allowAutoIopsPerGbIncrease, false);
+        assert.strictEqual(io2Unknown.storageFacts.ebs?.iopsPerGb, undefined);
     });
 
     it("refuses an io1 claim whose IOPS per GiB stay below the 100 IOPS minimum", () => {

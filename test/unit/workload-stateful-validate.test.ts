@@ -1,15 +1,19 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
 import { ExternalStore } from "../../components/external/external-store";
 import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass } from "../../components/storage/efs-storage-class";
 import { StatefulWorkload, StatefulWorkloadArgs } from "../../components/workload/stateful-workload";
 import { classifyStorageClass, isQualifiedName, resolveOrdinal, validateStatefulWorkloadArgs } from "../../components/workload/stateful-workload-validate";
+import { StorageClassReference } from "../../components/common/storage-class-ref";
 import { expectInvalid, recorder, render } from "../support/pulumi";
+import { asReference } from "../support/storage-references";
 
 const STS_NAME = "must be a DNS-1123 label starting with a letter, at most 52 characters (the controller-revision-hash label must fit in 63, and the Services are named after it)";
-const PATH = "must be an absolute path other than \"/\", without \"..\" or \":\"";
+const PATH = EXPECT_CHECK.absolutePath;
+const IMAGE = EXPECT_CHECK.image;
 const QUANTITY = `${EXPECT.quantity}, given as a string`;
 const ORDINAL_FILE = "must name a file below a directory other than \"/\", using only letters, digits, '.', '_', '-' and '/' (it is written by a shell command)";
 const PROBE_PORT = "must be one of the port names (pg) or a number from 1 to 65535";
@@ -30,11 +34,11 @@ const base: StatefulWorkloadArgs = {
 };
 
 type Fixtures = {
-    gp3: EbsStorageClass;
-    gp3Fast: EbsStorageClass;
-    io1: EbsStorageClass;
-    st1: EbsStorageClass;
-    efs: EfsStorageClass;
+    gp3: StorageClassReference;
+    gp3Fast: StorageClassReference;
+    io1: StorageClassReference;
+    st1: StorageClassReference;
+    efs: StorageClassReference;
     store: ExternalStore;
     storeElsewhere: ExternalStore;
     storeSamePrefix: ExternalStore;
@@ -55,8 +59,8 @@ interface Case {
 const badInputs: Case[] = [
     { title: "namespace not a label", change: () => ({ namespace: "DB" }), problems: [["namespace", '"DB"', EXPECT.dns1123Label]] },
     { title: "namespace missing", change: () => ({ namespace: undefined as unknown as string }), problems: [["namespace", "undefined", "is required: the namespace of every object"]] },
-    { title: "empty image", change: () => ({ image: "" }), problems: [["image", '""', "must be a non-empty image reference"]] },
-    { title: "blank image", change: () => ({ image: "  " }), problems: [["image", '"  "', "must be a non-empty image reference"]] },
+    { title: "empty image", change: () => ({ image: "" }), problems: [["image", '""', IMAGE]] },
+    { title: "blank image", change: () => ({ image: "  " }), problems: [["image", '"  "', IMAGE]] },
     {
         title: "component name unusable as StatefulSet name",
         name: "Postgres",
@@ -67,8 +71,8 @@ const badInputs: Case[] = [
     { title: "StatefulSet name starting with a digit", change: () => ({ statefulSetName: "1pg" }), problems: [["statefulSetName", '"1pg"', STS_NAME]] },
     { title: "StatefulSet name with a dot", change: () => ({ statefulSetName: "pg.main" }), problems: [["statefulSetName", '"pg.main"', STS_NAME]] },
     { title: "container name upper-case", change: () => ({ containerName: "Main" }), problems: [["containerName", '"Main"', EXPECT.dns1123Label]] },
-    { title: "negative replicas", change: () => ({ replicas: -1 }), problems: [["replicas", "-1", "must be an integer ≥ 0"]] },
-    { title: "fractional replicas", change: () => ({ replicas: 1.5 }), problems: [["replicas", "1.5", "must be an integer ≥ 0"]] },
+    { title: "negative replicas", change: () => ({ replicas: -1 }), problems: [["replicas", "-1", "must be an integer from 0 to 10000"]] },
+    { title: "fractional replicas", change: () => ({ replicas: 1.5 }), problems: [["replicas", "1.5", "must be an integer from 0 to 10000"]] },
     { title: "no ports", change: () => ({ ports: [] }), problems: [["ports", "[]", "must list at least one port"]] },
     {
         title: "port name longer than 15",
@@ -144,7 +148,7 @@ const badInputs: Case[] = [
     {
         title: "class neither component nor name",
         change: () => withVolume({ storageClass: {} as string }),
-        problems: [["volumes[0].storageClass", "{}", "must be an EbsStorageClass, an EfsStorageClass or a StorageClass name"]],
+        problems: [["volumes[0].storageClass", "{}", "must be a StorageClassReference (an EbsStorageClass, an EfsStorageClass), another storage class component or a StorageClass name"]],
     },
     { title: "no access modes", change: () => withVolume({ accessModes: [] }), problems: [["volumes[0].accessModes", "[]", "must list at least one access mode"]] },
     {
@@ -242,7 +246,7 @@ const badInputs: Case[] = [
         change: () => ({ updateStrategy: { type: "OnDelete", partition: 1 } as unknown as { type: "OnDelete" } }),
         problems: [["updateStrategy", '{"type":"OnDelete","partition":1}', "cannot combine OnDelete with partition or maxUnavailable, which only apply to RollingUpdate"]],
     },
-    { title: "negative minReadySeconds", change: () => ({ minReadySeconds: -5 }), problems: [["minReadySeconds", "-5", "must be an integer ≥ 0"]] },
+    { title: "negative minReadySeconds", change: () => ({ minReadySeconds: -5 }), problems: [["minReadySeconds", "-5", "must be an integer from 0 to 2147483647"]] },
     {
         title: "unknown retention on delete",
         change: () => ({ pvcRetention: { whenDeleted: "Destroy" as "Delete" } }),
@@ -251,7 +255,7 @@ const badInputs: Case[] = [
     {
         title: "lower-case retention on scale",
         change: () => ({ pvcRetention: { whenScaled: "delete" as "Delete" } }),
-        problems: [["pvcRetention.whenScaled", '"delete"', ONE_OF_RETENTION]],
+        problems: [["pvcRetention.whenScaled", '"delete"', `${ONE_OF_RETENTION}; did you mean "Delete"?`]],
     },
     { title: "init container name upper-case", change: () => ({ initContainers: [{ name: "Init" }] }), problems: [["initContainers[0].name", '"Init"', EXPECT.dns1123Label]] },
     {
@@ -270,7 +274,7 @@ const badInputs: Case[] = [
         change: () => ({ ordinalEnvVar: { name: "MYID", offset: 1 }, initContainers: [{ name: "pod-ordinal" }] }),
         problems: [["initContainers[0].name", '"pod-ordinal"', CONTAINER_UNIQUE]],
     },
-    { title: "init container empty image", change: () => ({ initContainers: [{ name: "init", image: "" }] }), problems: [["initContainers[0].image", '""', "must be a non-empty image reference"]] },
+    { title: "init container empty image", change: () => ({ initContainers: [{ name: "init", image: "" }] }), problems: [["initContainers[0].image", '""', IMAGE]] },
     {
         title: "init container env reusing POD_NAMESPACE",
         change: () => ({ initContainers: [{ name: "init", env: { POD_NAMESPACE: "x" } }] }),
@@ -359,11 +363,11 @@ describe("StatefulWorkload argument validation", () => {
     before(async () => {
         await recorder();
         fixtures = {
-            gp3: new EbsStorageClass("wv-gp3", {}),
-            gp3Fast: new EbsStorageClass("wv-gp3-fast", { iops: 16000, throughputMibps: 1000 }),
-            io1: new EbsStorageClass("wv-io1", { volumeType: "io1", iops: 1000 }),
-            st1: new EbsStorageClass("wv-st1", { volumeType: "st1" }),
-            efs: new EfsStorageClass("wv-efs", { fileSystemId: "fs-0123456789abcdef0" }),
+            gp3: asReference(new EbsStorageClass("wv-gp3", {}), "wv-gp3"),
+            gp3Fast: asReference(new EbsStorageClass("wv-gp3-fast", { iops: 16000, throughputMibps: 1000 }), "wv-gp3-fast"),
+            io1: asReference(new EbsStorageClass("wv-io1", { volumeType: "io1", iops: 1000 }), "wv-io1"),
+            st1: asReference(new EbsStorageClass("wv-st1", { volumeType: "st1" }), "wv-st1"),
+            efs: asReference(new EfsStorageClass("wv-efs", { fileSystemId: "fs-0123456789abcdef0" }), "wv-efs"),
             store: new ExternalStore("wv-store", { namespace: "db", engine: "postgresql", hosts: ["db.example.com"], password: "pw" }),
             storeElsewhere: new ExternalStore("wv-elsewhere", { namespace: "other", engine: "postgresql", hosts: ["db.example.com"], envPrefix: "OTHER_", password: "pw" }),
             storeSamePrefix: new ExternalStore("wv-same-prefix", { namespace: "db", engine: "mysql", hosts: ["my.example.com"], password: "pw" }),

@@ -1,0 +1,514 @@
+import * as k8s from "@pulumi/kubernetes";
+import {
+    checkAnnotations,
+    checkBoolean,
+    EXPECT_CHECK,
+    isDeferred,
+    checkInteger,
+    checkLabels,
+    checkList,
+    checkObject,
+    checkOneOf,
+    INT32_MAX,
+    isInteger,
+    isPlainObject,
+} from "../common/checks";
+import { containsCredential } from "../common/credentials";
+import { EXPECT, checkSubdomain, isIanaServiceName, isPort, parseQuantity, sortKeys } from "../common/kubernetes";
+import { checkKubernetesValue, KubernetesModel } from "../common/kubernetes-schema";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext, skipAwaitMetadata } from "../common/pod-security";
+import { ProblemList } from "../common/validation";
+import { buildEnvVars, checkContainerEnv, ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
+import { hostAntiAffinity, SpreadArgs, SpreadMode, zoneSpread } from "./pod-defaults";
+
+/**
+ * The pod arguments every workload component takes (StatefulWorkload, ReplicatedCache,
+ * NodeLocalStore): env, ports, resources, probes, spread, disruption budget, security
+ * context, scheduling and skip-await mean the same everywhere. A component's args
+ * interface extends {@link PodArgs}; its validator calls {@link validatePodArgs} once
+ * (after refusing unknown keys with the union of {@link POD_ARG_KEYS} and its own); its
+ * render step calls {@link renderPodArgs} once, which applies every default of these
+ * arguments, and reads the result.
+ */
+
+type Probe = k8s.types.input.core.v1.Probe;
+type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
+type Toleration = k8s.types.input.core.v1.Toleration;
+type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
+type SecurityContext = k8s.types.input.core.v1.SecurityContext;
+
+/** One port of the workload, on its container and on its Services. */
+export interface WorkloadPort {
+    /** The port's name: an IANA service name (≤ 15 characters), unique per workload. The Services target it by this name. */
+    readonly name: string;
+    /** The port the Services expose, 1–65535. */
+    readonly port: number;
+    /**
+     * The port the container listens on, 1–65535.
+     * @default `port`
+     */
+    readonly targetPort?: number;
+    /** @default "TCP" */
+    readonly protocol?: "TCP" | "UDP" | "SCTP";
+}
+
+/** The disruption budget. Exactly one of its fields, or none for `maxUnavailable: 1`. */
+export interface WorkloadDisruptionBudget {
+    /** Pods that may be evicted at once: an integer ≥ 0 or a percentage. Cannot be combined with `minAvailable`. @default 1 */
+    readonly maxUnavailable?: number | string;
+    /** Pods that must stay up during voluntary disruptions: an integer ≥ 0 or a percentage. Cannot be combined with `maxUnavailable`. @default none */
+    readonly minAvailable?: number | string;
+}
+
+/** Security settings; every field overrides one field of the restricted defaults. */
+export interface WorkloadSecurityArgs {
+    /**
+     * Fields of the pod security context (checked strictly against the Kubernetes
+     * schema, unknown fields refused). Defaults: runAsNonRoot, runAsUser/runAsGroup/
+     * fsGroup 1000 (so the volumes are writable), fsGroupChangePolicy OnRootMismatch,
+     * seccomp RuntimeDefault. User and group ids are integers from 0 to 2147483647.
+     * `runAsUser: 0` cannot be combined with `runAsNonRoot: true`; with
+     * `runAsNonRoot: false` the containers' default becomes false too.
+     * @default the restricted fields above
+     */
+    readonly pod?: PodSecurityContext;
+    /**
+     * Fields of every container's security context (checked strictly). Defaults:
+     * allowPrivilegeEscalation false, capabilities drop ALL, privileged false, runAsNonRoot.
+     * @default the restricted fields above
+     */
+    readonly container?: SecurityContext;
+}
+
+/** Arguments shared by every workload component's pods. */
+export interface PodArgs {
+    /**
+     * Ports of the main container, exposed by the component's Services. Names and
+     * (per protocol) numbers unique.
+     */
+    readonly ports?: WorkloadPort[];
+    /**
+     * Literal environment variables of the main container: plain strings, sorted by name
+     * together with `secretEnv` and `configMapEnv` (a name may appear in only one of the
+     * three), after the variables the component sets itself (POD_NAME, POD_NAMESPACE, …),
+     * whose names may not be reused. Refused here, because the value would sit in plain
+     * text in the pod spec: a name that says it holds a credential (PASSWORD, SECRET,
+     * TOKEN, … anywhere, PGPASS, or a last word PASS, AUTH, KEY or PWD such as `DB_PASS`,
+     * `REDIS_AUTH`, `JWT_SIGNING_KEY`, `MYSQL_PWD`; not when it ends in FILE, PATH, DIR or
+     * NAME), a value that holds a password (`postgres://app:pw@db/x`, `...?password=...`),
+     * whatever its name, and any Output or Promise — whether an Output is secret is only
+     * known after the pod spec has been sent, and a secret must never be rendered into
+     * it: read computed settings from a ConfigMap (`configMapEnv`) and secrets from a
+     * Secret (`secretEnv`). Changing a value rolls the pods.
+     * @default none
+     */
+    readonly env?: Record<string, string>;
+    /**
+     * Environment variables read from keys of Secrets in the namespace
+     * (`valueFrom.secretKeyRef`), e.g. `{ POSTGRES_PASSWORD: { secretName:
+     * "postgres-credentials", key: "password" } }`. The value never appears in the pod
+     * spec. A changed Secret value reaches the pods only when they restart.
+     * @default none
+     */
+    readonly secretEnv?: Record<string, SecretKeyEnv>;
+    /**
+     * Environment variables read from keys of ConfigMaps in the namespace
+     * (`valueFrom.configMapKeyRef`), for settings kept outside the program or computed.
+     * @default none
+     */
+    readonly configMapEnv?: Record<string, ConfigMapKeyEnv>;
+    /**
+     * Requests and limits of the main container, checked strictly against the Kubernetes
+     * schema; quantities are given as strings ("500Mi", "250m").
+     * @default none
+     */
+    readonly resources?: ResourceRequirements;
+    /** Liveness probe (checked strictly); exactly one handler; a named port must be one of `ports`. @default none */
+    readonly livenessProbe?: Probe;
+    /** Readiness probe (checked strictly); exactly one handler; a named port must be one of `ports`. @default none */
+    readonly readinessProbe?: Probe;
+    /** Startup probe (checked strictly); exactly one handler; a named port must be one of `ports`. @default none */
+    readonly startupProbe?: Probe;
+    /** Spread over zones and hosts. @default { zones: "preferred", hosts: "preferred" } */
+    readonly spread?: SpreadArgs;
+    /**
+     * The PodDisruptionBudget (policy/v1), or `false` for none. Each component documents
+     * when it creates one by default.
+     */
+    readonly disruptionBudget?: WorkloadDisruptionBudget | false;
+    /** Overrides of the restricted security defaults. @default none: the restricted defaults */
+    readonly securityContext?: WorkloadSecurityArgs;
+    /** Mount the service account token into the pods. @default false */
+    readonly automountServiceAccountToken?: boolean;
+    /** The pods' service account (DNS-1123 subdomain). @default the namespace's "default" */
+    readonly serviceAccountName?: string;
+    /** Seconds a pod gets to shut down cleanly, an integer ≥ 0. @default 30 (the Kubernetes default) */
+    readonly terminationGracePeriodSeconds?: number;
+    /** Annotations of the pod template (sorted). Changing them rolls the pods. @default none */
+    readonly podAnnotations?: Record<string, string>;
+    /** Node labels the pods must run on (label keys and values). @default none */
+    readonly nodeSelector?: Record<string, string>;
+    /** Tolerations of the pods (checked strictly against the Kubernetes schema). @default none */
+    readonly tolerations?: Toleration[];
+    /**
+     * Don't wait for the component's objects to become ready (the provider's
+     * `pulumi.com/skipAwait` annotation). Use it when pods wait for something created later.
+     * @default false
+     */
+    readonly skipAwait?: boolean;
+}
+
+/** The field names of {@link PodArgs}, for a component's unknown-key check. */
+export const POD_ARG_KEYS: readonly (keyof PodArgs)[] = [
+    "automountServiceAccountToken",
+    "configMapEnv",
+    "disruptionBudget",
+    "env",
+    "livenessProbe",
+    "nodeSelector",
+    "podAnnotations",
+    "ports",
+    "readinessProbe",
+    "resources",
+    "secretEnv",
+    "securityContext",
+    "serviceAccountName",
+    "skipAwait",
+    "spread",
+    "startupProbe",
+    "terminationGracePeriodSeconds",
+    "tolerations",
+];
+
+const PORT_KEYS = ["name", "port", "targetPort", "protocol"];
+const PROTOCOLS = ["TCP", "UDP", "SCTP"] as const;
+const SPREAD_MODES: readonly SpreadMode[] = ["preferred", "required", "none"];
+const PROBE_HANDLERS = ["exec", "grpc", "httpGet", "tcpSocket"] as const;
+const PERCENT = /^(\d{1,3})%$/;
+/** User and group ids: the API server accepts 0 to 2147483647. */
+const ID_FIELDS = ["runAsUser", "runAsGroup", "fsGroup"];
+
+/** What a component tells {@link validatePodArgs} about itself. */
+export interface PodArgsContext {
+    /** Variables the component sets itself; `env` and friends may not reuse them. */
+    readonly reservedEnv: readonly string[];
+    /** Whether at least one port is required. @default true */
+    readonly portsRequired?: boolean;
+}
+
+/** What validation found that the component's own checks need. */
+export interface PodArgsFacts {
+    /** The names of the valid ports, in order. */
+    readonly portNames: readonly string[];
+}
+
+/** True for an integer ≥ min (int32) or a percentage from min% to 100%. */
+export function isIntOrPercent(value: unknown, min: number): boolean {
+    if (typeof value === "string") {
+        const match = PERCENT.exec(value);
+        return match !== null && Number(match[1]) >= min && Number(match[1]) <= 100;
+    }
+    return isInteger(value, min, INT32_MAX);
+}
+
+/**
+ * Checks a container's command or args: a list of plain strings (a single string is
+ * refused: Kubernetes would not split it), none holding a password.
+ */
+export function checkCommand(problems: ProblemList, path: string, value: unknown): void {
+    checkList(
+        problems,
+        path,
+        value,
+        (itemPath, item) => {
+            if (isDeferred(item)) {
+                problems.add(itemPath, item, EXPECT_CHECK.deferred);
+            } else if (typeof item !== "string") {
+                problems.add(itemPath, item, "must be a string");
+            } else if (containsCredential(item)) {
+                problems.addSecret(
+                    itemPath,
+                    "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv",
+                );
+            }
+        },
+        { expected: "must be a list of strings, e.g. [\"postgres\", \"-c\", \"max_connections=200\"]: a single string is not split into words" },
+    );
+}
+
+/** Checks the ports: at least one (when required), names and per-protocol numbers unique. */
+function checkPorts(problems: ProblemList, value: unknown, required: boolean): string[] {
+    const names: string[] = [];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+        if (required) {
+            problems.add("ports", value, "must list at least one port");
+        }
+        return names;
+    }
+    const servicePorts: string[] = [];
+    checkList(
+        problems,
+        "ports",
+        value,
+        (path, port) => {
+            if (!checkObject(problems, path, port, PORT_KEYS, "must be { name, port, targetPort?, protocol? }")) {
+                return;
+            }
+            if (!isIanaServiceName(port.name as string)) {
+                problems.add(`${path}.name`, port.name, EXPECT.portName);
+            } else if (names.includes(port.name as string)) {
+                problems.add(`${path}.name`, port.name, "must be unique among the ports");
+            } else {
+                names.push(port.name as string);
+            }
+            const protocolOk = port.protocol === undefined || checkOneOf(problems, `${path}.protocol`, port.protocol, PROTOCOLS);
+            if (!isPort(port.port)) {
+                problems.add(`${path}.port`, port.port, EXPECT.port);
+            } else if (protocolOk) {
+                const servicePort = `${port.port}/${(port.protocol as string | undefined) ?? "TCP"}`;
+                if (servicePorts.includes(servicePort)) {
+                    problems.add(`${path}.port`, port.port, `must be unique per protocol among the ports: the Services cannot expose ${servicePort} twice`);
+                }
+                servicePorts.push(servicePort);
+            }
+            if (port.targetPort !== undefined && !isPort(port.targetPort)) {
+                problems.add(`${path}.targetPort`, port.targetPort, EXPECT.port);
+            }
+        },
+        { expected: "must be a list of { name, port, targetPort?, protocol? }" },
+    );
+    return names;
+}
+
+/**
+ * Checks a value of a pass-through Kubernetes type strictly, then the package's own
+ * rules (`extra`) at the places where the schema found nothing wrong.
+ */
+function checkPassThrough(problems: ProblemList, path: string, value: unknown, model: KubernetesModel, extra?: (own: ProblemList) => void): boolean {
+    const schema = new ProblemList();
+    checkKubernetesValue(schema, path, value, model);
+    problems.addAll(schema.problems);
+    if (extra && schema.problems.length === 0) {
+        extra(problems);
+    }
+    return schema.problems.length === 0;
+}
+
+/**
+ * Checks container resources: strictly against the schema, and every quantity given as
+ * a non-negative string (the schema also takes numbers, which the package refuses so
+ * that "1Gi" and 1 are never confused).
+ */
+export function checkResources(problems: ProblemList, path: string, resources: unknown): void {
+    const schema = new ProblemList();
+    checkKubernetesValue(schema, path, resources, "ResourceRequirements");
+    problems.addAll(schema.problems);
+    if (!isPlainObject(resources)) {
+        return;
+    }
+    const reported = new Set(schema.problems.map((p) => p.path));
+    for (const group of ["limits", "requests"] as const) {
+        const map = resources[group];
+        if (!isPlainObject(map)) {
+            continue;
+        }
+        for (const key of Object.keys(map).sort()) {
+            const entryPath = `${path}.${group}.${key}`;
+            const value = map[key];
+            if (value === undefined || value === null || reported.has(entryPath) || !isPlainValue(value)) {
+                continue;
+            }
+            const parsed = typeof value === "string" ? parseQuantity(value) : undefined;
+            if (parsed === undefined || parsed < 0) {
+                problems.add(entryPath, value, `${EXPECT.quantity}, given as a string`);
+            }
+        }
+    }
+}
+
+function isPlainValue(value: unknown): boolean {
+    return value === null || typeof value !== "object" || isPlainObject(value) || Array.isArray(value);
+}
+
+/** Checks a probe: strictly against the schema, exactly one handler, ports that exist. */
+export function checkProbe(problems: ProblemList, path: string, probe: unknown, portNames: readonly string[]): void {
+    checkPassThrough(problems, path, probe, "Probe", (own) => {
+        if (!isPlainObject(probe)) {
+            return;
+        }
+        const handlers = PROBE_HANDLERS.filter((h) => probe[h] !== undefined);
+        if (handlers.length !== 1) {
+            own.add(path, handlers, "must have exactly one of exec, grpc, httpGet, tcpSocket");
+        }
+        for (const handler of ["httpGet", "tcpSocket"] as const) {
+            const action = probe[handler];
+            if (!isPlainObject(action) || action.port === undefined || !isPlainValue(action.port)) {
+                continue;
+            }
+            const port = action.port;
+            if (typeof port === "string" ? !portNames.includes(port) : !isPort(port)) {
+                own.add(`${path}.${handler}.port`, port, `must be one of the port names (${portNames.join(", ") || "none"}) or a number from 1 to 65535`);
+            }
+        }
+        if (isPlainObject(probe.exec) && Array.isArray(probe.exec.command) && probe.exec.command.some((part) => containsCredential(part))) {
+            own.addSecret(`${path}.exec.command`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; read it from an environment variable set with secretEnv");
+        }
+    });
+}
+
+function checkIds(problems: ProblemList, path: string, context: Record<string, unknown>): void {
+    for (const field of ID_FIELDS) {
+        checkInteger(problems, `${path}.${field}`, context[field], { min: 0, max: INT32_MAX });
+    }
+}
+
+function checkSecurity(problems: ProblemList, value: unknown): void {
+    if (!checkObject(problems, "securityContext", value, ["pod", "container"], "must be { pod?, container? }")) {
+        return;
+    }
+    const pod = value.pod;
+    const container = value.container;
+    const podValid = checkPassThrough(problems, "securityContext.pod", pod, "PodSecurityContext", (own) => {
+        if (!isPlainObject(pod)) {
+            return;
+        }
+        checkIds(own, "securityContext.pod", pod);
+        if (Array.isArray(pod.supplementalGroups)) {
+            pod.supplementalGroups.forEach((id, i) => checkInteger(own, `securityContext.pod.supplementalGroups[${i}]`, id, { min: 0, max: INT32_MAX }));
+        }
+    });
+    const containerValid = checkPassThrough(problems, "securityContext.container", container, "SecurityContext", (own) => {
+        if (isPlainObject(container)) {
+            checkIds(own, "securityContext.container", container);
+        }
+    });
+    if (podValid && isPlainObject(pod) && pod.runAsUser === 0 && (pod.runAsNonRoot ?? true) === true) {
+        problems.add("securityContext.pod.runAsUser", 0, "cannot be 0 while runAsNonRoot is true; set securityContext.pod.runAsNonRoot: false to run as root");
+    }
+    if (containerValid && isPlainObject(container) && container.runAsUser === 0 && (container.runAsNonRoot ?? true) === true) {
+        problems.add("securityContext.container.runAsUser", 0, "cannot be 0 while runAsNonRoot is true; set securityContext.container.runAsNonRoot: false to run as root");
+    }
+}
+
+function checkBudget(problems: ProblemList, budget: unknown): void {
+    if (budget === undefined || budget === false) {
+        return;
+    }
+    if (!isPlainObject(budget)) {
+        problems.add("disruptionBudget", budget, "must be false or an object with maxUnavailable or minAvailable");
+        return;
+    }
+    checkObject(problems, "disruptionBudget", budget, ["maxUnavailable", "minAvailable"]);
+    if (budget.maxUnavailable !== undefined && budget.minAvailable !== undefined) {
+        problems.add("disruptionBudget", budget, "cannot set both minAvailable and maxUnavailable");
+    }
+    for (const key of ["maxUnavailable", "minAvailable"] as const) {
+        if (budget[key] !== undefined && !isIntOrPercent(budget[key], 0)) {
+            problems.add(`disruptionBudget.${key}`, budget[key], 'must be an integer ≥ 0 or a percentage from "0%" to "100%"');
+        }
+    }
+}
+
+/**
+ * Every problem with the pod arguments of `args` (added to `problems`), each at its own
+ * path. Unknown top-level keys are the component's to refuse; everything below a pod
+ * argument is checked here, including its unknown keys.
+ */
+export function validatePodArgs(problems: ProblemList, args: Record<string, unknown>, context: PodArgsContext): PodArgsFacts {
+    const portNames = checkPorts(problems, args.ports, context.portsRequired ?? true);
+    checkContainerEnv(problems, "", args, context.reservedEnv);
+    checkResources(problems, "resources", args.resources);
+    for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"] as const) {
+        checkProbe(problems, probe, args[probe], portNames);
+    }
+    checkInteger(problems, "terminationGracePeriodSeconds", args.terminationGracePeriodSeconds, { min: 0 });
+    checkSecurity(problems, args.securityContext);
+    checkBoolean(problems, "automountServiceAccountToken", args.automountServiceAccountToken);
+    if (args.serviceAccountName !== undefined) {
+        checkSubdomain(problems, "serviceAccountName", args.serviceAccountName);
+    }
+    if (checkObject(problems, "spread", args.spread, ["zones", "hosts"], "must be { zones?, hosts? }")) {
+        checkOneOf(problems, "spread.zones", args.spread.zones, SPREAD_MODES);
+        checkOneOf(problems, "spread.hosts", args.spread.hosts, SPREAD_MODES);
+    }
+    checkBudget(problems, args.disruptionBudget);
+    if (checkAnnotations(problems, "podAnnotations", args.podAnnotations)) {
+        for (const key of Object.keys(args.podAnnotations).sort()) {
+            if (containsCredential(args.podAnnotations[key])) {
+                problems.addSecret(`podAnnotations.${key}`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod template is not secret");
+            }
+        }
+    }
+    checkLabels(problems, "nodeSelector", args.nodeSelector);
+    checkList(problems, "tolerations", args.tolerations, (path, toleration) => checkKubernetesValue(problems, path, toleration, "Toleration"));
+    checkBoolean(problems, "skipAwait", args.skipAwait);
+    return { portNames };
+}
+
+/** The pod arguments with every default applied: what a component's render step reads. */
+export interface RenderedPodArgs {
+    readonly containerPorts: k8s.types.input.core.v1.ContainerPort[];
+    readonly servicePorts: k8s.types.input.core.v1.ServicePort[];
+    /** The main container's own variables (after the component's), sorted. */
+    readonly env: k8s.types.input.core.v1.EnvVar[];
+    readonly resources?: ResourceRequirements;
+    readonly livenessProbe?: Probe;
+    readonly readinessProbe?: Probe;
+    readonly startupProbe?: Probe;
+    readonly podSecurityContext: PodSecurityContext;
+    /** Every container's security context; non-root unless the pod may run as root. */
+    readonly containerSecurityContext: SecurityContext;
+    readonly automountServiceAccountToken: boolean;
+    readonly serviceAccountName?: string;
+    readonly terminationGracePeriodSeconds?: number;
+    readonly affinity?: k8s.types.input.core.v1.Affinity;
+    readonly topologySpreadConstraints: k8s.types.input.core.v1.TopologySpreadConstraint[];
+    /** The pod template's annotations, sorted; undefined when there are none. */
+    readonly podAnnotations?: Record<string, string>;
+    readonly nodeSelector?: Record<string, string>;
+    readonly tolerations?: Toleration[];
+    /** The disruption budget's limit, or undefined for none (`false`, or no default). */
+    readonly disruptionBudget?: { readonly maxUnavailable: number | string } | { readonly minAvailable: number | string };
+    /** Metadata fields of the objects the provider awaits. */
+    readonly awaitMetadata: { annotations?: Record<string, string> };
+}
+
+/**
+ * Applies the defaults of the pod arguments, once: restricted security, spread by zone
+ * and host, ports with their protocol and target, env sorted, the disruption budget when
+ * asked for or when `budgetByDefault` (a component's rule, e.g. more than one replica).
+ * `selector` are the labels the spread terms match. Arguments must have been validated.
+ */
+export function renderPodArgs(args: PodArgs, selector: Record<string, string>, budgetByDefault: boolean): RenderedPodArgs {
+    const ports = args.ports ?? [];
+    // A pod allowed to run as root must not be stopped by the containers' non-root default.
+    const podNonRoot = args.securityContext?.pod?.runAsNonRoot;
+    const budget = args.disruptionBudget;
+    const annotations = sortKeys({ ...args.podAnnotations });
+    return {
+        affinity: hostAntiAffinity(selector, args.spread?.hosts ?? "preferred"),
+        automountServiceAccountToken: args.automountServiceAccountToken ?? false,
+        awaitMetadata: skipAwaitMetadata(args.skipAwait),
+        containerPorts: ports.map((p) => ({ containerPort: p.targetPort ?? p.port, name: p.name, protocol: p.protocol ?? "TCP" })),
+        containerSecurityContext: restrictedContainerSecurityContext({ ...(podNonRoot === false ? { runAsNonRoot: false } : {}), ...args.securityContext?.container }),
+        disruptionBudget:
+            budget === false || (budget === undefined && !budgetByDefault)
+                ? undefined
+                : budget?.minAvailable !== undefined
+                  ? { minAvailable: budget.minAvailable }
+                  : { maxUnavailable: budget?.maxUnavailable ?? 1 },
+        env: buildEnvVars(args),
+        livenessProbe: args.livenessProbe,
+        nodeSelector: args.nodeSelector && Object.keys(args.nodeSelector).length > 0 ? sortKeys({ ...args.nodeSelector }) : undefined,
+        podAnnotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+        podSecurityContext: restrictedPodSecurityContext(args.securityContext?.pod),
+        readinessProbe: args.readinessProbe,
+        resources: args.resources,
+        serviceAccountName: args.serviceAccountName,
+        servicePorts: ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol ?? "TCP", targetPort: p.name })),
+        startupProbe: args.startupProbe,
+        terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
+        tolerations: args.tolerations && args.tolerations.length > 0 ? args.tolerations : undefined,
+        topologySpreadConstraints: zoneSpread(selector, args.spread?.zones ?? "preferred"),
+    };
+}
