@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { snapshotArgs } from "../common/checks";
 import { throwIfProblems } from "../common/validation";
 import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
@@ -70,8 +71,11 @@ export class ExternalStore extends pulumi.ComponentResource {
     public readonly secret?: k8s.core.v1.Secret;
     public readonly service?: k8s.core.v1.Service;
 
-    constructor(name: string, args: ExternalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "ExternalStore", name }, validateExternalStoreArgs(name, args));
+    constructor(name: string, given: ExternalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        // One copy of the arguments, read by validation and rendering alike.
+        const snapshot = snapshotArgs(given);
+        const args = snapshot.args;
+        throwIfProblems({ kind: "ExternalStore", name }, [...snapshot.problems.problems, ...validateExternalStoreArgs(name, args)]);
         super(EXTERNAL_STORE_TYPE, name, {}, opts);
 
         const rendered = renderExternalStore(name, args);

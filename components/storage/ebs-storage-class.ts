@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
+import { snapshotArgs } from "../common/checks";
 import { throwIfProblems } from "../common/validation";
 import { EbsVolumeType } from "./ebs-limits";
 import { EBS_STORAGE_CLASS_TYPE, EbsStorageClassArgs } from "./ebs-storage-class-args";
@@ -73,8 +74,11 @@ export class EbsStorageClass extends pulumi.ComponentResource implements Storage
      */
     public readonly allowAutoIopsPerGbIncrease?: boolean;
 
-    constructor(name: string, args: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "EbsStorageClass", name }, validateEbsArgs(name, args, opts));
+    constructor(name: string, given: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        // One copy of the arguments, read by validation and rendering alike.
+        const snapshot = snapshotArgs(given);
+        const args = snapshot.args;
+        throwIfProblems({ kind: "EbsStorageClass", name }, [...snapshot.problems.problems, ...validateEbsArgs(name, args, opts)]);
         super(EBS_STORAGE_CLASS_TYPE, name, {}, opts);
 
         const rendered = renderEbsStorageClass(name, args);

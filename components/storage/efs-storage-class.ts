@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
+import { snapshotArgs } from "../common/checks";
 import { throwIfProblems } from "../common/validation";
 import { EFS_STORAGE_CLASS_TYPE, EfsStorageClassArgs } from "./efs-storage-class-args";
 import { renderEfsStorageClass } from "./efs-storage-class-render";
@@ -53,8 +54,11 @@ export class EfsStorageClass extends pulumi.ComponentResource implements Storage
     /** The file system's backup policy (with `fileSystem`). */
     public readonly backupPolicy?: aws.efs.BackupPolicy;
 
-    constructor(name: string, args: EfsStorageClassArgs, opts?: pulumi.ComponentResourceOptions) {
-        throwIfProblems({ kind: "EfsStorageClass", name }, validateEfsArgs(name, args, opts));
+    constructor(name: string, given: EfsStorageClassArgs, opts?: pulumi.ComponentResourceOptions) {
+        // One copy of the arguments, read by validation and rendering alike.
+        const snapshot = snapshotArgs(given);
+        const args = snapshot.args;
+        throwIfProblems({ kind: "EfsStorageClass", name }, [...snapshot.problems.problems, ...validateEfsArgs(name, args, opts)]);
         super(EFS_STORAGE_CLASS_TYPE, name, {}, opts);
 
         const rendered = renderEfsStorageClass(name, args);

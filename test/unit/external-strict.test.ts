@@ -105,6 +105,17 @@ export const EXTERNAL_STRICT_CASES: readonly StrictCase[] = [
     },
     { title: "existingSecretName as an Output", args: { existingSecretName: pulumi.output("db-creds"), password: undefined, username: undefined }, lines: [`existingSecretName: ${DEFERRED} (got an Output)`] },
     {
+        title: "a getter that throws",
+        args: () =>
+            Object.defineProperty({ ...BASE }, "hosts", {
+                enumerable: true,
+                get() {
+                    throw new Error("boom");
+                },
+            }),
+        lines: ["hosts: could not be read (a getter threw) (got undefined)", "hosts: is required: the host names or IP addresses of the store (got undefined)"],
+    },
+    {
         title: "many problems at once, in argument order",
         args: { engine: "postgres", externalname: "x", hosts: [null, "db:5432"], options: { jdbcurl: "jdbc:mysql://db/x?password=also-planted" }, port: "5432" },
         lines: [

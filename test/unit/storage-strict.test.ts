@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass } from "../../components/storage/efs-storage-class";
-import { expectInvalid, recorder, settle } from "../support/pulumi";
+import { expectInvalid, recorder, render, settle } from "../support/pulumi";
 
 const FS = { allowedCidrBlocks: ["10.0.0.0/16"], subnetIds: ["subnet-0123456789abcdef0"], vpcId: "vpc-0123456789abcdef0" };
 const DEFERRED = "must be a plain value known at construction, not an Output or a Promise";
@@ -87,6 +87,23 @@ export const STORAGE_STRICT_CASES: readonly StrictCase[] = [
         message: efs(['fileSystem.performanceMode: must be one of "generalPurpose", "maxIO"; did you mean "maxIO"? (got "MaxIO")']),
     },
     { title: "EFS deleteWithStack as a number", build: () => new EfsStorageClass("shared", { deleteWithStack: 1 as never, fileSystemId: "fs-0123456789abcdef0" }), message: efs(["deleteWithStack: must be true or false (got 1)"]) },
+    {
+        title: "EFS a getter that throws",
+        build: () =>
+            new EfsStorageClass(
+                "shared",
+                Object.defineProperty({}, "fileSystemId", {
+                    enumerable: true,
+                    get() {
+                        throw new Error("boom");
+                    },
+                }),
+            ),
+        message: efs([
+            "fileSystemId: could not be read (a getter threw) (got undefined)",
+            "fileSystemId: is required unless fileSystem is given: set exactly one of fileSystemId or fileSystem (got undefined)",
+        ]),
+    },
 ];
 
 describe("storage classes: strict validation", () => {
@@ -105,4 +122,18 @@ describe("storage classes: strict validation", () => {
             assert.deepStrictEqual(rec.resources, []);
         });
     }
+
+    it("validates and renders one reading of each argument: a getter cannot answer the render differently", async () => {
+        let reads = 0;
+        const args = Object.defineProperty({}, "volumeType", {
+            enumerable: true,
+            get() {
+                reads++;
+                return reads === 1 ? "gp3" : "io2";
+            },
+        });
+        const rec = await render(() => new EbsStorageClass("fast", args));
+        assert.strictEqual(rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "fast").inputs.parameters.type, "gp3");
+        assert.strictEqual(reads, 1);
+    });
 });
