@@ -4,7 +4,7 @@ import { checkSubdomain } from "../common/kubernetes";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES, EbsVolumeType } from "./ebs-limits";
 import { EBS_ARG_NAMES, EBS_FS_TYPES, EbsStorageClassArgs, GP3_BASELINE_IOPS } from "./ebs-storage-class-args";
-import { checkCommonClassArgs, checkDeleteWithStack, checkIntegerIn, checkKmsKeyArn } from "./storage-class";
+import { checkCommonClassArgs, checkComponentName, checkDeleteWithStack, checkIntegerIn, checkKmsKeyArn } from "./storage-class";
 
 /** The volume types that take provisioned IOPS (`iops` or `iopsPerGb`). */
 const IOPS_TYPES: readonly EbsVolumeType[] = EBS_VOLUME_TYPES.filter((t) => EBS_LIMITS[t].iops !== undefined);
@@ -179,6 +179,7 @@ function checkSnapshots(problems: ProblemList, name: string, args: EbsStorageCla
  */
 export function validateEbsArgs(name: string, args: EbsStorageClassArgs | undefined, opts?: pulumi.ComponentResourceOptions): Problem[] {
     const problems = new ProblemList();
+    checkComponentName(problems, name);
     if (args === undefined) {
         checkCommonClassArgs(problems, name, {});
         return [...problems.problems];

@@ -11,7 +11,7 @@ import {
     EfsStorageClassArgs,
     FILE_SYSTEM_ARG_NAMES,
 } from "./efs-storage-class-args";
-import { checkCommonClassArgs, checkDeleteWithStack, checkKmsKeyArn } from "./storage-class";
+import { checkCommonClassArgs, checkComponentName, checkDeleteWithStack, checkKmsKeyArn } from "./storage-class";
 
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
@@ -203,6 +203,7 @@ function checkAccessPointArgs(problems: ProblemList, args: EfsStorageClassArgs):
  */
 export function validateEfsArgs(name: string, args: EfsStorageClassArgs | undefined, opts?: pulumi.ComponentResourceOptions): Problem[] {
     const problems = new ProblemList();
+    checkComponentName(problems, name);
     if (isDeferred(args)) {
         problems.add("args", args, EXPECT_CHECK.deferredArgs);
         return [...problems.problems];

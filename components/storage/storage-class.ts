@@ -100,6 +100,13 @@ export function checkIntegerIn(problems: ProblemList, path: string, value: unkno
     return true;
 }
 
+/** Checks the component's own name: the Pulumi resource name its children's names derive from. */
+export function checkComponentName(problems: ProblemList, name: unknown): void {
+    if (typeof name !== "string" || name.trim() === "") {
+        problems.add("name", name, "must be a non-empty string: the Pulumi resource name that the children's names derive from");
+    }
+}
+
 /**
  * Checks the StorageClass name: explicit and stable, a DNS-1123 subdomain. When it is
  * left out the component name is used, and a component name that is not a valid object

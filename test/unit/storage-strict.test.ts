@@ -54,6 +54,11 @@ export const STORAGE_STRICT_CASES: readonly StrictCase[] = [
         build: () => new EbsStorageClass("fast", { tags: deep(5000) as never }),
         message: ebs(['tags["a"]: must be a string of at most 256 characters (got {"a":{"a":{"a":{"a":{…}}}}})']),
     },
+    {
+        title: "EBS a component name that is not a string",
+        build: () => new EbsStorageClass(5 as never, { storageClassName: "fast" }),
+        message: 'EbsStorageClass "5" has 1 invalid argument:\n  - name: must be a non-empty string: the Pulumi resource name that the children\'s names derive from (got 5)',
+    },
     { title: "EFS arguments as an Output", build: () => new EfsStorageClass("shared", pulumi.output({}) as never), message: efs([`args: ${DEFERRED_ARGS} (got an Output)`]) },
     { title: "EFS no arguments", build: () => new EfsStorageClass("shared", undefined as never), message: efs(["args: must be an object of EfsStorageClass arguments with fileSystemId or fileSystem (got undefined)"]) },
     {
