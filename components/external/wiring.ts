@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { checkBoolean, checkImage, checkList, checkObject, checkString } from "../common/checks";
+import { checkLabel } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
-import { restrictedContainerSecurityContext } from "../workload/pod-defaults";
+import { restrictedContainerSecurityContext } from "../common/pod-security";
 import { ExternalStore, externalStoreChecksumAnnotation } from "./external-store";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -79,6 +81,42 @@ export function externalStoreWiringProblems(stores: readonly StoreEndpoint[], na
     return [...problems.problems];
 }
 
+const WIRING_OPTION_NAMES = ["namespace", "waitForStores", "waitImage"];
+const WITH_STORES_OPTION_NAMES = [...WIRING_OPTION_NAMES, "containers"];
+
+/**
+ * Checks what {@link externalStoreWiring} and {@link withExternalStores} are given: a
+ * list of ExternalStore components (no holes, nulls or other values) and options with
+ * known keys only (a "did you mean" for near misses), each of the right type.
+ */
+export function externalStoreWiringInputProblems(stores: unknown, opts: unknown, withContainers = false): Problem[] {
+    const problems = new ProblemList({ root: "opts" });
+    checkList(problems, "externalStores", stores, (path, store) => {
+        if (!(store instanceof ExternalStore)) {
+            problems.add(path, store, "must be an ExternalStore");
+        }
+    });
+    if (opts !== undefined && checkObject(problems, "opts", opts, withContainers ? WITH_STORES_OPTION_NAMES : WIRING_OPTION_NAMES, "must be an object of wiring options")) {
+        if (opts.namespace !== undefined) {
+            checkLabel(problems, "opts.namespace", opts.namespace);
+        }
+        checkBoolean(problems, "opts.waitForStores", opts.waitForStores);
+        checkImage(problems, "opts.waitImage", opts.waitImage);
+        if (withContainers) {
+            checkList(problems, "opts.containers", opts.containers, (path, container) => {
+                checkString(problems, path, container, { nonEmpty: true });
+            });
+        }
+    }
+    return [...problems.problems];
+}
+
+function throwIfWiringProblems(problems: readonly Problem[]): void {
+    if (problems.length > 0) {
+        throw new Error(`these external stores cannot be wired into one pod:\n${problems.map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`).join("\n")}`);
+    }
+}
+
 /** The shell script that waits until one of the hosts accepts a TCP connection on `port`. */
 export function waitForStoreScript(hosts: readonly string[], port: number): string {
     const probes = hosts.map((h) => `nc -z -w 2 ${h} ${port}`).join(" || ");
@@ -109,14 +147,18 @@ export function buildWaitForStoreContainer(store: StoreEndpoint, image: string =
 /**
  * What to add to a pod template so that its containers can reach the given stores: env,
  * envFrom, the checksum annotations that roll the pods whenever a store's data changes, and
- * wait-for-store init containers. Throws when two stores share a name or envPrefix, or
- * when a store is in another namespace than `opts.namespace`.
+ * wait-for-store init containers. Throws, listing every problem, when `stores` is not a
+ * list of ExternalStore components, an option is unknown or of the wrong type, two stores
+ * share a name or envPrefix, or a store is in another namespace than `opts.namespace`.
  */
 export function externalStoreWiring(stores: readonly ExternalStore[], opts: ExternalStoreWiringOptions = {}): ExternalStoreWiring {
-    const problems = externalStoreWiringProblems(stores, opts.namespace);
-    if (problems.length > 0) {
-        throw new Error(`these external stores cannot be wired into one pod:\n${problems.map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`).join("\n")}`);
-    }
+    return wire(stores, opts, false);
+}
+
+function wire(stores: readonly ExternalStore[], opts: ExternalStoreWiringOptions, withContainers: boolean): ExternalStoreWiring {
+    const inputProblems = externalStoreWiringInputProblems(stores, opts, withContainers);
+    throwIfWiringProblems(inputProblems);
+    throwIfWiringProblems(externalStoreWiringProblems(stores, opts.namespace));
     const waitImage = opts.waitImage ?? DEFAULT_WAIT_IMAGE;
     const checksums = stores.map((s) => s.checksum);
     return {
@@ -146,7 +188,7 @@ export function withExternalStores(
     stores: readonly ExternalStore[],
     opts: WithExternalStoresOptions = {},
 ): pulumi.Output<PodTemplateSpec> {
-    const wiring = externalStoreWiring(stores, opts);
+    const wiring = wire(stores, opts, true);
     return pulumi
         .all([pulumi.output(template), wiring.env, wiring.envFrom, wiring.annotations, wiring.initContainers])
         .apply(([t, env, envFrom, annotations, initContainers]) => {

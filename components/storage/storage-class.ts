@@ -1,4 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
+import { checkBoolean, checkOneOf, checkPlain, integerText, isInteger } from "../common/checks";
 import { checkSubdomain, EXPECT, isDns1123Subdomain } from "../common/kubernetes";
+import { childOptions, dataChildOptions } from "../common/options";
+import { StorageClassFacts } from "../common/storage-class-ref";
 import { describeValue, ProblemList } from "../common/validation";
 
 /**
@@ -38,47 +42,68 @@ export interface StorageClassObject<P = unknown> {
     readonly allowedTopologies?: { matchLabelExpressions: { key: string; values: string[] }[] }[];
 }
 
-/** Formats a list of accepted values: `"gp3", "gp2" or "io1"`. */
-export function oneOf(values: readonly unknown[]): string {
-    const quoted = values.map((v) => describeValue(v));
-    return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+/** The access modes of a block volume (EBS): it attaches to one node at a time. */
+export const BLOCK_ACCESS_MODES: StorageClassFacts["accessModes"] = ["ReadWriteOnce", "ReadWriteOncePod"];
+/** The access modes of a shared file system (EFS): it mounts on any number of nodes. */
+export const FILE_ACCESS_MODES: StorageClassFacts["accessModes"] = ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"];
+
+/**
+ * Options of a child that holds data or the means to read it (a KMS key, a file system,
+ * its backup policy). `protect` given to the component is passed on; the child is
+ * retained on delete (`pulumi destroy` and removal from the program leave it in the
+ * cloud account) unless the component's `retainOnDelete` option says otherwise or
+ * `deleteWithStack` is set.
+ */
+export function dataHoldingOptions(
+    parent: pulumi.Resource,
+    opts: pulumi.ComponentResourceOptions | undefined,
+    deleteWithStack: boolean,
+    extra?: pulumi.CustomResourceOptions,
+): pulumi.CustomResourceOptions {
+    return { ...dataChildOptions(parent, opts, extra), retainOnDelete: opts?.retainOnDelete ?? !deleteWithStack };
 }
 
-/** Checks an optional value against a closed set. Returns true when absent or valid. */
-export function checkEnum<T>(problems: ProblemList, path: string, value: unknown, allowed: readonly T[]): value is T | undefined {
-    if (value === undefined || allowed.includes(value as T)) {
-        return true;
-    }
-    problems.add(path, value, `must be ${oneOf(allowed)}`);
-    return false;
+/**
+ * Options of a child that holds no data and is rebuilt from the arguments (a StorageClass,
+ * a VolumeSnapshotClass, a security group, a mount target): never protected and never
+ * retained, whatever the component was given, so that a routine change can replace it
+ * under `protect: true`, and a replacement never collides with a retained old object of
+ * the same explicit name.
+ */
+export function disposableChildOptions(parent: pulumi.Resource, extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return childOptions(parent, { ...extra, protect: false, retainOnDelete: false });
 }
 
-/** Checks an optional boolean. */
-export function checkBoolean(problems: ProblemList, path: string, value: unknown): void {
-    if (value !== undefined && typeof value !== "boolean") {
-        problems.add(path, value, "must be true or false");
+/**
+ * Checks `deleteWithStack` against the component's resource options: asking to delete
+ * the data with the stack while asking to retain every child on delete is a contradiction.
+ */
+export function checkDeleteWithStack(problems: ProblemList, deleteWithStack: unknown, opts: pulumi.ComponentResourceOptions | undefined): void {
+    checkBoolean(problems, "deleteWithStack", deleteWithStack);
+    if (deleteWithStack === true && opts?.retainOnDelete === true) {
+        problems.add("deleteWithStack", deleteWithStack, "cannot be combined with the resource option retainOnDelete: true; leave out one of them");
     }
 }
 
 /**
- * Checks an integer in a closed range; `context` completes the message ("for gp3
- * volumes"). Returns true only when the value is a valid integer.
+ * Checks an integer in a closed range, with `context` completing the common wording
+ * ("must be an integer from 3000 to 80000 for gp3 volumes"). True only for a valid integer.
  */
-export function checkInteger(problems: ProblemList, path: string, value: unknown, min: number, max: number, context = ""): value is number {
-    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) {
-        return true;
+export function checkIntegerIn(problems: ProblemList, path: string, value: unknown, min: number, max: number, context: string): value is number {
+    if (!checkPlain(problems, path, value)) {
+        return false;
     }
-    problems.add(path, value, `must be an integer from ${min} to ${max}${context ? ` ${context}` : ""}`);
-    return false;
+    if (!isInteger(value, min, max)) {
+        problems.add(path, value, `${integerText(min, max)} ${context}`);
+        return false;
+    }
+    return true;
 }
 
-/** Refuses argument names that the component does not know (typos from JavaScript callers). */
-export function checkKnownKeys(problems: ProblemList, prefix: string, value: object, known: readonly string[]): void {
-    for (const key of Object.keys(value).sort()) {
-        if (!known.includes(key) && (value as Record<string, unknown>)[key] !== undefined) {
-            const path = prefix ? `${prefix}.${key}` : key;
-            problems.add(path, (value as Record<string, unknown>)[key], `is not a known argument; known arguments are ${known.join(", ")}`);
-        }
+/** Checks the component's own name: the Pulumi resource name its children's names derive from. */
+export function checkComponentName(problems: ProblemList, name: unknown): void {
+    if (typeof name !== "string" || name.trim() === "") {
+        problems.add("name", name, "must be a non-empty string: the Pulumi resource name that the children's names derive from");
     }
 }
 
@@ -107,8 +132,8 @@ export function checkCommonClassArgs(
     componentName: string,
     args: { reclaimPolicy?: unknown; volumeBindingMode?: unknown; isDefault?: unknown; storageClassName?: unknown },
 ): void {
-    checkEnum(problems, "reclaimPolicy", args.reclaimPolicy, RECLAIM_POLICIES);
-    checkEnum(problems, "volumeBindingMode", args.volumeBindingMode, VOLUME_BINDING_MODES);
+    checkOneOf(problems, "reclaimPolicy", args.reclaimPolicy, RECLAIM_POLICIES);
+    checkOneOf(problems, "volumeBindingMode", args.volumeBindingMode, VOLUME_BINDING_MODES);
     checkBoolean(problems, "isDefault", args.isDefault);
     checkStorageClassName(problems, componentName, args.storageClassName);
 }

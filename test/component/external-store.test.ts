@@ -1,10 +1,11 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ExternalStore, ExternalStoreArgs, externalStoreWiring, StatefulWorkload, withExternalStores } from "../../components";
+import { ExternalStore, ExternalStoreArgs, externalStoreChecksum, externalStoreWiring, StatefulWorkload, withExternalStores } from "../../components";
 import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender, secretLeaks } from "../support/secrets";
 import { Recorder } from "../../tools/engine/mocks";
+import { EmulatedApiServer } from "./external-store-apiserver";
 
 const TYPE = "stateful-stacks:external:ExternalStore";
 const COMPONENT_URN = (name: string) => `urn:pulumi:test::stateful-stacks::${TYPE}::${name}`;
@@ -26,6 +27,17 @@ const LABELS = {
 };
 
 const guard = guardEveryRender();
+const apiServer = new EmulatedApiServer();
+
+/** Each suite that reads checksums runs against the emulated API server's resource versions. */
+function withApiServer(): void {
+    before(async () => {
+        await recorder();
+        apiServer.reset();
+        apiServer.start();
+    });
+    after(() => apiServer.stop());
+}
 
 async function renderStore(args: ExternalStoreArgs, name = "orders"): Promise<{ rec: Recorder; store: ExternalStore; checksum: string }> {
     let store!: ExternalStore;
@@ -38,9 +50,7 @@ async function renderStore(args: ExternalStoreArgs, name = "orders"): Promise<{ 
 }
 
 describe("ExternalStore component", () => {
-    before(async () => {
-        await recorder();
-    });
+    withApiServer();
 
     it("renders a ConfigMap, a secret Secret and an ExternalName Service, all parented and explicitly named", async () => {
         const { rec, store } = await renderStore(ARGS);
@@ -91,11 +101,37 @@ describe("ExternalStore component", () => {
         assert.strictEqual(new Set([first.checksum, rotated.checksum, renamed.checksum, moved.checksum]).size, 4);
     });
 
-    it("keeps a password given as a secret Output secret, and the checksum computed from it plain", async () => {
+    it("keeps a password given as a secret Output secret; the checksum stays plain", async () => {
         const { rec, checksum } = await renderStore({ ...ARGS, password: pulumi.secret("from-config-secret") });
         assert.deepStrictEqual(rec.get("kubernetes:core/v1:Secret", "orders-credentials").secretPaths, ["stringData"]);
         assert.match(checksum, /^[0-9a-f]{64}$/);
         assertNoSecretLeaks(rec, ["from-config-secret"]);
+    });
+
+    it("computes the checksum from public data only, so it cannot confirm a guessed password", async () => {
+        apiServer.reset();
+        const first = await renderStore({ ...ARGS, password: "planted-password-one" });
+        const secret = first.store.secret!;
+        const published = externalStoreChecksum("orders", "shop", {
+            config: first.rec.get("kubernetes:core/v1:ConfigMap", "orders-connection").inputs.data,
+            existingSecret: null,
+            externalName: ARGS.externalName!,
+            secret: { resourceVersion: await valueOf(secret.metadata.resourceVersion), uid: await valueOf(secret.metadata.uid) },
+        });
+        assert.strictEqual(first.checksum, published, "anyone who reads the ConfigMap and the Secret's metadata can compute it: it holds nothing more");
+        apiServer.reset();
+        const other = await renderStore({ ...ARGS, password: "planted-password-two" });
+        assert.strictEqual(other.checksum, first.checksum, "two passwords, same writes: the same checksum, so no guess can be told apart");
+        assert.ok(![first.checksum, other.checksum].some((c) => c.includes("planted-password")));
+    });
+
+    it("changes with the password because the API server writes the Secret under a new resource version", async () => {
+        const before = await renderStore(ARGS);
+        const unchanged = await renderStore(ARGS);
+        const rotated = await renderStore({ ...ARGS, password: "rotated-password-3" });
+        assert.strictEqual(unchanged.checksum, before.checksum, "nothing written, nothing rolled");
+        assert.notStrictEqual(rotated.checksum, before.checksum);
+        assert.notStrictEqual(await valueOf(rotated.store.secret!.metadata.resourceVersion), await valueOf(before.store.secret!.metadata.resourceVersion));
     });
 
     it("creates no Secret and no Service for an existing Secret without externalName", async () => {
@@ -119,6 +155,7 @@ describe("ExternalStore component", () => {
 });
 
 describe("external store wiring into a Deployment", () => {
+    withApiServer();
     function deploymentWith(stores: ExternalStore[]) {
         const template = withExternalStores(
             {
@@ -186,6 +223,7 @@ describe("external store wiring into a Deployment", () => {
 });
 
 describe("external store wiring into a StatefulWorkload", () => {
+    withApiServer();
     async function renderWorkload(password: string) {
         const rec = await render(() => {
             const store = new ExternalStore("orders", { ...ARGS, password });

@@ -60,6 +60,22 @@ describe("stack postgres-ebs", () => {
         assertNoSecretLeaks(rec, [placeholder(STACK, "dbPassword")]);
     });
 
+    it("outside local mode keeps the KMS key through pulumi destroy, and leaves the classes disposable", async () => {
+        const { rec } = await renderStack(STACK, { localMode: false });
+        const key = rec.get("aws:kms/key:Key", "postgres-fast-kms");
+        assert.deepStrictEqual([key.retainOnDelete, key.protect], [true, false]);
+        const disposable = [
+            rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "postgres-fast"),
+            rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "postgres-slow"),
+            rec.get("kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass", "postgres-fast-snapshots"),
+        ];
+        assert.deepStrictEqual(disposable.map((r) => [r.name, r.retainOnDelete, r.protect]), [
+            ["postgres-fast", false, false],
+            ["postgres-slow", false, false],
+            ["postgres-fast-snapshots", false, false],
+        ]);
+    });
+
     it("in local mode creates no AWS resource and no snapshot class, and still awaits readiness", async () => {
         const { rec, outputs } = await renderStack(STACK, { localMode: true });
         assertSchemaValid(rec);

@@ -19,6 +19,23 @@ describe("stack shared-content-efs", () => {
         assert.strictEqual(sc.parameters.provisioningMode, "efs-ap");
     });
 
+    it("outside local mode keeps the file system and its backup policy through pulumi destroy; the network parts stay disposable", async () => {
+        const { rec } = await renderStack(STACK, { localMode: false });
+        const kept = [rec.get("aws:efs/fileSystem:FileSystem", "shared-content-fs"), rec.get("aws:efs/backupPolicy:BackupPolicy", "shared-content-backup")];
+        assert.deepStrictEqual(kept.map((r) => [r.name, r.retainOnDelete]), [
+            ["shared-content-fs", true],
+            ["shared-content-backup", true],
+        ]);
+        assert.strictEqual(kept[1].inputs.backupPolicy.status, "ENABLED");
+        const disposable = [
+            ...rec.ofType("aws:efs/mountTarget:MountTarget"),
+            rec.get("aws:ec2/securityGroup:SecurityGroup", "shared-content-nfs"),
+            rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "shared-content"),
+        ];
+        assert.strictEqual(disposable.length, 5);
+        assert.deepStrictEqual(disposable.filter((r) => r.retainOnDelete || r.protect).map((r) => r.name), []);
+    });
+
     it("serves every web server from the one ReadWriteMany claim", async () => {
         const { rec, outputs } = await renderStack(STACK);
         const claim = rec.get("kubernetes:core/v1:PersistentVolumeClaim", "content");

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { createHash } from "crypto";
 import * as fc from "fast-check";
 import {
     buildExternalStoreConfigData,
@@ -38,12 +39,15 @@ const HOST = "must be an IPv4 address, an IPv6 address or a DNS name, without sc
 const CREDENTIAL =
     'looks like a credential, and options are written to a ConfigMap, which is not secret; put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")';
 
+const CARRIES =
+    'carries a credential (a password, a token or a URL\'s user name); options are written to a ConfigMap, which is not secret; put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")';
+
 export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
     { title: "upper-case name", name: "Orders", args: {}, path: "name", expected: "must be a DNS-1035 label of at most 48 characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: '"Orders"' },
     { title: "name too long for the checksum annotation", name: "a".repeat(49), args: {}, path: "name", expected: "must be a DNS-1035 label of at most 48 characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: `"${"a".repeat(49)}"` },
     { title: "namespace with underscore", args: { namespace: "my_ns" }, path: "namespace", expected: EXPECT.dns1123Label, got: '"my_ns"' },
     { title: "unknown engine", args: { engine: "postgres" }, path: "engine", expected: 'must be one of "postgresql", "mysql", "mariadb", "sqlserver", "oracle", "mongodb", "redis", "cassandra", "other"', got: '"postgres"' },
-    { title: "no hosts", args: { hosts: [] }, path: "hosts", expected: "must be a non-empty list of host names or IP addresses", got: "[]" },
+    { title: "no hosts", args: { hosts: [] }, path: "hosts", expected: "must not be empty", got: "[]" },
     { title: "host with port", args: { hosts: ["db.example.com:5432"] }, path: "hosts[0]", expected: `${HOST}; give the port in "port"`, got: '"db.example.com:5432"' },
     { title: "host with scheme", args: { hosts: ["postgres://db.example.com"] }, path: "hosts[0]", expected: `${HOST}; give only the host name`, got: '"postgres://db.example.com"' },
     { title: "IPv4 out of range", args: { hosts: ["10.0.0.1", "999.1.1.1"] }, path: "hosts[1]", expected: HOST, got: '"999.1.1.1"' },
@@ -52,13 +56,13 @@ export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
     { title: "port zero", args: { port: 0 }, path: "port", expected: EXPECT.port, got: "0" },
     { title: "port too large", args: { port: 70000 }, path: "port", expected: EXPECT.port, got: "70000" },
     { title: "port missing for engine other", args: { engine: "other" }, path: "port", expected: `is required when engine is "other"; ${EXPECT.port}`, got: "undefined" },
-    { title: "database with space", args: { database: "my db" }, path: "database", expected: "must be a non-empty name without spaces or commas", got: '"my db"' },
-    { title: "password in options", args: { options: { password: "x" } }, path: "options.password", expected: 'key is reserved for the store\'s own PASSWORD; use the "password" argument', got: '"password"' },
+    { title: "database with space", args: { database: "my db" }, path: "database", expected: "must be a non-empty name of at most 253 characters, without spaces or commas", got: '"my db"' },
+    { title: "password in options", args: { options: { password: "x" } }, path: "options.password", expected: 'key is reserved for the store\'s own PASSWORD; use the "password" argument', got: "[secret]" },
     { title: "sslpassword in options", args: { options: { sslpassword: "hunter22" } }, path: "options.sslpassword", expected: CREDENTIAL, got: "[secret]" },
     { title: "token in options", args: { options: { authToken: "abc" } }, path: "options.authToken", expected: CREDENTIAL, got: "[secret]" },
     { title: "api key in options", args: { options: { API_KEY: "abc" } }, path: "options.API_KEY", expected: CREDENTIAL, got: "[secret]" },
     { title: "credential file option", args: { options: { credentials: "abc" } }, path: "options.credentials", expected: CREDENTIAL, got: "[secret]" },
-    { title: "URL with password in options", args: { options: { url: "postgres://app:hunter2@db/orders" } }, path: "options.url", expected: 'is a URL with a password in it; options are written to a ConfigMap, which is not secret; put the password in "password"', got: "[secret]" },
+    { title: "URL with password in options", args: { options: { url: "postgres://app:hunter2@db/orders" } }, path: "options.url", expected: CARRIES, got: "[secret]" },
     { title: "option key that is not an env name", args: { options: { "ssl-mode": "require" } }, path: "options.ssl-mode", expected: `key ${EXPECT.envVarName}`, got: '"ssl-mode"' },
     { title: "option value not a string", args: { options: { timeout: 5 } }, path: "options.timeout", expected: "must be a string", got: "5" },
     { title: "option key clashing after upper-casing", args: { options: { sslmode: "a", SSLMODE: "b" } }, path: "options.sslmode", expected: 'key becomes SSLMODE, which "options.SSLMODE" already uses', got: '"sslmode"' },
@@ -67,9 +71,9 @@ export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
     { title: "empty password", args: { password: "" }, path: "password", expected: "must be a non-empty string", got: "[secret]" },
     { title: "username with existing Secret", args: { existingSecretName: "db-creds", password: undefined }, path: "username", expected: 'cannot be combined with "existingSecretName"; the user name belongs in that Secret (see "existingSecretKeys")', got: '"app"' },
     { title: "existing Secret name invalid", args: { existingSecretName: "DB_Creds", password: undefined, username: undefined }, path: "existingSecretName", expected: EXPECT.dns1123Subdomain, got: '"DB_Creds"' },
-    { title: "existing Secret keys without existing Secret", args: { existingSecretKeys: { password: "pw" } }, path: "existingSecretKeys", expected: 'can only be given with "existingSecretName"', got: '{"password":"pw"}' },
-    { title: "existing Secret key invalid", args: { existingSecretName: "db-creds", existingSecretKeys: { password: "pass word" }, password: undefined, username: undefined }, path: "existingSecretKeys.password", expected: "must be a Secret key: letters, digits, '-', '_' and '.'", got: '"pass word"' },
-    { title: "secret options with existing Secret", args: { existingSecretName: "db-creds", password: undefined, secretOptions: { TOKEN: "t" }, username: undefined }, path: "secretOptions", expected: 'cannot be combined with "existingSecretName"; put these settings in that Secret', got: '"{...}"' },
+    { title: "existing Secret keys without existing Secret", args: { existingSecretKeys: { password: "pw" } }, path: "existingSecretKeys", expected: 'can only be given with "existingSecretName"', got: "[secret]" },
+    { title: "existing Secret key invalid", args: { existingSecretName: "db-creds", existingSecretKeys: { password: "pass word" }, password: undefined, username: undefined }, path: "existingSecretKeys.password", expected: "must be a Secret key: letters, digits, '-', '_' and '.'", got: "[secret]" },
+    { title: "secret options with existing Secret", args: { existingSecretName: "db-creds", password: undefined, secretOptions: { TOKEN: "t" }, username: undefined }, path: "secretOptions", expected: 'cannot be combined with "existingSecretName"; put these settings in that Secret', got: "[secret]" },
     { title: "externalName that is an IP", args: { externalName: "10.0.0.5" }, path: "externalName", expected: "must be a DNS name (an ExternalName Service is a CNAME; IP addresses are not allowed)", got: '"10.0.0.5"' },
     { title: "externalName in mixed case", args: { externalName: "Orders.Cluster-X.rds.amazonaws.com" }, path: "externalName", expected: 'must be in lower case, as the API server requires (a DNS-1123 subdomain): "orders.cluster-x.rds.amazonaws.com"', got: '"Orders.Cluster-X.rds.amazonaws.com"' },
     { title: "envPrefix starting with a digit", args: { envPrefix: "1DB_" }, path: "envPrefix", expected: 'must be a valid start of an environment variable name: letters, digits and \'_\', not starting with a digit (such as "DB_")', got: '"1DB_"' },
@@ -162,13 +166,28 @@ describe("ExternalStore builders", () => {
         ]);
     });
 
-    it("hashes the data so that any change, the password included, changes the checksum without revealing it", () => {
-        const a = externalStoreChecksum("orders", "shop", { secret: { password: "one" } });
-        const b = externalStoreChecksum("orders", "shop", { secret: { password: "two" } });
+    it("digests only public data: the ConfigMap, the Service target, the existing Secret's name and the Secret's version", () => {
+        const input = {
+            config: buildExternalStoreConfigData(BASE),
+            existingSecret: null,
+            externalName: null,
+            secret: { resourceVersion: "48213", uid: "0d7a4c1e-6f0b-4c55-9d1e-2a8f3b7c9e10" },
+        };
+        const a = externalStoreChecksum("orders", "shop", input);
         assert.match(a, /^[0-9a-f]{64}$/);
-        assert.notStrictEqual(a, b);
-        assert.strictEqual(a, externalStoreChecksum("orders", "shop", { secret: { password: "one" } }));
-        assert.notStrictEqual(a, externalStoreChecksum("orders", "other", { secret: { password: "one" } }), "salted with the namespace");
+        const canonical = JSON.stringify({
+            config: { ENGINE: "postgresql", HOSTS: "db.example.com", PORT: "5432" },
+            existingSecret: null,
+            externalName: null,
+            name: "orders",
+            namespace: "shop",
+            secret: { resourceVersion: "48213", uid: "0d7a4c1e-6f0b-4c55-9d1e-2a8f3b7c9e10" },
+        });
+        assert.strictEqual(a, createHash("sha256").update(`stateful-stacks/external-store/checksum/v2\n${canonical}`).digest("hex"), "a plain SHA-256 of public values, reproducible by anyone");
+        assert.strictEqual(a, externalStoreChecksum("orders", "shop", { ...input }), "deterministic");
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, secret: { ...input.secret, resourceVersion: "48214" } }), "a rewritten Secret changes it");
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, config: { ...input.config, PORT: "5433" } }));
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "other", input));
         assert.strictEqual(externalStoreChecksumAnnotation("orders"), "stateful-stacks.io/store-orders-checksum");
     });
 });

@@ -1,0 +1,152 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The arguments of {@link ExternalStore} and the constants they refer to. Validation
+ * (`external-store-validate.ts`), the pure render step (`external-store-render.ts`) and
+ * the class (`external-store.ts`) all read from here.
+ */
+
+/** The database engines an ExternalStore knows a default port for. */
+export type ExternalStoreEngine = "postgresql" | "mysql" | "mariadb" | "sqlserver" | "oracle" | "mongodb" | "redis" | "cassandra" | "other";
+
+/** Default port of each engine; "other" has none, so `port` is required for it. */
+export const EXTERNAL_STORE_DEFAULT_PORTS: Readonly<Record<ExternalStoreEngine, number | undefined>> = {
+    cassandra: 9042,
+    mariadb: 3306,
+    mongodb: 27017,
+    mysql: 3306,
+    oracle: 1521,
+    other: undefined,
+    postgresql: 5432,
+    redis: 6379,
+    sqlserver: 1433,
+};
+
+/** Every engine, in the order they are listed to users. */
+export const EXTERNAL_STORE_ENGINES: readonly ExternalStoreEngine[] = ["postgresql", "mysql", "mariadb", "sqlserver", "oracle", "mongodb", "redis", "cassandra", "other"];
+
+/** ConfigMap keys the store writes itself; `options` may not reuse them. */
+export const EXTERNAL_STORE_RESERVED_KEYS: readonly string[] = ["ENGINE", "HOSTS", "NAME", "PASSWORD", "PORT", "USERNAME"];
+
+/**
+ * Option keys that look like they hold a credential, which a ConfigMap must never hold.
+ * Substrings, so that run-together driver options (`sslpassword`) are caught; "key" only
+ * where no letter follows, so that `keyspace` (Cassandra) is not.
+ */
+export const SECRET_LOOKING_KEY = /passw(or)?d|passwd|passphrase|pwd|secret|token|key(?![a-z])|credential|private|apikey/i;
+
+/** Longest component name: the checksum annotation key `store-<name>-checksum` must fit in 63 characters. */
+export const EXTERNAL_STORE_MAX_NAME = 48;
+
+/** Most hosts a store may list: they are written into one ConfigMap value and one wait script. */
+export const EXTERNAL_STORE_MAX_HOSTS = 64;
+
+/** Where the default username and password sit in a Secret the user manages. */
+export interface ExistingSecretKeys {
+    /**
+     * Key of the username. The reference is optional, so a Secret without it still works.
+     * @default "username"
+     */
+    readonly username?: string;
+    /**
+     * Key of the password.
+     * @default "password"
+     */
+    readonly password?: string;
+}
+
+export interface ExternalStoreArgs {
+    /**
+     * Namespace of the ConfigMap, Secret and Service. Pods can only reference a ConfigMap or
+     * Secret of their own namespace, so this must be the consuming workload's namespace.
+     * Changing it replaces the ConfigMap, Secret and Service (they hold no data).
+     */
+    readonly namespace: string;
+    /** The database engine; sets the default `port` and is written as `ENGINE`. */
+    readonly engine: ExternalStoreEngine;
+    /**
+     * Host names or IP addresses (IPv4 or IPv6) of the store, in the order clients should
+     * try them (1 to 64, plain strings). Written comma-separated, in this order, as `HOSTS`.
+     * No ports, schemes or credentials here.
+     */
+    readonly hosts: readonly string[];
+    /**
+     * TCP port, 1–65535.
+     * @default the engine's default port (5432 for postgresql, 3306 for mysql, ...); required for "other"
+     */
+    readonly port?: number;
+    /** Database (or schema, keyspace) name, written as `NAME`. @default none */
+    readonly database?: string;
+    /**
+     * Further non-secret connection settings (`{ sslmode: "verify-full" }`), written to the
+     * ConfigMap with upper-cased keys (`SSLMODE`). Keys must be environment variable names and
+     * must not look like credentials (password, token, key, secret, ...): those belong in
+     * `password` or `secretOptions`. Values must be plain strings (an Output may hold a
+     * secret, which a ConfigMap would store in plain text: give computed settings in
+     * `secretOptions`) and must not carry credentials: no URL with a user name or password
+     * in it (`postgres://app:pw@db`), no `password=` or `token=` parameter
+     * (`jdbc:postgresql://db/x?user=a&password=b`).
+     * @default {}
+     */
+    readonly options?: Readonly<Record<string, string>>;
+    /**
+     * Secret connection settings (an API token, a client key), written to the Secret with
+     * upper-cased keys. Cannot be combined with `existingSecretName`.
+     * @default {}
+     */
+    readonly secretOptions?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * User name, stored in the Secret (key `username`). Cannot be combined with
+     * `existingSecretName` (the user name then lives in that Secret).
+     * @default none
+     */
+    readonly username?: pulumi.Input<string>;
+    /**
+     * Password, stored in the Secret (key `password`) and marked secret in Pulumi state.
+     * Exactly one of `password` and `existingSecretName` is required.
+     * @default none (then `existingSecretName` is required)
+     */
+    readonly password?: pulumi.Input<string>;
+    /**
+     * Name of a Secret you manage in `namespace` that holds the credentials; no Secret is
+     * created. Exactly one of `password` and `existingSecretName` is required. Rotating that
+     * Secret's contents does not change `checksum` (the store cannot read it).
+     * @default none (then `password` is required)
+     */
+    readonly existingSecretName?: string;
+    /** Keys of the username and password in `existingSecretName`. Only with `existingSecretName`. @default { username: "username", password: "password" } */
+    readonly existingSecretKeys?: ExistingSecretKeys;
+    /**
+     * A DNS name (for example an RDS endpoint) that an ExternalName Service named after the
+     * component points at, so pods use a stable in-cluster name. IP addresses are not allowed
+     * (Kubernetes resolves ExternalName as a CNAME).
+     * @default no Service
+     */
+    readonly externalName?: string;
+    /**
+     * Prefix of the environment variables in `env` and `envFrom` (`DB_HOSTS`, `DB_PASSWORD`).
+     * @default "DB_"
+     */
+    readonly envPrefix?: string;
+}
+
+/** Every argument name of {@link ExternalStoreArgs}, for the unknown-key check. */
+export const EXTERNAL_STORE_ARG_NAMES: readonly string[] = [
+    "database",
+    "engine",
+    "envPrefix",
+    "existingSecretKeys",
+    "existingSecretName",
+    "externalName",
+    "hosts",
+    "namespace",
+    "options",
+    "password",
+    "port",
+    "secretOptions",
+    "username",
+];
+
+/** Every field name of {@link ExistingSecretKeys}. */
+export const EXISTING_SECRET_KEY_NAMES: readonly string[] = ["password", "username"];
+

@@ -1,0 +1,248 @@
+import { createHash } from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { sortKeys, standardLabels } from "../common/kubernetes";
+import { EXTERNAL_STORE_DEFAULT_PORTS, ExistingSecretKeys, ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
+
+/**
+ * The pure render step of {@link ExternalStore}: valid arguments in, every default
+ * applied once ({@link resolveExternalStoreArgs}), the objects to register out. Nothing
+ * here registers a resource.
+ */
+
+/** Stable names of the objects an ExternalStore renders. */
+export interface ExternalStoreNames {
+    readonly configMapName: string;
+    readonly secretName: string;
+    readonly serviceName: string;
+}
+
+/** The explicit Kubernetes names for a store called `name`. */
+export function externalStoreNames(name: string, args: Pick<ExternalStoreArgs, "existingSecretName">): ExternalStoreNames {
+    return {
+        configMapName: `${name}-connection`,
+        secretName: args.existingSecretName ?? `${name}-credentials`,
+        serviceName: name,
+    };
+}
+
+/** Valid {@link ExternalStoreArgs} with every default applied. */
+export interface ResolvedExternalStoreArgs {
+    readonly namespace: string;
+    readonly engine: ExternalStoreEngine;
+    readonly hosts: readonly string[];
+    readonly port: number;
+    readonly database?: string;
+    readonly options: Readonly<Record<string, string>>;
+    readonly secretOptions: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly username?: pulumi.Input<string>;
+    readonly password?: pulumi.Input<string>;
+    /** The Secret the user manages, with the keys of the username and password in it. */
+    readonly existingSecret?: { readonly name: string; readonly keys: Required<ExistingSecretKeys> };
+    readonly externalName?: string;
+    readonly envPrefix: string;
+    readonly names: ExternalStoreNames;
+}
+
+/** Applies every default of {@link ExternalStoreArgs}, once. The arguments must be valid. */
+export function resolveExternalStoreArgs(name: string, args: ExternalStoreArgs): ResolvedExternalStoreArgs {
+    return {
+        database: args.database,
+        engine: args.engine,
+        envPrefix: args.envPrefix ?? "DB_",
+        existingSecret:
+            args.existingSecretName === undefined
+                ? undefined
+                : {
+                      keys: { password: args.existingSecretKeys?.password ?? "password", username: args.existingSecretKeys?.username ?? "username" },
+                      name: args.existingSecretName,
+                  },
+        externalName: args.externalName,
+        hosts: [...args.hosts],
+        names: externalStoreNames(name, args),
+        namespace: args.namespace,
+        options: args.options ?? {},
+        password: args.password,
+        port: args.port ?? (EXTERNAL_STORE_DEFAULT_PORTS[args.engine] as number),
+        secretOptions: args.secretOptions ?? {},
+        username: args.username,
+    };
+}
+
+/** The port the store uses: the given one or the engine's default. */
+export function externalStorePort(args: Pick<ExternalStoreArgs, "engine" | "port">): number {
+    return args.port ?? (EXTERNAL_STORE_DEFAULT_PORTS[args.engine] as number);
+}
+
+function configDataOf(resolved: ResolvedExternalStoreArgs): Record<string, string> {
+    const data: Record<string, string> = {
+        ENGINE: resolved.engine,
+        HOSTS: resolved.hosts.join(","),
+        PORT: String(resolved.port),
+    };
+    if (resolved.database !== undefined) {
+        data.NAME = resolved.database;
+    }
+    for (const [key, value] of Object.entries(resolved.options)) {
+        data[key.toUpperCase()] = value;
+    }
+    return sortKeys(data);
+}
+
+/** The ConfigMap's data: non-secret connection settings, plain strings, keys sorted. */
+export function buildExternalStoreConfigData(args: ExternalStoreArgs): Record<string, string> {
+    return configDataOf(resolveExternalStoreArgs("", args));
+}
+
+function secretDataOf(resolved: ResolvedExternalStoreArgs): Record<string, pulumi.Input<string>> {
+    const data: Record<string, pulumi.Input<string>> = {};
+    if (resolved.username !== undefined) {
+        data.username = resolved.username;
+    }
+    if (resolved.password !== undefined) {
+        data.password = resolved.password;
+    }
+    for (const [key, value] of Object.entries(resolved.secretOptions)) {
+        data[key.toUpperCase()] = value;
+    }
+    return sortKeys(data);
+}
+
+/** The created Secret's data (before it is marked secret): username, password, secret options; keys sorted. */
+export function buildExternalStoreSecretData(args: ExternalStoreArgs): Record<string, pulumi.Input<string>> {
+    return secretDataOf(resolveExternalStoreArgs("", args));
+}
+
+function envOf(resolved: ResolvedExternalStoreArgs): EnvVar[] {
+    const prefix = resolved.envPrefix;
+    const names = resolved.names;
+    const env: EnvVar[] = Object.keys(configDataOf(resolved)).map((key) => ({
+        name: `${prefix}${key}`,
+        valueFrom: { configMapKeyRef: { key, name: names.configMapName } },
+    }));
+    if (resolved.existingSecret !== undefined) {
+        env.push(
+            { name: `${prefix}PASSWORD`, valueFrom: { secretKeyRef: { key: resolved.existingSecret.keys.password, name: names.secretName } } },
+            { name: `${prefix}USERNAME`, valueFrom: { secretKeyRef: { key: resolved.existingSecret.keys.username, name: names.secretName, optional: true } } },
+        );
+    } else {
+        for (const key of Object.keys(secretDataOf(resolved))) {
+            env.push({ name: `${prefix}${key.toUpperCase()}`, valueFrom: { secretKeyRef: { key, name: names.secretName } } });
+        }
+    }
+    return env.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The environment variables a container needs to reach the store, as references to the
+ * ConfigMap and Secret (never literal values), sorted by name.
+ */
+export function buildExternalStoreEnv(name: string, args: ExternalStoreArgs): EnvVar[] {
+    return envOf(resolveExternalStoreArgs(name, args));
+}
+
+function envFromOf(resolved: ResolvedExternalStoreArgs): EnvFromSource[] {
+    return [{ configMapRef: { name: resolved.names.configMapName }, prefix: resolved.envPrefix }];
+}
+
+/** The ConfigMap as an `envFrom` source; credentials come only through {@link buildExternalStoreEnv}. */
+export function buildExternalStoreEnvFrom(name: string, args: ExternalStoreArgs): EnvFromSource[] {
+    return envFromOf(resolveExternalStoreArgs(name, args));
+}
+
+/**
+ * What the checksum is computed from. Every field is readable by whoever can read the
+ * ConfigMap, the Service or the Secret's metadata; none is, or is derived from, a
+ * credential, so the type itself keeps passwords out.
+ */
+export interface ExternalStoreChecksumInput {
+    /** The ConfigMap's data, exactly as rendered (already in plain text in the ConfigMap). */
+    readonly config: Readonly<Record<string, string>>;
+    /** The ExternalName Service's target, or null. */
+    readonly externalName: string | null;
+    /** The name and keys of a Secret the user manages (`existingSecretName`), or null. */
+    readonly existingSecret: { readonly name: string; readonly keys: Readonly<Record<string, string>> } | null;
+    /**
+     * The created Secret's `metadata.uid` and `metadata.resourceVersion` as the API server
+     * reports them once it has applied the Secret (null when there is none, or when the
+     * engine reports none, as under test mocks). The API server gives the Secret a new
+     * resourceVersion whenever it is written, so a new password gives a new version; the
+     * version itself is a counter of the cluster's store and says nothing about the data.
+     */
+    readonly secret: { readonly uid: string | null; readonly resourceVersion: string | null } | null;
+}
+
+/** Domain separation: a digest of this input can never be mistaken for another one of ours. */
+const CHECKSUM_DOMAIN = "stateful-stacks/external-store/checksum/v2";
+
+/**
+ * The store's checksum: SHA-256 (hex) of the canonical JSON (sorted keys) of the store's
+ * name and namespace and {@link ExternalStoreChecksumInput}: the ConfigMap's data, the
+ * ExternalName target, the name and keys of an existing Secret, and the created Secret's
+ * uid and resourceVersion. It changes whenever any of them changes, and with it whenever
+ * the Secret's contents change (the password included), because the API server writes the
+ * Secret under a new resourceVersion. It reveals nothing that is not already readable by
+ * whoever can read the ConfigMap and the Secret's metadata: no credential, nor anything
+ * computed from one, goes into it, so it cannot be used to check a guessed password
+ * offline. It is deterministic: no random value and no time goes into it.
+ */
+export function externalStoreChecksum(name: string, namespace: string, input: ExternalStoreChecksumInput): string {
+    const canonical = JSON.stringify(sortKeys({ ...input, name, namespace }));
+    return createHash("sha256").update(`${CHECKSUM_DOMAIN}\n${canonical}`).digest("hex");
+}
+
+/** The annotation key a consuming pod template carries the store's checksum under. */
+export function externalStoreChecksumAnnotation(name: string): string {
+    return `stateful-stacks.io/store-${name}-checksum`;
+}
+
+/** A `v1` ConfigMap, Secret or Service as rendered by the store. */
+interface StoreObject<T> {
+    readonly metadata: { readonly labels: Record<string, string>; readonly name: string; readonly namespace: string };
+    readonly spec?: T;
+}
+
+/** Everything an {@link ExternalStore} registers, rendered from valid arguments. */
+export interface ExternalStoreRender {
+    readonly resolved: ResolvedExternalStoreArgs;
+    readonly configMap: StoreObject<never> & { readonly data: Record<string, string> };
+    /** The Secret to create (without `existingSecretName`); its `stringData` is to be marked secret. */
+    readonly secret?: StoreObject<never> & { readonly stringData: Record<string, pulumi.Input<string>>; readonly type: "Opaque" };
+    /** The ExternalName Service (with `externalName`). */
+    readonly service?: StoreObject<{ readonly externalName: string; readonly type: "ExternalName" }>;
+    readonly env: EnvVar[];
+    readonly envFrom: EnvFromSource[];
+    /** `<service>.<namespace>.svc.cluster.local` with `externalName`. */
+    readonly serviceDnsName?: string;
+    /** The checksum input without the Secret's version, which is known only once it is applied. */
+    readonly checksumBase: Omit<ExternalStoreChecksumInput, "secret">;
+}
+
+/** Renders an {@link ExternalStore} named `name` from valid arguments. */
+export function renderExternalStore(name: string, args: ExternalStoreArgs): ExternalStoreRender {
+    const resolved = resolveExternalStoreArgs(name, args);
+    const labels = standardLabels(name, "external-store");
+    const meta = (objectName: string) => ({ labels, name: objectName, namespace: resolved.namespace });
+    const config = configDataOf(resolved);
+    const existing = resolved.existingSecret;
+    return {
+        checksumBase: {
+            config,
+            existingSecret: existing ? { keys: { ...existing.keys }, name: existing.name } : null,
+            externalName: resolved.externalName ?? null,
+        },
+        configMap: { data: config, metadata: meta(resolved.names.configMapName) },
+        env: envOf(resolved),
+        envFrom: envFromOf(resolved),
+        resolved,
+        secret: existing === undefined ? { metadata: meta(resolved.names.secretName), stringData: secretDataOf(resolved), type: "Opaque" } : undefined,
+        service:
+            resolved.externalName === undefined
+                ? undefined
+                : { metadata: meta(resolved.names.serviceName), spec: { externalName: resolved.externalName, type: "ExternalName" } },
+        serviceDnsName: resolved.externalName === undefined ? undefined : `${resolved.names.serviceName}.${resolved.namespace}.svc.cluster.local`,
+    };
+}
