@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ExternalStore, ExternalStoreArgs, externalStoreChecksum, externalStoreWiring, StatefulWorkload, withExternalStores } from "../../components";
+import { ExternalStore, ExternalStoreArgs, externalStoreWiring, StatefulWorkload, withExternalStores } from "../../components";
+import { externalStoreChecksum } from "../../components/external/external-store-render";
 import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender, secretLeaks } from "../support/secrets";
 import { Recorder } from "../../tools/engine/mocks";

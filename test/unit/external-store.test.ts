@@ -57,7 +57,7 @@ export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
     { title: "port too large", args: { port: 70000 }, path: "port", expected: EXPECT.port, got: "70000" },
     { title: "port missing for engine other", args: { engine: "other" }, path: "port", expected: `is required when engine is "other"; ${EXPECT.port}`, got: "undefined" },
     { title: "database with space", args: { database: "my db" }, path: "database", expected: "must be a non-empty name of at most 253 characters, without spaces or commas", got: '"my db"' },
-    { title: "password in options", args: { options: { password: "x" } }, path: "options.password", expected: 'key is reserved for the store\'s own PASSWORD; use the "password" argument', got: "[secret]" },
+    { title: "password in options", args: { options: { password: "x" } }, path: "options.password", expected: 'key is reserved for the store\'s own PASSWORD; use the "password" argument', got: '"password"' },
     { title: "sslpassword in options", args: { options: { sslpassword: "hunter22" } }, path: "options.sslpassword", expected: CREDENTIAL, got: "[secret]" },
     { title: "token in options", args: { options: { authToken: "abc" } }, path: "options.authToken", expected: CREDENTIAL, got: "[secret]" },
     { title: "api key in options", args: { options: { API_KEY: "abc" } }, path: "options.API_KEY", expected: CREDENTIAL, got: "[secret]" },
