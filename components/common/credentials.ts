@@ -91,8 +91,6 @@ export function looksLikeCredential(name: string): boolean {
     return words.length > 1 && CREDENTIAL_LAST_WORDS.includes(words[words.length - 1]);
 }
 
-/** `scheme://user:password@host`: userinfo with a password part. */
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]*:[^/?#@\s]*@/i;
 /** `password=…` (and its usual spellings) as a query or connection-string parameter. */
 const PASSWORD_PARAMETER = /(?:^|[?&;\s])(?:password|passwd|pwd|pass|sslpassword|secret|token|access_token|api_key|apikey)=(?!&|;|$)/i;
 
@@ -102,8 +100,32 @@ const PASSWORD_PARAMETER = /(?:^|[?&;\s])(?:password|passwd|pwd|pass|sslpassword
  * `token=`, …) parameter (`jdbc:postgresql://db/x?password=pw`, `Server=db;Password=pw`).
  */
 export function containsCredential(value: unknown): boolean {
-    return typeof value === "string" && (URL_PASSWORD.test(value) || PASSWORD_PARAMETER.test(value));
+    return typeof value === "string" && (hasUrlPassword(value) || PASSWORD_PARAMETER.test(value));
 }
+
+/**
+ * True for `scheme://user:password@host`, userinfo with a password part. One pass: a
+ * regular expression that may start its scheme at every position takes quadratic time,
+ * minutes on a 600 KB value.
+ */
+function hasUrlPassword(value: string): boolean {
+    for (let at = value.indexOf("://"); at >= 0; at = value.indexOf("://", at + 3)) {
+        if (at === 0 || !URL_SCHEME_CHAR.test(value[at - 1])) {
+            continue;
+        }
+        let end = at + 3;
+        while (end < value.length && !URL_AUTHORITY_END.includes(value[end])) {
+            end++;
+        }
+        if (value[end] === "@" && value.slice(at + 3, end).includes(":")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const URL_SCHEME_CHAR = /[a-z0-9+.-]/i;
+const URL_AUTHORITY_END = "/?#@ \t\n\r\f\v";
 
 /** The text that replaces a hidden value in messages. */
 export const REDACTED = "[secret]";

@@ -62,4 +62,25 @@ describe("common checks: credentials", () => {
         assert.deepStrictEqual(run((p) => p.add("", 5, "must be an object"), { root: "fileSystem" }), [["fileSystem", "5", "must be an object"]]);
         assert.deepStrictEqual(rows(new ProblemList().addAll([{ path: "", value: "1", expected: "x" }]).problems), [["args", "1", "x"]]);
     });
+
+    it("finds a URL password in a 600,000-character value in one pass (a backtracking pattern took minutes)", () => {
+        const long = "a".repeat(600_000);
+        assert.strictEqual(containsCredential(long), false);
+        assert.strictEqual(containsCredential(`${long} postgres://app:pw@db/x`), true);
+        assert.strictEqual(containsCredential(`${"a://".repeat(150_000)}`), false);
+        assert.strictEqual(containsCredential("https://example.com/path@host"), false);
+    });
+
+    it("judges an entry directly under secretEnv by its name, and the reference inside it not at all", () => {
+        assert.strictEqual(isCredentialPath("secretEnv.DB_PASSWORD"), true);
+        assert.strictEqual(isCredentialPath("secretEnv.DB_PASSWORD.secretName"), false);
+        assert.strictEqual(isCredentialPath("secretEnv.PGDATA"), false);
+        assert.deepStrictEqual(
+            run((p) => p.add("secretEnv.1PASS", "1PASS", "must be a name").add("secretEnv.DB_PASSWORD", "hunter2", "must be an object"), { redactCredentialPaths: true }),
+            [
+                ["secretEnv.1PASS", '"1PASS"', "must be a name"],
+                ["secretEnv.DB_PASSWORD", "[secret]", "must be an object"],
+            ],
+        );
+    });
 });
