@@ -34,13 +34,17 @@ export type {
     WorkloadSecurityArgs,
     WorkloadUpdateStrategy,
     WorkloadVolume,
+    UncheckedStorageClass,
 } from "./workload/stateful-workload-args";
+export { DEFAULT_REPLICAS, MAX_REPLICAS } from "./workload/stateful-workload-args";
+export type { PodArgs } from "./workload/pod-args";
 export { claimNames, podDnsNames, statefulWorkloadNames } from "./workload/stateful-workload-spec";
 export type { StatefulWorkloadNames } from "./workload/stateful-workload-spec";
 export { ReplicatedCache } from "./workload/replicated-cache";
 export type { CacheEngine, CacheMemoryVolume, ReplicatedCacheArgs } from "./workload/replicated-cache";
 export { NodeLocalStore } from "./workload/node-local-store";
 export type { NodeLocalPort, NodeLocalStoreArgs, NodeLocalToleration } from "./workload/node-local-store";
+export { HOST_PATH_PREFIXES } from "./workload/node-local-store-args";
 
 // Pods of your own, rendered the way the components render theirs.
 export {

@@ -58,8 +58,8 @@ export class ExternalStore extends pulumi.ComponentResource {
      * for a pod-template annotation that rolls the consuming pods. Not secret, and safe to
      * show to whoever reads pod specs: SHA-256 of the ConfigMap's data, the ExternalName
      * target, the existing Secret's name and keys, and the created Secret's `uid` and
-     * `resourceVersion` as the API server reports them after applying it (see
-     * {@link externalStoreChecksum}). No credential goes into it, so it is no oracle for
+     * `resourceVersion` as the API server reports them after applying it. No credential
+     * goes into it, so it is no oracle for
      * guessing one offline. Unknown in a preview that creates or changes the Secret. With
      * `existingSecretName` the Secret's contents are not read, so rotating them does not
      * change it.

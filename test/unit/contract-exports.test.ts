@@ -14,11 +14,14 @@ const barrelFile = path.resolve(__dirname, "../../components/index.ts");
 
 /** Runtime names of the barrel, in `Array.prototype.sort` order. */
 const RUNTIME_EXPORTS = [
+    "DEFAULT_REPLICAS",
     "EBS_LIMITS",
     "EbsStorageClass",
     "EfsStorageClass",
     "ExternalStore",
     "GIB",
+    "HOST_PATH_PREFIXES",
+    "MAX_REPLICAS",
     "NodeLocalStore",
     "ReplicatedCache",
     "SKIP_AWAIT_ANNOTATION",
@@ -64,6 +67,7 @@ const TYPE_EXPORTS = [
     "NodeLocalStoreArgs",
     "NodeLocalToleration",
     "OrdinalArgs",
+    "PodArgs",
     "Range",
     "ReclaimPolicy",
     "ReplicatedCacheArgs",
@@ -74,6 +78,7 @@ const TYPE_EXPORTS = [
     "StatefulWorkloadNames",
     "StorageClassFacts",
     "StorageClassReference",
+    "UncheckedStorageClass",
     "VolumeBindingMode",
     "WithExternalStoresOptions",
     "WorkloadDisruptionBudget",
