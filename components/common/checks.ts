@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { looksLikeCredential } from "./credentials";
+import { containsCredential, looksLikeCredential } from "./credentials";
 import { EXPECT, isDns1123Subdomain } from "./kubernetes";
 import { joinPath, ProblemList } from "./validation";
 
@@ -437,6 +437,21 @@ export function checkImage(problems: ProblemList, path: string, value: unknown):
     return true;
 }
 
+/**
+ * Checks an image given as a plain string (an Output could be a secret, and the image is
+ * rendered into the pod spec), never with a password in it (a registry URL with userinfo).
+ */
+export function checkPlainImage(problems: ProblemList, image: unknown): void {
+    if (!checkPlain(problems, "image", image)) {
+        return;
+    }
+    if (containsCredential(image)) {
+        problems.addSecret("image", "must not hold a password (a URL's user:password@): registry credentials belong in an image pull Secret");
+        return;
+    }
+    checkImage(problems, "image", image);
+}
+
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** True for a label or annotation key: `[prefix/]name`, the prefix a DNS subdomain, the name at most 63 characters. */
@@ -483,28 +498,32 @@ export function checkLabelValue(problems: ProblemList, path: string, value: unkn
 
 /** Checks labels (`nodeSelector`, pod labels): qualified-name keys, label values. */
 export function checkLabels(problems: ProblemList, path: string, value: unknown): value is Record<string, string> {
-    const before = problems.size;
-    const isRecord = checkRecord(problems, path, value, (entryPath, entry, key) => {
-        if (checkLabelKey(problems, entryPath, key)) {
-            if (entry === undefined) {
-                problems.add(entryPath, entry, EXPECT_CHECK.labelValue);
-            } else {
-                checkLabelValue(problems, entryPath, entry);
-            }
-        }
-    });
-    return isRecord && problems.size === before;
+    return checkQualifiedNameRecord(problems, path, value, EXPECT_CHECK.labelValue, checkLabelValue);
 }
 
 /** Checks annotations: qualified-name keys, string values. */
 export function checkAnnotations(problems: ProblemList, path: string, value: unknown): value is Record<string, string> {
+    return checkQualifiedNameRecord(problems, path, value, EXPECT_CHECK.string, checkString);
+}
+
+/**
+ * Checks a record with qualified-name keys whose entries `checkEntry` checks; an
+ * undefined entry is refused with `expected`. True when nothing was found wrong.
+ */
+function checkQualifiedNameRecord(
+    problems: ProblemList,
+    path: string,
+    value: unknown,
+    expected: string,
+    checkEntry: (problems: ProblemList, path: string, value: unknown) => unknown,
+): value is Record<string, string> {
     const before = problems.size;
     const isRecord = checkRecord(problems, path, value, (entryPath, entry, key) => {
         if (checkLabelKey(problems, entryPath, key)) {
             if (entry === undefined) {
-                problems.add(entryPath, entry, EXPECT_CHECK.string);
+                problems.add(entryPath, entry, expected);
             } else {
-                checkString(problems, entryPath, entry);
+                checkEntry(problems, entryPath, entry);
             }
         }
     });

@@ -3,6 +3,7 @@ import {
     checkMountPath,
     checkObject,
     checkOneOf,
+    checkPlainImage,
     checkRequired,
     EXPECT_CHECK,
     INT32_MAX,
@@ -11,25 +12,17 @@ import {
     isLabelValue,
     isPlainObject,
     isQualifiedName,
-    snapshotArgs,
 } from "../common/checks";
 import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { HOST_PATH_PREFIXES, NODE_LOCAL_STORE_OWN_ARGS, NODE_LOCAL_STORE_REFUSED_POD_ARGS } from "./node-local-store-args";
-import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
-import { checkBoundedQuantity, checkNoDeferred, checkPlainImage, withoutPlainReferences } from "./replicated-cache-validate";
+import { checkCommand, checkContainerCpu, checkContainerMemory, checkSizingShorthands, POD_ARG_KEYS, podArgsToValidate, snapshotWorkloadArgs, validatePodArgs } from "./pod-args";
 
 /** The variables every store container gets from the downward API; `env` cannot reuse them. */
 export const NODE_LOCAL_RESERVED_ENV: readonly string[] = ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"];
 /** Longest component name: the headless Service `<name>-peers` must be a 63-character label. */
 export const NODE_LOCAL_MAX_NAME = 57;
 
-/** Largest memory of the store's container, in bytes, and how it reads. */
-const MAX_MEMORY = { bytes: 2 ** 40, text: '"1Ti"' };
-/** Largest CPU request of the store's container, in cores, and how it reads. */
-const MAX_CPU = { cores: 1024, text: '"1024" cores' };
-/** The arguments rendered into the pod spec as given, where no Output may hide a secret. */
-const PASSED_THROUGH = ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations"] as const;
 /** Every key a NodeLocalStore accepts (the refused pod arguments get a problem of their own). */
 const KNOWN_ARGS: readonly string[] = [...NODE_LOCAL_STORE_OWN_ARGS, ...POD_ARG_KEYS];
 
@@ -180,17 +173,10 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
             `must be a DNS-1035 label of at most ${NODE_LOCAL_MAX_NAME} characters (the Service is "<name>-peers"): lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`,
         );
     }
-    if (isDeferred(args)) {
-        return problems.add("args", args, EXPECT_CHECK.deferredArgs).problems.slice();
+    const a = snapshotWorkloadArgs(problems, args, KNOWN_ARGS);
+    if (a === undefined) {
+        return problems.problems.slice();
     }
-    if (!isPlainObject(args)) {
-        return problems.add("args", args, EXPECT_CHECK.object).problems.slice();
-    }
-    // One plain copy: a getter is read once, and one that throws is a problem at its path.
-    const snapshot = snapshotArgs(args);
-    problems.addAll(snapshot.problems.problems);
-    const a = snapshot.args;
-    checkObject(problems, "", a, KNOWN_ARGS);
     for (const key of NODE_LOCAL_STORE_REFUSED_POD_ARGS) {
         if (a[key] !== undefined) {
             problems.add(key, a[key], "does not apply to a NodeLocalStore: its DaemonSet runs one pod on each selected node, and kubectl drain passes over DaemonSet pods");
@@ -209,14 +195,7 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
         problems.addAll([{ expected: EXPECT_LIST_ENV, path: "env", value: `a list of ${a.env.length} ${a.env.length === 1 ? "entry" : "entries"}` }]);
     }
     checkNodeSelector(problems, a.nodeSelector);
-    const pod = withoutPlainReferences(problems, a);
-    for (const field of PASSED_THROUGH) {
-        const before = problems.size;
-        checkNoDeferred(problems, field, a[field]);
-        if (problems.size > before) {
-            pod[field] = undefined;
-        }
-    }
+    const pod = podArgsToValidate(problems, a);
     const selectorRefused = problems.problems.some((p) => p.path === "nodeSelector");
     validatePodArgs(
         problems,
@@ -227,13 +206,9 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
     checkTolerations(problems, a.tolerations);
     checkHostPath(problems, a.hostPath);
     checkMountPath(problems, "mountPath", a.mountPath);
-    checkBoundedQuantity(problems, "memory", a.memory, EXPECT.quantity, MAX_MEMORY.bytes, MAX_MEMORY.text);
-    checkBoundedQuantity(problems, "cpu", a.cpu, 'must be a CPU quantity such as "100m" or "0.5"', MAX_CPU.cores, MAX_CPU.text);
-    for (const key of ["memory", "cpu"] as const) {
-        if (a[key] !== undefined && a.resources !== undefined) {
-            problems.add(key, a[key], `cannot be combined with resources: give it in resources.limits and resources.requests instead`);
-        }
-    }
+    checkContainerMemory(problems, "memory", a.memory);
+    checkContainerCpu(problems, a.cpu);
+    checkSizingShorthands(problems, a);
     checkBoolean(problems, "prepareHostPath", a.prepareHostPath);
     checkPreparedIds(problems, a);
     checkLocalStorageClass(problems, a.localStorageClass);
