@@ -4,6 +4,7 @@ import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
 import { formatProblems } from "../../components/common/validation";
 import { buildReplicatedCacheSpecs, ReplicatedCacheArgs, validateReplicatedCacheArgs } from "../../components/workload/replicated-cache";
+import { deepObject } from "../support/hostile";
 
 /**
  * Strict validation of ReplicatedCache: typos, wrong types, Outputs, holes, values beyond
@@ -16,14 +17,6 @@ export const PLANTED_CREDENTIAL = "Pl4nted-Cr3dential-9731";
 const BASE = { namespace: "shop" };
 const REPLICAS = "must be an integer from 2 to 1000: a replicated cache needs at least two replicas on different nodes";
 const ENGINE = 'must be one of "memcached", "redis"';
-
-function deep(levels: number): unknown {
-    let value: unknown = 1;
-    for (let i = 0; i < levels; i++) {
-        value = { a: value };
-    }
-    return value;
-}
 
 function withGetter(): object {
     const args = { namespace: "shop" };
@@ -70,7 +63,7 @@ export const CACHE_STRICT_CASES: readonly StrictCase[] = [
         args: { args: ["--replicaof", `redis://app:${PLANTED_CREDENTIAL}@primary:6379`] },
         problems: [["args[1]", "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv", "[secret]"]],
     },
-    { title: "a port nested 5,000 deep", args: { port: deep(5000) }, problems: [["port", EXPECT.port, '{"a":{"a":{"a":{"a":{…}}}}}']] },
+    { title: "a port nested 5,000 deep", args: { port: deepObject(5000) }, problems: [["port", EXPECT.port, '{"a":{"a":{"a":{"a":{…}}}}}']] },
     { title: "memory beyond any node", args: { memory: "2Ti" }, problems: [["memory", 'must be at most "1Ti"', '"2Ti"']] },
     { title: "memory overflowing a number", args: { memory: "1e400" }, problems: [["memory", 'must be at most "1Ti"', '"1e400"']] },
     { title: "cpu as a number", args: { cpu: 0.5 }, problems: [["cpu", 'must be a CPU quantity such as "100m" or "0.5"', "0.5"]] },

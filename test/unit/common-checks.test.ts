@@ -24,19 +24,8 @@ import {
     suggestName,
 } from "../../components/common/checks";
 import { checkKubernetesValue } from "../../components/common/kubernetes-schema";
-import { describeValue, Problem, ProblemList } from "../../components/common/validation";
-
-type Row = readonly [string, string, string];
-
-function rows(problems: readonly Problem[]): Row[] {
-    return problems.map((p) => [p.path, p.value, p.expected]);
-}
-
-function run(check: (problems: ProblemList) => unknown, options?: ConstructorParameters<typeof ProblemList>[0]): Row[] {
-    const problems = new ProblemList(options);
-    check(problems);
-    return rows(problems.problems);
-}
+import { describeValue, ProblemList } from "../../components/common/validation";
+import { rows, run } from "../support/problems";
 
 describe("common checks: objects and unknown fields", () => {
     const known = ["namespace", "replicas", "spread", "volumes"];
