@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { containsCredential, looksLikeCredential } from "./credentials";
 import { EXPECT, isDns1123Subdomain } from "./kubernetes";
-import { joinPath, ProblemList } from "./validation";
+import { ComponentRef, joinPath, Problem, ProblemList, throwIfProblems } from "./validation";
 
 /**
  * One helper per rule, one wording: every component checks its arguments with these.
@@ -544,6 +544,17 @@ export function checkNotCredentialName(problems: ProblemList, path: string, name
 
 /** Deepest level {@link snapshotArgs} copies; deeper values are kept as given (and refused by the checks that read them). */
 const MAX_SNAPSHOT_DEPTH = 64;
+
+/**
+ * One copy of a component's arguments ({@link snapshotArgs}), which its validation and
+ * rendering both read, so that a getter cannot answer them differently. Throws every
+ * problem the copy and `validate` find, at once, before the component registers anything.
+ */
+export function validatedArgs<T>(component: ComponentRef, given: T, validate: (args: T) => readonly Problem[]): T {
+    const snapshot = snapshotArgs(given);
+    throwIfProblems(component, [...snapshot.problems.problems, ...validate(snapshot.args)]);
+    return snapshot.args;
+}
 
 /**
  * A copy of a component's arguments that validation and rendering both read, so that a
