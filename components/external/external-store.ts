@@ -4,6 +4,7 @@ import { validatedArgs } from "../common/checks";
 import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
 import { validateExternalStoreArgs } from "./external-store-validate";
+import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 
 export {
     EXTERNAL_STORE_DEFAULT_PORTS,
@@ -25,9 +26,6 @@ export {
 } from "./external-store-render";
 export type { ExternalStoreChecksumInput, ExternalStoreNames } from "./external-store-render";
 export { isDnsName, isHost, validateExternalStoreArgs } from "./external-store-validate";
-
-type EnvVar = k8s.types.input.core.v1.EnvVar;
-type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
 
 /** Type token of {@link ExternalStore}. */
 const EXTERNAL_STORE_TYPE = "stateful-stacks:external:ExternalStore";

@@ -11,11 +11,7 @@ import {
     selectorLabels,
     skipAwaitMetadata,
 } from "./pod-defaults";
-
-type DaemonSetSpec = k8s.types.input.apps.v1.DaemonSetSpec;
-type ServiceSpec = k8s.types.input.core.v1.ServiceSpec;
-type Container = k8s.types.input.core.v1.Container;
-type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
+import type { Container, DaemonSetSpec, ResourceRequirements, ServiceSpec } from "../common/kubernetes-types";
 
 /** The defaults of a NodeLocalStore, applied once, by {@link resolveNodeLocalStore}. */
 export const NODE_LOCAL_DEFAULTS = {

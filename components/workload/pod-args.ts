@@ -21,6 +21,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext, skipA
 import { ProblemList } from "../common/validation";
 import { buildEnvVars, checkContainerEnv, ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 import { hostAntiAffinity, SpreadArgs, SpreadMode, zoneSpread } from "./pod-defaults";
+import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, Toleration } from "../common/kubernetes-types";
 
 /**
  * The pod arguments every workload component takes (StatefulWorkload, ReplicatedCache,
@@ -31,12 +32,6 @@ import { hostAntiAffinity, SpreadArgs, SpreadMode, zoneSpread } from "./pod-defa
  * render step calls {@link renderPodArgs} once, which applies every default of these
  * arguments, and reads the result.
  */
-
-type Probe = k8s.types.input.core.v1.Probe;
-type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
-type Toleration = k8s.types.input.core.v1.Toleration;
-type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
-type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 
 /** One port of the workload, on its container and on its Services. */
 export interface WorkloadPort {
