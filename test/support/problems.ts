@@ -1,4 +1,5 @@
-import { Problem, ProblemList } from "../../components/common/validation";
+import * as assert from "assert";
+import { ComponentRef, formatProblems, Problem, ProblemList } from "../../components/common/validation";
 
 /**
  * Problems as `[path, value, expected]` rows, the form the validator tests compare with
@@ -16,4 +17,39 @@ export function run(check: (problems: ProblemList) => unknown, options?: Constru
     const problems = new ProblemList(options);
     check(problems);
     return rows(problems.problems);
+}
+
+/** What a workload validator says of a command or args given as one string. */
+export const COMMAND_LIST = 'must be a list of strings, e.g. ["postgres", "-c", "max_connections=200"]: a single string is not split into words';
+
+/** One refusal a validator must give, exactly. */
+export interface StrictCase {
+    readonly title: string;
+    /** The whole args, when not the base arguments plus `args`. */
+    readonly whole?: () => unknown;
+    readonly args?: Record<string, unknown>;
+    /** Every problem, as `[path, expected, got]`. */
+    readonly problems: readonly (readonly [string, string, string])[];
+}
+
+/**
+ * One test per case: `validate` refuses the case's arguments (`base` plus `args`, or
+ * `whole`) of the component `component` with exactly its problems, as the refusal prints
+ * them, and the message never shows `planted`.
+ */
+export function itRefusesEach(
+    component: ComponentRef,
+    validate: (name: string, args: unknown) => readonly Problem[],
+    base: Record<string, unknown>,
+    cases: readonly StrictCase[],
+    planted: string,
+): void {
+    for (const c of cases) {
+        it(`refuses ${c.title}`, () => {
+            const args = c.whole ? c.whole() : { ...base, ...c.args };
+            const message = formatProblems(component, validate(component.name, args));
+            assert.strictEqual(message, formatProblems(component, c.problems.map(([path, expected, value]) => ({ expected, path, value }))));
+            assert.ok(!message.includes(planted));
+        });
+    }
 }

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
-import { formatProblems } from "../../components/common/validation";
 import { buildReplicatedCacheSpecs, ReplicatedCacheArgs, validateReplicatedCacheArgs } from "../../components/workload/replicated-cache";
 import { deepObject } from "../support/hostile";
+import { COMMAND_LIST, itRefusesEach, StrictCase } from "../support/problems";
 
 /**
  * Strict validation of ReplicatedCache: typos, wrong types, Outputs, holes, values beyond
@@ -22,17 +22,6 @@ function withGetter(): object {
     const args = { namespace: "shop" };
     Object.defineProperty(args, "replicas", { enumerable: true, get: () => { throw new Error("read"); } });
     return args;
-}
-
-const COMMAND_LIST = 'must be a list of strings, e.g. ["postgres", "-c", "max_connections=200"]: a single string is not split into words';
-
-interface StrictCase {
-    readonly title: string;
-    /** The whole args, when not BASE plus `args`. */
-    readonly whole?: () => unknown;
-    readonly args?: Record<string, unknown>;
-    /** Every problem, as `[path, expected, got]`. */
-    readonly problems: readonly (readonly [string, string, string])[];
 }
 
 export const CACHE_STRICT_CASES: readonly StrictCase[] = [
@@ -109,18 +98,7 @@ export const CACHE_STRICT_CASES: readonly StrictCase[] = [
 ];
 
 describe("ReplicatedCache strict validation", () => {
-    for (const c of CACHE_STRICT_CASES) {
-        it(`refuses ${c.title}`, () => {
-            const args = c.whole ? c.whole() : { ...BASE, ...c.args };
-            const problems = validateReplicatedCacheArgs("sessions", args);
-            const component = { kind: "ReplicatedCache", name: "sessions" };
-            assert.strictEqual(
-                formatProblems(component, problems),
-                formatProblems(component, c.problems.map(([path, expected, value]) => ({ expected, path, value }))),
-            );
-            assert.ok(!formatProblems(component, problems).includes(PLANTED_CREDENTIAL));
-        });
-    }
+    itRefusesEach({ kind: "ReplicatedCache", name: "sessions" }, validateReplicatedCacheArgs, BASE, CACHE_STRICT_CASES, PLANTED_CREDENTIAL);
 
     it("takes the shared pod arguments: a password from a Secret, a probe, a service account", () => {
         const args: ReplicatedCacheArgs = {
