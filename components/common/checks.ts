@@ -320,6 +320,19 @@ export function checkList(
 }
 
 /**
+ * Refuses an element of a list whose `key` an earlier element had ("must not repeat
+ * <noun> listed before"), else remembers the key in `seen`. True when it is the first.
+ */
+export function checkNotRepeated(problems: ProblemList, seen: Set<string>, path: string, value: unknown, key: string, noun: string): boolean {
+    if (seen.has(key)) {
+        problems.add(path, value, `must not repeat ${noun} listed before`);
+        return false;
+    }
+    seen.add(key);
+    return true;
+}
+
+/**
  * Checks a record (an object used as a map): each key is checked by `key` (which records
  * its own problem and returns false to skip the value), each value by `each`. Keys are
  * visited sorted, so the problems come in a stable order. True when it is an object.

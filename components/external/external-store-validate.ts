@@ -2,6 +2,7 @@ import { isIP } from "net";
 import {
     checkInteger,
     checkList,
+    checkNotRepeated,
     checkObject,
     checkOneOf,
     checkPlain,
@@ -153,10 +154,7 @@ function checkHosts(problems: ProblemList, hosts: unknown): void {
         (path, host) => {
             checkHost(problems, path, host);
             if (typeof host === "string" && isHost(host)) {
-                if (seen.has(host.toLowerCase())) {
-                    problems.add(path, host, "must not repeat an earlier host");
-                }
-                seen.add(host.toLowerCase());
+                checkNotRepeated(problems, seen, path, host, host.toLowerCase(), "a host");
             }
         },
         { expected: "must be a non-empty list of host names or IP addresses", maxLength: EXTERNAL_STORE_MAX_HOSTS, minLength: 1 },

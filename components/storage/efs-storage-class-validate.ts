@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkAbsolutePath, checkBoolean, checkInteger, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
+import { checkAbsolutePath, checkBoolean, checkInteger, checkList, checkNotRepeated, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { Cidr, coversAddressFamily, networkOf, parseCidr } from "./cidr";
 import {
@@ -38,11 +38,8 @@ function checkIdList(problems: ProblemList, path: string, list: unknown, pattern
             }
             if (typeof id !== "string" || !pattern.test(id)) {
                 problems.add(itemPath, id, `must be an id such as "${example}"`);
-            } else if (seen.has(id)) {
-                problems.add(itemPath, id, "must not repeat an id listed before");
-            }
-            if (typeof id === "string") {
-                seen.add(id);
+            } else {
+                checkNotRepeated(problems, seen, itemPath, id, id, "an id");
             }
         },
         { expected: `must be a list of ids such as "${example}"`, maxLength: MAX_IDS },

@@ -52,7 +52,7 @@ export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
     { title: "host with scheme", args: { hosts: ["postgres://db.example.com"] }, path: "hosts[0]", expected: `${HOST}; give only the host name`, got: '"postgres://db.example.com"' },
     { title: "IPv4 out of range", args: { hosts: ["10.0.0.1", "999.1.1.1"] }, path: "hosts[1]", expected: HOST, got: '"999.1.1.1"' },
     { title: "host with space", args: { hosts: ["db example"] }, path: "hosts[0]", expected: HOST, got: '"db example"' },
-    { title: "repeated host", args: { hosts: ["a.example.com", "A.example.com"] }, path: "hosts[1]", expected: "must not repeat an earlier host", got: '"A.example.com"' },
+    { title: "repeated host", args: { hosts: ["a.example.com", "A.example.com"] }, path: "hosts[1]", expected: "must not repeat a host listed before", got: '"A.example.com"' },
     { title: "port zero", args: { port: 0 }, path: "port", expected: EXPECT.port, got: "0" },
     { title: "port too large", args: { port: 70000 }, path: "port", expected: EXPECT.port, got: "70000" },
     { title: "port missing for engine other", args: { engine: "other" }, path: "port", expected: `is required when engine is "other"; ${EXPECT.port}`, got: "undefined" },
