@@ -53,3 +53,34 @@ export function itRefusesEach(
         });
     }
 }
+
+/** One argument a validator must refuse with one problem, at `path`. */
+export interface BadCase<Args> {
+    readonly title: string;
+    /** The component name, when not the one the cases are checked with. */
+    readonly name?: string;
+    readonly args: Partial<Record<keyof Args, unknown>>;
+    readonly path: string;
+    readonly expected: string;
+    /** The value as the refusal shows it. */
+    readonly got: string;
+}
+
+/**
+ * One test per case: `validate` refuses `base` plus the case's args with exactly one
+ * problem, at its path, printed as the case says.
+ */
+export function itRefusesEachAt<Args>(
+    component: ComponentRef,
+    validate: (name: string, args: Args) => readonly Problem[],
+    base: Args,
+    cases: readonly BadCase<Args>[],
+): void {
+    for (const c of cases) {
+        it(`refuses ${c.title} at ${c.path}`, () => {
+            const problems = validate(c.name ?? component.name, { ...base, ...c.args } as Args);
+            assert.deepStrictEqual(problems.map((p) => p.path), [c.path]);
+            assert.strictEqual(formatProblems(component, problems), formatProblems(component, [{ expected: c.expected, path: c.path, value: c.got }]));
+        });
+    }
+}
