@@ -5,6 +5,7 @@ import { EXPECT } from "../../components/common/kubernetes";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { validateKubernetesObject } from "../../tools/engine/schema";
 import { BadCase, itRefusesEachAt } from "../support/problems";
+import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const BASE: ReplicatedCacheArgs = { namespace: "shop" };
 const IMAGE = EXPECT_CHECK.image;
@@ -70,10 +71,10 @@ describe("ReplicatedCache builders", () => {
                                 ports: [{ containerPort: 11211, name: "memcache", protocol: "TCP" }],
                                 readinessProbe: { periodSeconds: 5, tcpSocket: { port: "memcache" } },
                                 resources: { limits: { memory: "256Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
-                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+                                securityContext: { ...RESTRICTED_CONTAINER_SECURITY, readOnlyRootFilesystem: true },
                             },
                         ],
-                        securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: RESTRICTED_POD_SECURITY,
                         topologySpreadConstraints: [{ labelSelector: { matchLabels: SELECTOR }, maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }],
                     },
                 },

@@ -12,6 +12,7 @@ import { EXPECT } from "../../components/common/kubernetes";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { validateKubernetesObject } from "../../tools/engine/schema";
 import { BadCase, itRefusesEachAt } from "../support/problems";
+import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const BASE: NodeLocalStoreArgs = { image: "minio/minio:RELEASE.2025-09-07T16-13-09Z", namespace: "storage", nodeSelector: { "stateful-stacks.io/storage": "local" } };
 
@@ -111,7 +112,7 @@ describe("NodeLocalStore builders", () => {
                                 name: "store",
                                 ports: [{ containerPort: 9000, name: "api", protocol: "TCP" }],
                                 resources: { limits: { memory: "256Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
-                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: true },
+                                securityContext: RESTRICTED_CONTAINER_SECURITY,
                                 volumeMounts: [{ mountPath: "/data", name: "data" }],
                             },
                         ],
@@ -134,7 +135,7 @@ describe("NodeLocalStore builders", () => {
                             },
                         ],
                         nodeSelector: { "stateful-stacks.io/storage": "local" },
-                        securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: RESTRICTED_POD_SECURITY,
                         tolerations: [{ effect: "NoSchedule", key: "dedicated", operator: "Equal", value: "storage" }],
                         volumes: [{ hostPath: { path: "/var/lib/stateful-stacks/storage/blobs", type: "DirectoryOrCreate" }, name: "data" }],
                     },
