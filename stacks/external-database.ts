@@ -3,12 +3,12 @@ import {
     ExternalStore,
     ExternalStoreEngine,
     isDnsName,
-    restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     selectorLabels,
     standardLabels,
     withExternalStores,
 } from "../components";
+import { webServerContainer } from "./base";
 import { defineScenario, Scenario } from "./scenario";
 
 /**
@@ -63,16 +63,7 @@ export const externalDatabase: Scenario = defineScenario("external-database", KE
             metadata: { labels },
             spec: {
                 automountServiceAccountToken: false,
-                containers: [
-                    {
-                        image: settings.string("appImage"),
-                        name: "app",
-                        ports: [{ containerPort: 8080, name: "http" }],
-                        readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
-                        resources: { limits: { memory: "128Mi" }, requests: { cpu: "50m", memory: "64Mi" } },
-                        securityContext: restrictedContainerSecurityContext(),
-                    },
-                ],
+                containers: [webServerContainer("app", settings.string("appImage"))],
                 securityContext: restrictedPodSecurityContext(),
             },
         },

@@ -3,12 +3,12 @@ import {
     EfsStorageClass,
     EfsStorageClassArgs,
     hostAntiAffinity,
-    restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     selectorLabels,
     standardLabels,
     zoneSpread,
 } from "../components";
+import { webServerContainer } from "./base";
 import { defineScenario, Scenario } from "./scenario";
 
 /**
@@ -79,15 +79,7 @@ export const sharedContentEfs: Scenario = defineScenario("shared-content-efs", K
                         affinity: hostAntiAffinity(selector, "preferred"),
                         automountServiceAccountToken: false,
                         containers: [
-                            {
-                                image: settings.string("webImage"),
-                                name: "web",
-                                ports: [{ containerPort: 8080, name: "http" }],
-                                readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
-                                resources: { limits: { memory: "128Mi" }, requests: { cpu: "50m", memory: "64Mi" } },
-                                securityContext: restrictedContainerSecurityContext(),
-                                volumeMounts: [{ mountPath: "/usr/share/nginx/html", name: "content", readOnly: true }],
-                            },
+                            { ...webServerContainer("web", settings.string("webImage")), volumeMounts: [{ mountPath: "/usr/share/nginx/html", name: "content", readOnly: true }] },
                         ],
                         securityContext: restrictedPodSecurityContext(),
                         topologySpreadConstraints: zoneSpread(selector, "preferred"),
