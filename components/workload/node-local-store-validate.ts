@@ -2,13 +2,10 @@ import {
     checkBoolean,
     checkMountPath,
     checkObject,
-    checkOneOf,
     checkPlainImage,
     checkRequired,
     EXPECT_CHECK,
-    INT32_MAX,
     isDeferred,
-    isInteger,
     isLabelValue,
     isPlainObject,
     isQualifiedName,
@@ -92,48 +89,6 @@ function checkNodeSelector(problems: ProblemList, selector: unknown): void {
     }
 }
 
-/**
- * The API server's rules for a toleration that the schema found nothing wrong with: an
- * operator, a key unless "Exists", no value with "Exists", seconds only with "NoExecute".
- */
-function checkTolerationRules(problems: ProblemList, path: string, t: Record<string, unknown>): void {
-    const operator = t.operator ?? "Equal";
-    checkOneOf(problems, `${path}.operator`, t.operator, ["Equal", "Exists"]);
-    if (t.key !== undefined && t.key !== "" && !isLabelKey(t.key)) {
-        problems.add(`${path}.key`, t.key, "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
-    }
-    if ((t.key === undefined || t.key === "") && operator !== "Exists") {
-        problems.add(`${path}.key`, t.key, `is required unless operator is "Exists"`);
-    }
-    if (operator === "Exists" && t.value !== undefined && t.value !== "") {
-        problems.add(`${path}.value`, t.value, `must be empty when operator is "Exists"`);
-    } else if (t.value !== undefined && !isLabelValue(t.value)) {
-        problems.add(`${path}.value`, t.value, "must be a taint value: at most 63 letters, digits, '-', '_' and '.'");
-    }
-    if (t.tolerationSeconds !== undefined) {
-        if (!isInteger(t.tolerationSeconds, 0, INT32_MAX)) {
-            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `must be an integer from 0 to ${INT32_MAX}`);
-        } else if (t.effect !== "NoExecute") {
-            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `can only be given with effect "NoExecute"`);
-        }
-    }
-}
-
-/** The rules of every toleration that no other check has found a problem with. */
-function checkTolerations(problems: ProblemList, tolerations: unknown): void {
-    if (!Array.isArray(tolerations)) {
-        return;
-    }
-    const reported = problems.problems.map((p) => p.path);
-    for (let i = 0; i < tolerations.length; i++) {
-        const path = `tolerations[${i}]`;
-        const t: unknown = tolerations[i];
-        if (isPlainObject(t) && !reported.some((r) => r === path || r.startsWith(`${path}.`))) {
-            checkTolerationRules(problems, path, t);
-        }
-    }
-}
-
 /** The pod's user and group ids go into the init container's chown command: they must be plain integers. */
 function checkPreparedIds(problems: ProblemList, args: Record<string, unknown>): void {
     const security = args.securityContext;
@@ -203,7 +158,6 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
         { ...pod, disruptionBudget: undefined, env: Array.isArray(a.env) ? undefined : a.env, nodeSelector: selectorRefused ? undefined : a.nodeSelector, spread: undefined },
         { portsRequired: false, reservedEnv: NODE_LOCAL_RESERVED_ENV },
     );
-    checkTolerations(problems, a.tolerations);
     checkHostPath(problems, a.hostPath);
     checkMountPath(problems, "mountPath", a.mountPath);
     checkContainerMemory(problems, "memory", a.memory);

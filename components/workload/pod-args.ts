@@ -11,7 +11,9 @@ import {
     checkOneOf,
     INT32_MAX,
     isInteger,
+    isLabelValue,
     isPlainObject,
+    isQualifiedName,
     snapshotArgs,
 } from "../common/checks";
 import { containsCredential } from "../common/credentials";
@@ -144,7 +146,7 @@ export interface PodArgs {
     readonly podAnnotations?: Record<string, string>;
     /** Node labels the pods must run on (label keys and values). @default none */
     readonly nodeSelector?: Record<string, string>;
-    /** Tolerations of the pods (checked strictly against the Kubernetes schema). @default none */
+    /** Tolerations of the pods (checked strictly against the Kubernetes schema, then by the API server's rules: a key unless "Exists", no value with "Exists", seconds only with "NoExecute"). @default none */
     readonly tolerations?: Toleration[];
     /**
      * Don't wait for the component's objects to become ready (the provider's
@@ -406,6 +408,33 @@ function checkBudget(problems: ProblemList, budget: unknown): void {
 }
 
 /**
+ * The API server's rules for a toleration that the schema found nothing wrong with: an
+ * operator, a key unless "Exists", no value with "Exists", seconds only with "NoExecute".
+ */
+function checkTolerationRules(problems: ProblemList, path: string, t: Record<string, unknown>): void {
+    const operator = t.operator ?? "Equal";
+    checkOneOf(problems, `${path}.operator`, t.operator, ["Equal", "Exists"]);
+    if (t.key !== undefined && t.key !== "" && !isQualifiedName(t.key)) {
+        problems.add(`${path}.key`, t.key, "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+    }
+    if ((t.key === undefined || t.key === "") && operator !== "Exists") {
+        problems.add(`${path}.key`, t.key, `is required unless operator is "Exists"`);
+    }
+    if (operator === "Exists" && t.value !== undefined && t.value !== "") {
+        problems.add(`${path}.value`, t.value, `must be empty when operator is "Exists"`);
+    } else if (t.value !== undefined && !isLabelValue(t.value)) {
+        problems.add(`${path}.value`, t.value, "must be a taint value: at most 63 letters, digits, '-', '_' and '.'");
+    }
+    if (t.tolerationSeconds !== undefined) {
+        if (!isInteger(t.tolerationSeconds, 0, INT32_MAX)) {
+            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `must be an integer from 0 to ${INT32_MAX}`);
+        } else if (t.effect !== "NoExecute") {
+            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `can only be given with effect "NoExecute"`);
+        }
+    }
+}
+
+/**
  * Every problem with the pod arguments of `args` (added to `problems`), each at its own
  * path. Unknown top-level keys are the component's to refuse; everything below a pod
  * argument is checked here, including its unknown keys.
@@ -436,7 +465,13 @@ export function validatePodArgs(problems: ProblemList, args: Record<string, unkn
         }
     }
     checkLabels(problems, "nodeSelector", args.nodeSelector);
-    checkList(problems, "tolerations", args.tolerations, (path, toleration) => checkKubernetesValue(problems, path, toleration, "Toleration"));
+    checkList(problems, "tolerations", args.tolerations, (path, toleration) =>
+        checkPassThrough(problems, path, toleration, "Toleration", (own) => {
+            if (isPlainObject(toleration)) {
+                checkTolerationRules(own, path, toleration);
+            }
+        }),
+    );
     checkBoolean(problems, "skipAwait", args.skipAwait);
     return { portNames };
 }

@@ -69,6 +69,20 @@ describe("shared pod arguments", () => {
         ]);
     });
 
+    it("refuses tolerations the API server refuses, for every workload: a key unless Exists, no value with Exists, seconds only with NoExecute", () => {
+        const tolerations = [
+            { operator: "Equal", value: "db" },
+            { key: "dedicated", operator: "Exists", value: "db" },
+            { effect: "NoSchedule", key: "dedicated", tolerationSeconds: 30, value: "db" },
+            { effect: "NoExecute", key: "node.kubernetes.io/unreachable", operator: "Exists", tolerationSeconds: 300 },
+        ];
+        assert.deepStrictEqual(problems({ ports: [{ name: "http", port: 80 }], tolerations }), [
+            ["tolerations[0].key", "undefined", 'is required unless operator is "Exists"'],
+            ["tolerations[1].value", '"db"', 'must be empty when operator is "Exists"'],
+            ["tolerations[2].tolerationSeconds", "30", 'can only be given with effect "NoExecute"'],
+        ]);
+    });
+
     it("refuses id fields out of range and tolerations with unknown fields", () => {
         assert.deepStrictEqual(
             problems({ ports: [{ name: "http", port: 80 }], securityContext: { container: { runAsGroup: 2 ** 31 } }, tolerations: [{ key: "a", operator: "Exists", efect: "NoSchedule" }] }),
