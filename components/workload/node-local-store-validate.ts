@@ -6,9 +6,7 @@ import {
     checkRequired,
     EXPECT_CHECK,
     isDeferred,
-    isLabelValue,
     isPlainObject,
-    isQualifiedName,
 } from "../common/checks";
 import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
@@ -25,11 +23,6 @@ const KNOWN_ARGS: readonly string[] = [...NODE_LOCAL_STORE_OWN_ARGS, ...POD_ARG_
 
 const EXPECT_HOST_PATH = `must be a directory below one of ${HOST_PATH_PREFIXES.join(", ")}: anywhere else holds the node's own files, which the store's root init container would hand to the store's user`;
 const EXPECT_SELECTOR = 'is required: at least one node label, so the store\'s data stays on nodes you chose (such as { "stateful-stacks.io/storage": "local" })';
-
-/** True for a label key (a qualified name): an optional DNS subdomain prefix and "/", then a name of at most 63 characters. */
-export const isLabelKey: (value: unknown) => boolean = isQualifiedName;
-
-export { isLabelValue };
 
 /**
  * The normal form of an absolute path: `.` and empty parts dropped, `..` resolved (never

@@ -11,8 +11,6 @@ export type { NodeLocalPort, NodeLocalStoreArgs, NodeLocalToleration } from "./n
 export { buildNodeLocalStoreSpecs, buildPrepareHostPathContainer, defaultHostPath, nodeLocalMetadata, nodeLocalStorageClassName } from "./node-local-store-render";
 export type { NodeLocalStoreSpecs } from "./node-local-store-render";
 export {
-    isLabelKey,
-    isLabelValue,
     isSystemHostPath,
     NODE_LOCAL_MAX_NAME,
     NODE_LOCAL_RESERVED_ENV,
