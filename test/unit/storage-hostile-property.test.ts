@@ -92,25 +92,20 @@ describe("storage classes: hostile-input property", () => {
         await recorder();
     });
 
-    it("EBS: every input is refused with paths and nothing registered, or renders schema-valid objects", async () => {
-        const seen = { accepted: 0, refused: 0 };
-        await fc.assert(
-            fc.asyncProperty(inputs(EBS_BASE, EBS_PATHS), async (args) => {
-                seen[await check(() => new EbsStorageClass("fast", args as never))]++;
-            }),
-            { numRuns: 150, seed: 3000 },
-        );
-        assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
-    });
-
-    it("EFS: every input is refused with paths and nothing registered, or renders schema-valid objects", async () => {
-        const seen = { accepted: 0, refused: 0 };
-        await fc.assert(
-            fc.asyncProperty(inputs(EFS_BASE, EFS_PATHS), async (args) => {
-                seen[await check(() => new EfsStorageClass("shared", args as never))]++;
-            }),
-            { numRuns: 150, seed: 2049 },
-        );
-        assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
-    });
+    const classes = [
+        { kind: "EBS", inputs: inputs(EBS_BASE, EBS_PATHS), seed: 3000, create: (args: unknown) => new EbsStorageClass("fast", args as never) },
+        { kind: "EFS", inputs: inputs(EFS_BASE, EFS_PATHS), seed: 2049, create: (args: unknown) => new EfsStorageClass("shared", args as never) },
+    ];
+    for (const c of classes) {
+        it(`${c.kind}: every input is refused with paths and nothing registered, or renders schema-valid objects`, async () => {
+            const seen = { accepted: 0, refused: 0 };
+            await fc.assert(
+                fc.asyncProperty(c.inputs, async (args) => {
+                    seen[await check(() => c.create(args))]++;
+                }),
+                { numRuns: 150, seed: c.seed },
+            );
+            assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
+        });
+    }
 });
