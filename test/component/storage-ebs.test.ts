@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
+import { EbsStorageClass, EbsStorageClassArgs } from "../../components/storage/ebs-storage-class";
 import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, settle, valueOf } from "../support/pulumi";
 
 const COMPONENT_URN = (name: string) => `urn:pulumi:test::stateful-stacks::stateful-stacks:storage:EbsStorageClass::${name}`;
@@ -43,20 +43,17 @@ describe("EbsStorageClass component", () => {
     });
 
     it("creates a rotating KMS key, uses its full ARN, adds a VolumeSnapshotClass; protect reaches the key", async () => {
-        const { component, rec } = await renderComponent(() => new EbsStorageClass(
-            "pg",
-            {
-                volumeType: "io2",
-                iops: 16000,
-                storageClassName: "pg-io2",
-                createKmsKey: { deletionWindowInDays: 14 },
-                snapshots: { deletionPolicy: "Retain" },
-                zones: ["us-east-1b", "us-east-1a"],
-                tags: { team: "db" },
-                isDefault: true,
-            },
-            { protect: true },
-        ));
+        const args: EbsStorageClassArgs = {
+            volumeType: "io2",
+            iops: 16000,
+            storageClassName: "pg-io2",
+            createKmsKey: { deletionWindowInDays: 14 },
+            snapshots: { deletionPolicy: "Retain" },
+            zones: ["us-east-1b", "us-east-1a"],
+            tags: { team: "db" },
+            isDefault: true,
+        };
+        const { component, rec } = await renderComponent(() => new EbsStorageClass("pg", args, { protect: true }));
         // Registration order follows Output resolution, so compare the sorted sets.
         const byTypeAndName = (a: unknown[], b: unknown[]) => `${a[0]}::${a[1]}`.localeCompare(`${b[0]}::${b[1]}`);
         assert.deepStrictEqual(

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EfsStorageClass } from "../../components/storage/efs-storage-class";
+import { EfsStorageClass, EfsStorageClassArgs } from "../../components/storage/efs-storage-class";
 import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, settle, valueOf } from "../support/pulumi";
 
 const PARENT = "urn:pulumi:test::stateful-stacks::stateful-stacks:storage:EfsStorageClass::shared";
@@ -49,22 +49,19 @@ describe("EfsStorageClass component", () => {
     });
 
     it("creates the file system, NFS-only security group, parallel mount targets and backup policy", async () => {
-        const { component, rec } = await renderComponent(() => new EfsStorageClass(
-            "shared",
-            {
-                fileSystem: {
-                    vpcId: VPC,
-                    subnetIds: [SUBNET_A, SUBNET_B, SUBNET_C],
-                    allowedCidrBlocks: ["10.0.0.0/16"],
-                    allowedSecurityGroupIds: ["sg-0123456789abcdef0"],
-                    transitionToIa: "AFTER_30_DAYS",
-                },
-                storageClassName: "content",
-                gidRangeStart: 1000,
-                gidRangeEnd: 2000,
+        const args: EfsStorageClassArgs = {
+            fileSystem: {
+                vpcId: VPC,
+                subnetIds: [SUBNET_A, SUBNET_B, SUBNET_C],
+                allowedCidrBlocks: ["10.0.0.0/16"],
+                allowedSecurityGroupIds: ["sg-0123456789abcdef0"],
+                transitionToIa: "AFTER_30_DAYS",
             },
-            { protect: true, retainOnDelete: true },
-        ));
+            storageClassName: "content",
+            gidRangeStart: 1000,
+            gidRangeEnd: 2000,
+        };
+        const { component, rec } = await renderComponent(() => new EfsStorageClass("shared", args, { protect: true, retainOnDelete: true }));
         const fsUrn = CHILD("aws:efs/fileSystem:FileSystem", "shared-fs");
         const sgUrn = CHILD("aws:ec2/securityGroup:SecurityGroup", "shared-nfs");
         assert.deepStrictEqual(
