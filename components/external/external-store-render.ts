@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
-import { EXTERNAL_STORE_DEFAULT_PORTS, ExistingSecretKeys, ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
+import { EXTERNAL_STORE_DEFAULT_PORTS, ExistingSecretKeys, ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 
 /**
  * The pure render step of {@link ExternalStore}: valid arguments in, every default

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validatedArgs } from "../common/checks";
+import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
 import { validateExternalStoreArgs } from "./external-store-validate";
-import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 
 export {
     EXTERNAL_STORE_DEFAULT_PORTS,

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkBoolean, checkObject, checkRecord, isDeferred, isPlainObject } from "../common/checks";
 import { containsCredential, looksLikeCredential } from "../common/credentials";
 import { checkSubdomain, EXPECT, isEnvVarName } from "../common/kubernetes";
-import { ProblemList } from "../common/validation";
 import type { EnvVar } from "../common/kubernetes-types";
+import { ProblemList } from "../common/validation";
 
 /**
  * Environment variables of a container: literal values, and references to keys of

@@ -19,11 +19,11 @@ import {
 import { containsCredential } from "../common/credentials";
 import { checkBoundedQuantity, EXPECT, checkSubdomain, isIanaServiceName, isPort, parseQuantity, sortKeys } from "../common/kubernetes";
 import { checkKubernetesValue, KubernetesModel } from "../common/kubernetes-schema";
+import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, Toleration } from "../common/kubernetes-types";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, skipAwaitMetadata } from "../common/pod-security";
 import { ProblemList } from "../common/validation";
 import { buildEnvVars, checkContainerEnv, ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 import { hostAntiAffinity, SpreadArgs, SpreadMode, zoneSpread } from "./pod-defaults";
-import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, Toleration } from "../common/kubernetes-types";
 
 /**
  * The pod arguments every workload component takes (StatefulWorkload, ReplicatedCache,

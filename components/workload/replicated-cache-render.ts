@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import { parseQuantity, sortKeys, standardLabels } from "../common/kubernetes";
+import type { DeploymentSpec, PodDisruptionBudgetSpec, ResourceRequirements, SecurityContext, ServiceSpec } from "../common/kubernetes-types";
 import { RenderedPodArgs, renderPodArgs } from "./pod-args";
 import { selectorLabels, skipAwaitMetadata } from "./pod-defaults";
 import { CACHE_ENGINE_PRESETS, CacheEngine, ReplicatedCacheArgs } from "./replicated-cache-args";
-import type { DeploymentSpec, PodDisruptionBudgetSpec, ResourceRequirements, SecurityContext, ServiceSpec } from "../common/kubernetes-types";
 
 /** The defaults of a ReplicatedCache, applied once, by {@link resolveReplicatedCache}. */
 export const CACHE_DEFAULTS = {
