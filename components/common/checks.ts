@@ -320,16 +320,33 @@ export function checkList(
 }
 
 /**
- * Refuses an element of a list whose `key` an earlier element had ("must not repeat
- * <noun> listed before"), else remembers the key in `seen`. True when it is the first.
+ * Checks a list ({@link checkList}) whose elements must be distinct: `check` checks an
+ * element and returns the key it is compared by when it is valid (undefined when not), and
+ * an element whose key an earlier one had is refused ("must not repeat <noun> listed before").
  */
-export function checkNotRepeated(problems: ProblemList, seen: Set<string>, path: string, value: unknown, key: string, noun: string): boolean {
-    if (seen.has(key)) {
-        problems.add(path, value, `must not repeat ${noun} listed before`);
-        return false;
-    }
-    seen.add(key);
-    return true;
+export function checkDistinctList(
+    problems: ProblemList,
+    path: string,
+    value: unknown,
+    noun: string,
+    check: (itemPath: string, item: unknown) => string | undefined,
+    rule: ListRule = {},
+): value is unknown[] {
+    const seen = new Set<string>();
+    return checkList(
+        problems,
+        path,
+        value,
+        (itemPath, item) => {
+            const key = check(itemPath, item);
+            if (key !== undefined && seen.has(key)) {
+                problems.add(itemPath, item, `must not repeat ${noun} listed before`);
+            } else if (key !== undefined) {
+                seen.add(key);
+            }
+        },
+        rule,
+    );
 }
 
 /**

@@ -1,8 +1,7 @@
 import { isIP } from "net";
 import {
     checkInteger,
-    checkList,
-    checkNotRepeated,
+    checkDistinctList,
     checkObject,
     checkOneOf,
     checkPlain,
@@ -146,16 +145,14 @@ function checkHosts(problems: ProblemList, hosts: unknown): void {
     if (!checkRequired(problems, "hosts", hosts, "the host names or IP addresses of the store")) {
         return;
     }
-    const seen = new Set<string>();
-    checkList(
+    checkDistinctList(
         problems,
         "hosts",
         hosts,
+        "a host",
         (path, host) => {
             checkHost(problems, path, host);
-            if (typeof host === "string" && isHost(host)) {
-                checkNotRepeated(problems, seen, path, host, host.toLowerCase(), "a host");
-            }
+            return typeof host === "string" && isHost(host) ? host.toLowerCase() : undefined;
         },
         { expected: "must be a non-empty list of host names or IP addresses", maxLength: EXTERNAL_STORE_MAX_HOSTS, minLength: 1 },
     );
