@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SKIP_AWAIT_ANNOTATION, standardLabels } from "../components";
+import { restrictedContainerSecurityContext, SKIP_AWAIT_ANNOTATION, standardLabels } from "../components";
 import { ScenarioSettings } from "./settings";
 
 /** The Pod Security Standard a scenario's namespace enforces. */
@@ -82,4 +82,20 @@ export function scenarioBase(settings: ScenarioSettings, level: PodSecurityLevel
 /** `metadata` with the skip-await annotation added when `skipAwait` is true (a copy; the argument is not changed). */
 export function withSkipAwait(metadata: StackObjectMeta, skipAwait: boolean): StackObjectMeta {
     return skipAwait ? { ...metadata, annotations: { ...metadata.annotations, [SKIP_AWAIT_ANNOTATION]: "true" } } : metadata;
+}
+
+/**
+ * The container of an unprivileged web server (such as nginx-unprivileged) serving HTTP on
+ * port 8080 as the port "http": ready once "/" answers, small resources, the restricted
+ * security context.
+ */
+export function webServerContainer(name: string, image: pulumi.Input<string>): k8s.types.input.core.v1.Container {
+    return {
+        image,
+        name,
+        ports: [{ containerPort: 8080, name: "http" }],
+        readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
+        resources: { limits: { memory: "128Mi" }, requests: { cpu: "50m", memory: "64Mi" } },
+        securityContext: restrictedContainerSecurityContext(),
+    };
 }

@@ -3,12 +3,12 @@ import {
     ExternalStore,
     ExternalStoreEngine,
     isDnsName,
-    restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     selectorLabels,
     standardLabels,
     withExternalStores,
 } from "../components";
+import { webServerContainer } from "./base";
 import { defineScenario, Scenario } from "./scenario";
 
 /**
@@ -36,70 +36,55 @@ const KEYS = {
     appReplicas: { description: "Application replicas.", default: 2 },
 } as const;
 
-export const externalDatabase: Scenario = defineScenario({
-    name: "external-database",
-    summary: "An app Deployment reaching a database outside the cluster through ExternalStore (ConfigMap + Secret + ExternalName Service) with a wait-for-store init container.",
-    keys: KEYS,
-    podSecurity: "restricted",
-    build: (settings, base) => {
-        const hosts = settings.list("dbHosts");
-        const externalName = settings.optionalString("dbExternalName") ?? (hosts.length > 0 && isDnsName(hosts[0]) ? hosts[0] : undefined);
-        const port = settings.optionalString("dbPort");
+export const externalDatabase: Scenario = defineScenario("external-database", KEYS, "restricted", (settings, base) => {
+    const hosts = settings.list("dbHosts");
+    const externalName = settings.optionalString("dbExternalName") ?? (hosts.length > 0 && isDnsName(hosts[0]) ? hosts[0] : undefined);
+    const port = settings.optionalString("dbPort");
 
-        const store = new ExternalStore(
-            "orders-db",
-            {
-                database: settings.string("dbName"),
-                engine: settings.string("dbEngine") as ExternalStoreEngine,
-                externalName,
-                hosts,
-                namespace: base.namespace,
-                password: settings.secret("dbPassword"),
-                port: port === undefined ? undefined : settings.integer("dbPort", 1, 65535),
-                username: settings.string("dbUser"),
-            },
-            base.opts,
-        );
-
-        const labels = standardLabels("orders-api", "application");
-        const selector = selectorLabels("orders-api");
-        const template = withExternalStores(
-            {
-                metadata: { labels },
-                spec: {
-                    automountServiceAccountToken: false,
-                    containers: [
-                        {
-                            image: settings.string("appImage"),
-                            name: "app",
-                            ports: [{ containerPort: 8080, name: "http" }],
-                            readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
-                            resources: { limits: { memory: "128Mi" }, requests: { cpu: "50m", memory: "64Mi" } },
-                            securityContext: restrictedContainerSecurityContext(),
-                        },
-                    ],
-                    securityContext: restrictedPodSecurityContext(),
-                },
-            },
-            [store],
-            { namespace: base.namespace },
-        );
-        const deployment = new k8s.apps.v1.Deployment(
-            "orders-api",
-            {
-                metadata: base.metadata({ labels, name: "orders-api", namespace: base.namespace }),
-                spec: { replicas: settings.integer("appReplicas", 1, 100), selector: { matchLabels: selector }, template },
-            },
-            base.objectOpts,
-        );
-
-        return {
-            appDeploymentName: deployment.metadata.name,
-            configMapName: store.configMapName,
-            dbServiceDnsName: store.serviceDnsName,
+    const store = new ExternalStore(
+        "orders-db",
+        {
+            database: settings.string("dbName"),
+            engine: settings.string("dbEngine") as ExternalStoreEngine,
+            externalName,
+            hosts,
             namespace: base.namespace,
-            secretName: store.secretName,
-            storeChecksum: store.checksum,
-        };
-    },
+            password: settings.secret("dbPassword"),
+            port: port === undefined ? undefined : settings.integer("dbPort", 1, 65535),
+            username: settings.string("dbUser"),
+        },
+        base.opts,
+    );
+
+    const labels = standardLabels("orders-api", "application");
+    const selector = selectorLabels("orders-api");
+    const template = withExternalStores(
+        {
+            metadata: { labels },
+            spec: {
+                automountServiceAccountToken: false,
+                containers: [webServerContainer("app", settings.string("appImage"))],
+                securityContext: restrictedPodSecurityContext(),
+            },
+        },
+        [store],
+        { namespace: base.namespace },
+    );
+    const deployment = new k8s.apps.v1.Deployment(
+        "orders-api",
+        {
+            metadata: base.metadata({ labels, name: "orders-api", namespace: base.namespace }),
+            spec: { replicas: settings.integer("appReplicas", 1, 100), selector: { matchLabels: selector }, template },
+        },
+        base.objectOpts,
+    );
+
+    return {
+        appDeploymentName: deployment.metadata.name,
+        configMapName: store.configMapName,
+        dbServiceDnsName: store.serviceDnsName,
+        namespace: base.namespace,
+        secretName: store.secretName,
+        storeChecksum: store.checksum,
+    };
 });

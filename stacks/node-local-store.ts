@@ -24,36 +24,30 @@ export function parseNodeLabel(text: string): Record<string, string> {
     return { [text.slice(0, at)]: text.slice(at + 1) };
 }
 
-export const nodeLocalStore: Scenario = defineScenario({
-    name: "node-local-store",
-    summary: "NodeLocalStore: a DaemonSet pinned to nodes labelled for storage, keeping data in a host directory, plus a StorageClass for local PersistentVolumes.",
-    keys: KEYS,
-    // Host directories are refused by the baseline and restricted Pod Security Standards.
-    podSecurity: "privileged",
-    build: (settings, base) => {
-        const taint = settings.string("tolerateTaint");
-        const store = new NodeLocalStore(
-            "local-store",
-            {
-                args: ["--appendonly", "yes", "--dir", "/data", "--port", "6379"],
-                hostPath: settings.optionalString("hostPath"),
-                image: settings.string("storeImage"),
-                localStorageClass: { storageClassName: settings.string("localStorageClassName") },
-                namespace: base.namespace,
-                nodeSelector: parseNodeLabel(settings.string("nodeLabel")),
-                ports: [{ name: "redis", port: 6379 }],
-                skipAwait: base.skipAwait,
-                tolerations: taint === "none" ? [] : [{ effect: "NoSchedule", key: taint, operator: "Exists" }],
-            },
-            base.opts,
-        );
-        return {
-            daemonSetName: store.daemonSetName,
-            headlessServiceName: store.headlessServiceName,
-            hostPath: store.hostPath,
+// Host directories are refused by the baseline and restricted Pod Security Standards.
+export const nodeLocalStore: Scenario = defineScenario("node-local-store", KEYS, "privileged", (settings, base) => {
+    const taint = settings.string("tolerateTaint");
+    const store = new NodeLocalStore(
+        "local-store",
+        {
+            args: ["--appendonly", "yes", "--dir", "/data", "--port", "6379"],
+            hostPath: settings.optionalString("hostPath"),
+            image: settings.string("storeImage"),
+            localStorageClass: { storageClassName: settings.string("localStorageClassName") },
             namespace: base.namespace,
-            peerDnsName: store.peerDnsName,
-            storageClassName: store.storageClassName ?? null,
-        };
-    },
+            nodeSelector: parseNodeLabel(settings.string("nodeLabel")),
+            ports: [{ name: "redis", port: 6379 }],
+            skipAwait: base.skipAwait,
+            tolerations: taint === "none" ? [] : [{ effect: "NoSchedule", key: taint, operator: "Exists" }],
+        },
+        base.opts,
+    );
+    return {
+        daemonSetName: store.daemonSetName,
+        headlessServiceName: store.headlessServiceName,
+        hostPath: store.hostPath,
+        namespace: base.namespace,
+        peerDnsName: store.peerDnsName,
+        storageClassName: store.storageClassName ?? null,
+    };
 });

@@ -43,135 +43,129 @@ function passwordEnv(name: string): k8s.types.input.core.v1.EnvVar {
     return { name, valueFrom: { secretKeyRef: { key: "password", name: POSTGRES_SECRET_NAME } } };
 }
 
-export const postgresEbs: Scenario = defineScenario({
-    name: "postgres-ebs",
-    summary: "PostgreSQL as a StatefulWorkload on a \"fast\" gp3 class with its own KMS key and a VolumeSnapshotClass; a pg_dump CronJob writing to a claim on a \"slow\" st1 class.",
-    keys: KEYS,
-    podSecurity: "restricted",
-    build: (settings, base) => {
-        const kmsKeyArn = settings.optionalString("kmsKeyArn");
-        const snapshots = settings.optionalString("snapshotClass") === undefined ? !base.localMode : settings.boolean("snapshotClass");
+export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restricted", (settings, base) => {
+    const kmsKeyArn = settings.optionalString("kmsKeyArn");
+    const snapshots = settings.optionalString("snapshotClass") === undefined ? !base.localMode : settings.boolean("snapshotClass");
 
-        const fast = new EbsStorageClass(
-            "postgres-fast",
-            {
-                createKmsKey: kmsKeyArn === undefined && !base.localMode,
-                iops: settings.integer("fastIops", 3000, 80000),
-                kmsKeyArn,
-                snapshots,
-                storageClassName: "postgres-fast",
-                throughputMibps: settings.integer("fastThroughputMibps", 125, 2000),
-                volumeType: "gp3",
-            },
-            base.opts,
-        );
-        const slow = new EbsStorageClass("postgres-slow", { storageClassName: "postgres-slow", volumeType: "st1" }, base.opts);
+    const fast = new EbsStorageClass(
+        "postgres-fast",
+        {
+            createKmsKey: kmsKeyArn === undefined && !base.localMode,
+            iops: settings.integer("fastIops", 3000, 80000),
+            kmsKeyArn,
+            snapshots,
+            storageClassName: "postgres-fast",
+            throughputMibps: settings.integer("fastThroughputMibps", 125, 2000),
+            volumeType: "gp3",
+        },
+        base.opts,
+    );
+    const slow = new EbsStorageClass("postgres-slow", { storageClassName: "postgres-slow", volumeType: "st1" }, base.opts);
 
-        const dbName = settings.string("dbName");
-        const credentials = new k8s.core.v1.Secret(
-            POSTGRES_SECRET_NAME,
-            {
-                metadata: base.metadata({ labels: standardLabels("postgres", "credentials"), name: POSTGRES_SECRET_NAME, namespace: base.namespace }),
-                stringData: { password: settings.secret("dbPassword"), username: "postgres" },
-                type: "Opaque",
-            },
-            { ...base.objectOpts, additionalSecretOutputs: ["data", "stringData"] },
-        );
+    const dbName = settings.string("dbName");
+    const credentials = new k8s.core.v1.Secret(
+        POSTGRES_SECRET_NAME,
+        {
+            metadata: base.metadata({ labels: standardLabels("postgres", "credentials"), name: POSTGRES_SECRET_NAME, namespace: base.namespace }),
+            stringData: { password: settings.secret("dbPassword"), username: "postgres" },
+            type: "Opaque",
+        },
+        { ...base.objectOpts, additionalSecretOutputs: ["data", "stringData"] },
+    );
 
-        const isReady = { exec: { command: ["pg_isready", "--host=127.0.0.1", "--username=postgres", `--dbname=${dbName}`] } };
-        const postgres = new StatefulWorkload(
-            "postgres",
-            {
-                env: { PGDATA, POSTGRES_DB: dbName, POSTGRES_USER: "postgres" },
-                image: settings.string("postgresImage"),
-                livenessProbe: { ...isReady, failureThreshold: 6, periodSeconds: 20, timeoutSeconds: 5 },
-                namespace: base.namespace,
-                ports: [{ name: "postgres", port: 5432 }],
-                readinessProbe: { ...isReady, periodSeconds: 10, timeoutSeconds: 5 },
-                replicas: 1,
-                resources: { limits: { memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
-                secretEnv: { POSTGRES_PASSWORD: { key: "password", secretName: POSTGRES_SECRET_NAME } },
-                skipAwait: base.skipAwait,
-                startupProbe: { ...isReady, failureThreshold: 30, periodSeconds: 5 },
-                terminationGracePeriodSeconds: 60,
-                volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
-            },
-            { ...base.opts, dependsOn: [credentials] },
-        );
+    const isReady = { exec: { command: ["pg_isready", "--host=127.0.0.1", "--username=postgres", `--dbname=${dbName}`] } };
+    const postgres = new StatefulWorkload(
+        "postgres",
+        {
+            env: { PGDATA, POSTGRES_DB: dbName, POSTGRES_USER: "postgres" },
+            image: settings.string("postgresImage"),
+            livenessProbe: { ...isReady, failureThreshold: 6, periodSeconds: 20, timeoutSeconds: 5 },
+            namespace: base.namespace,
+            ports: [{ name: "postgres", port: 5432 }],
+            readinessProbe: { ...isReady, periodSeconds: 10, timeoutSeconds: 5 },
+            replicas: 1,
+            resources: { limits: { memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
+            secretEnv: { POSTGRES_PASSWORD: { key: "password", secretName: POSTGRES_SECRET_NAME } },
+            skipAwait: base.skipAwait,
+            startupProbe: { ...isReady, failureThreshold: 30, periodSeconds: 5 },
+            terminationGracePeriodSeconds: 60,
+            volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
+        },
+        { ...base.opts, dependsOn: [credentials] },
+    );
 
-        const backupSize = settings.string("backupSize");
-        const minimum = EBS_LIMITS.st1.sizeGib.min;
-        if ((parseQuantity(backupSize) ?? 0) < minimum * GIB) {
-            throw new Error(`stack config "stateful-stacks:backupSize" must be at least ${minimum}Gi: st1 volumes are ${minimum}–${EBS_LIMITS.st1.sizeGib.max} GiB (got "${backupSize}")`);
-        }
-        const backups = new k8s.core.v1.PersistentVolumeClaim(
-            "postgres-backups",
-            {
-                metadata: base.metadata({ labels: standardLabels("postgres-backups", "backups"), name: "postgres-backups", namespace: base.namespace }),
-                spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: backupSize } }, storageClassName: slow.storageClassName },
-            },
-            // The claim holds the backups: a `pulumi destroy` leaves it (and its volume) in place.
-            // It waits for its class without taking the class name as a dependency (see
-            // EbsStorageClass.storageClassName), so a replaced class does not replace it.
-            { ...base.objectOpts, retainOnDelete: true, dependsOn: [slow] },
-        );
-        const host = pulumi.interpolate`${postgres.clientServiceName!}.${base.namespace}.svc.cluster.local`;
-        const backupJob = new k8s.batch.v1.CronJob(
-            "postgres-backup",
-            {
-                metadata: base.metadata({ labels: standardLabels("postgres-backup", "backup"), name: "postgres-backup", namespace: base.namespace }),
-                spec: {
-                    concurrencyPolicy: "Forbid",
-                    failedJobsHistoryLimit: 3,
-                    jobTemplate: {
-                        spec: {
-                            backoffLimit: 2,
-                            template: {
-                                metadata: { labels: standardLabels("postgres-backup", "backup") },
-                                spec: {
-                                    automountServiceAccountToken: false,
-                                    containers: [
-                                        {
-                                            command: ["sh", "-c", 'pg_dump --format=custom --file="/backups/$PGDATABASE-$(date +%Y%m%dT%H%M%S).dump"'],
-                                            env: [
-                                                { name: "PGDATABASE", value: dbName },
-                                                { name: "PGHOST", value: host },
-                                                passwordEnv("PGPASSWORD"),
-                                                { name: "PGUSER", value: "postgres" },
-                                            ],
-                                            image: settings.string("postgresImage"),
-                                            name: "pg-dump",
-                                            resources: { limits: { memory: "512Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
-                                            securityContext: restrictedContainerSecurityContext(),
-                                            volumeMounts: [{ mountPath: "/backups", name: "backups" }],
-                                        },
-                                    ],
-                                    restartPolicy: "OnFailure",
-                                    securityContext: restrictedPodSecurityContext(),
-                                    volumes: [{ name: "backups", persistentVolumeClaim: { claimName: backups.metadata.name } }],
-                                },
+    const backupSize = settings.string("backupSize");
+    const minimum = EBS_LIMITS.st1.sizeGib.min;
+    if ((parseQuantity(backupSize) ?? 0) < minimum * GIB) {
+        throw new Error(`stack config "stateful-stacks:backupSize" must be at least ${minimum}Gi: st1 volumes are ${minimum}–${EBS_LIMITS.st1.sizeGib.max} GiB (got "${backupSize}")`);
+    }
+    const backups = new k8s.core.v1.PersistentVolumeClaim(
+        "postgres-backups",
+        {
+            metadata: base.metadata({ labels: standardLabels("postgres-backups", "backups"), name: "postgres-backups", namespace: base.namespace }),
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: backupSize } }, storageClassName: slow.storageClassName },
+        },
+        // The claim holds the backups: a `pulumi destroy` leaves it (and its volume) in place.
+        // It waits for its class without taking the class name as a dependency (see
+        // EbsStorageClass.storageClassName), so a replaced class does not replace it.
+        { ...base.objectOpts, retainOnDelete: true, dependsOn: [slow] },
+    );
+    const host = pulumi.interpolate`${postgres.clientServiceName!}.${base.namespace}.svc.cluster.local`;
+    const backupJob = new k8s.batch.v1.CronJob(
+        "postgres-backup",
+        {
+            metadata: base.metadata({ labels: standardLabels("postgres-backup", "backup"), name: "postgres-backup", namespace: base.namespace }),
+            spec: {
+                concurrencyPolicy: "Forbid",
+                failedJobsHistoryLimit: 3,
+                jobTemplate: {
+                    spec: {
+                        backoffLimit: 2,
+                        template: {
+                            metadata: { labels: standardLabels("postgres-backup", "backup") },
+                            spec: {
+                                automountServiceAccountToken: false,
+                                containers: [
+                                    {
+                                        command: ["sh", "-c", 'pg_dump --format=custom --file="/backups/$PGDATABASE-$(date +%Y%m%dT%H%M%S).dump"'],
+                                        env: [
+                                            { name: "PGDATABASE", value: dbName },
+                                            { name: "PGHOST", value: host },
+                                            passwordEnv("PGPASSWORD"),
+                                            { name: "PGUSER", value: "postgres" },
+                                        ],
+                                        image: settings.string("postgresImage"),
+                                        name: "pg-dump",
+                                        resources: { limits: { memory: "512Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
+                                        securityContext: restrictedContainerSecurityContext(),
+                                        volumeMounts: [{ mountPath: "/backups", name: "backups" }],
+                                    },
+                                ],
+                                restartPolicy: "OnFailure",
+                                securityContext: restrictedPodSecurityContext(),
+                                volumes: [{ name: "backups", persistentVolumeClaim: { claimName: backups.metadata.name } }],
                             },
                         },
                     },
-                    schedule: settings.string("backupSchedule"),
-                    successfulJobsHistoryLimit: 3,
                 },
+                schedule: settings.string("backupSchedule"),
+                successfulJobsHistoryLimit: 3,
             },
-            base.objectOpts,
-        );
+        },
+        base.objectOpts,
+    );
 
-        return {
-            backupClaimName: backups.metadata.name,
-            backupCronJobName: backupJob.metadata.name,
-            claimNames: postgres.claimNames,
-            clientServiceDnsName: host,
-            fastStorageClassName: fast.storageClassName,
-            kmsKeyArn: fast.kmsKeyArn ?? kmsKeyArn ?? null,
-            namespace: base.namespace,
-            podDnsNames: postgres.podDnsNames,
-            secretName: credentials.metadata.name,
-            slowStorageClassName: slow.storageClassName,
-            volumeSnapshotClassName: fast.volumeSnapshotClassName ?? null,
-        };
-    },
+    return {
+        backupClaimName: backups.metadata.name,
+        backupCronJobName: backupJob.metadata.name,
+        claimNames: postgres.claimNames,
+        clientServiceDnsName: host,
+        fastStorageClassName: fast.storageClassName,
+        kmsKeyArn: fast.kmsKeyArn ?? kmsKeyArn ?? null,
+        namespace: base.namespace,
+        podDnsNames: postgres.podDnsNames,
+        secretName: credentials.metadata.name,
+        slowStorageClassName: slow.storageClassName,
+        volumeSnapshotClassName: fast.volumeSnapshotClassName ?? null,
+    };
 });

@@ -14,33 +14,27 @@ const KEYS = {
 
 const ENGINES: readonly CacheEngine[] = ["memcached", "redis"];
 
-export const replicatedCache: Scenario = defineScenario({
-    name: "replicated-cache",
-    summary: "ReplicatedCache: 3 memcached (or redis) replicas on different nodes behind one Service, with a PodDisruptionBudget; no volumes.",
-    keys: KEYS,
-    podSecurity: "restricted",
-    build: (settings, base) => {
-        const engine = settings.string("cacheEngine");
-        if (!ENGINES.includes(engine as CacheEngine)) {
-            throw new Error(`stack config "stateful-stacks:cacheEngine" must be one of ${ENGINES.join(", ")} (got "${engine}")`);
-        }
-        const cache = new ReplicatedCache(
-            "cache",
-            {
-                engine: engine as CacheEngine,
-                memory: settings.string("memory"),
-                namespace: base.namespace,
-                replicas: settings.integer("replicas", 2, 50),
-                skipAwait: base.skipAwait,
-            },
-            base.opts,
-        );
-        return {
-            deploymentName: cache.deploymentName,
+export const replicatedCache: Scenario = defineScenario("replicated-cache", KEYS, "restricted", (settings, base) => {
+    const engine = settings.string("cacheEngine");
+    if (!ENGINES.includes(engine as CacheEngine)) {
+        throw new Error(`stack config "stateful-stacks:cacheEngine" must be one of ${ENGINES.join(", ")} (got "${engine}")`);
+    }
+    const cache = new ReplicatedCache(
+        "cache",
+        {
+            engine: engine as CacheEngine,
+            memory: settings.string("memory"),
             namespace: base.namespace,
-            port: cache.port,
-            serviceDnsName: cache.serviceDnsName,
-            serviceName: cache.serviceName,
-        };
-    },
+            replicas: settings.integer("replicas", 2, 50),
+            skipAwait: base.skipAwait,
+        },
+        base.opts,
+    );
+    return {
+        deploymentName: cache.deploymentName,
+        namespace: base.namespace,
+        port: cache.port,
+        serviceDnsName: cache.serviceDnsName,
+        serviceName: cache.serviceName,
+    };
 });

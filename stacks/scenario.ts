@@ -20,24 +20,27 @@ export interface Scenario {
     readonly run: (tolerated: readonly string[]) => ScenarioOutputs;
 }
 
-/** What a scenario module declares; {@link defineScenario} makes the {@link Scenario} of it. */
-export interface ScenarioDefinition {
-    readonly name: ScenarioName;
-    /** One line for the README table. */
-    readonly summary: string;
-    readonly keys: ConfigKeys;
-    /** The Pod Security Standard its namespace enforces. */
-    readonly podSecurity: PodSecurityLevel;
-    /** The program: reads `settings`, creates everything in `base`'s namespace, returns the stack outputs. */
-    readonly build: (settings: ScenarioSettings, base: ScenarioBase) => ScenarioOutputs;
-}
+/** One line per scenario for the README table. */
+export const SCENARIO_SUMMARIES: Readonly<Record<ScenarioName, string>> = {
+    "shared-content-efs": "EfsStorageClass (new file system across three subnets, or an existing `fileSystemId`), one ReadWriteMany claim, and a Deployment of web servers serving from it.",
+    "postgres-ebs": "PostgreSQL as a StatefulWorkload on a \"fast\" gp3 class with its own KMS key and a VolumeSnapshotClass; a pg_dump CronJob writing to a claim on a \"slow\" st1 class.",
+    "zookeeper-ensemble": "A 3-member ZooKeeper StatefulWorkload: Parallel start, ids 1..3 from the ordinal, server list from `podDnsNames`, data + datalog gp3 volumes, PDB maxUnavailable 1, required zone spread.",
+    "external-database": "An app Deployment reaching a database outside the cluster through ExternalStore (ConfigMap + Secret + ExternalName Service) with a wait-for-store init container.",
+    "replicated-cache": "ReplicatedCache: 3 memcached (or redis) replicas on different nodes behind one Service, with a PodDisruptionBudget; no volumes.",
+    "node-local-store": "NodeLocalStore: a DaemonSet pinned to nodes labelled for storage, keeping data in a host directory, plus a StorageClass for local PersistentVolumes.",
+};
 
-/** A scenario whose run reads its declared config and creates its namespace before its program. */
-export function defineScenario(definition: ScenarioDefinition): Scenario {
-    const { build, keys, name, podSecurity, summary } = definition;
+/** The program of a scenario: reads `settings`, creates everything in `base`'s namespace, returns the stack outputs. */
+export type ScenarioProgram = (settings: ScenarioSettings, base: ScenarioBase) => ScenarioOutputs;
+
+/**
+ * The scenario `name`, reading the config `keys`: its run reads them and creates its
+ * namespace, enforcing the Pod Security Standard `podSecurity`, before `build`.
+ */
+export function defineScenario(name: ScenarioName, keys: ConfigKeys, podSecurity: PodSecurityLevel, build: ScenarioProgram): Scenario {
     return {
         name,
-        summary,
+        summary: SCENARIO_SUMMARIES[name],
         keys,
         run: (tolerated) => {
             const settings = new ScenarioSettings(name, keys, tolerated);

@@ -3,12 +3,12 @@ import {
     EfsStorageClass,
     EfsStorageClassArgs,
     hostAntiAffinity,
-    restrictedContainerSecurityContext,
     restrictedPodSecurityContext,
     selectorLabels,
     standardLabels,
     zoneSpread,
 } from "../components";
+import { webServerContainer } from "./base";
 import { defineScenario, Scenario } from "./scenario";
 
 /**
@@ -34,91 +34,77 @@ const KEYS = {
     webImage: { description: "Web server image; serves /usr/share/nginx/html on port 8080.", default: "nginxinc/nginx-unprivileged:1.27-alpine" },
 } as const;
 
-export const sharedContentEfs: Scenario = defineScenario({
-    name: "shared-content-efs",
-    summary: "EfsStorageClass (new file system across three subnets, or an existing `fileSystemId`), one ReadWriteMany claim, and a Deployment of web servers serving from it.",
-    keys: KEYS,
-    podSecurity: "restricted",
-    build: (settings, base) => {
-        const existing = settings.optionalString("fileSystemId") ?? (base.localMode ? LOCAL_FILE_SYSTEM_ID : undefined);
-        const storageArgs: EfsStorageClassArgs = existing
-            ? { fileSystemId: existing, storageClassName: settings.string("storageClassName") }
-            : {
-                  fileSystem: {
-                      allowedCidrBlocks: settings.list("allowedCidrBlocks"),
-                      subnetIds: settings.list("subnetIds"),
-                      vpcId: settings.string("vpcId"),
-                  },
-                  storageClassName: settings.string("storageClassName"),
-              };
-        const storage = new EfsStorageClass("shared-content", storageArgs, base.opts);
+export const sharedContentEfs: Scenario = defineScenario("shared-content-efs", KEYS, "restricted", (settings, base) => {
+    const existing = settings.optionalString("fileSystemId") ?? (base.localMode ? LOCAL_FILE_SYSTEM_ID : undefined);
+    const storageArgs: EfsStorageClassArgs = existing
+        ? { fileSystemId: existing, storageClassName: settings.string("storageClassName") }
+        : {
+              fileSystem: {
+                  allowedCidrBlocks: settings.list("allowedCidrBlocks"),
+                  subnetIds: settings.list("subnetIds"),
+                  vpcId: settings.string("vpcId"),
+              },
+              storageClassName: settings.string("storageClassName"),
+          };
+    const storage = new EfsStorageClass("shared-content", storageArgs, base.opts);
 
-        const claim = new k8s.core.v1.PersistentVolumeClaim(
-            "content",
-            {
-                metadata: base.metadata({ labels: standardLabels("content", "shared-content"), name: "content", namespace: base.namespace }),
-                spec: {
-                    accessModes: ["ReadWriteMany"],
-                    resources: { requests: { storage: settings.string("contentSize") } },
-                    storageClassName: storage.storageClassName,
-                },
+    const claim = new k8s.core.v1.PersistentVolumeClaim(
+        "content",
+        {
+            metadata: base.metadata({ labels: standardLabels("content", "shared-content"), name: "content", namespace: base.namespace }),
+            spec: {
+                accessModes: ["ReadWriteMany"],
+                resources: { requests: { storage: settings.string("contentSize") } },
+                storageClassName: storage.storageClassName,
             },
-            // The claim holds the content: a `pulumi destroy` leaves it (and its volume) in place.
-            // It waits for the class (and the file system's mount targets) without taking the
-            // class name as a dependency, so a replaced class does not replace the claim.
-            { ...base.objectOpts, retainOnDelete: true, dependsOn: [storage] },
-        );
+        },
+        // The claim holds the content: a `pulumi destroy` leaves it (and its volume) in place.
+        // It waits for the class (and the file system's mount targets) without taking the
+        // class name as a dependency, so a replaced class does not replace the claim.
+        { ...base.objectOpts, retainOnDelete: true, dependsOn: [storage] },
+    );
 
-        const selector = selectorLabels("web");
-        const labels = standardLabels("web", "web-server");
-        const deployment = new k8s.apps.v1.Deployment(
-            "web",
-            {
-                metadata: base.metadata({ labels, name: "web", namespace: base.namespace }),
-                spec: {
-                    replicas: settings.integer("webReplicas", 2, 100),
-                    selector: { matchLabels: selector },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            affinity: hostAntiAffinity(selector, "preferred"),
-                            automountServiceAccountToken: false,
-                            containers: [
-                                {
-                                    image: settings.string("webImage"),
-                                    name: "web",
-                                    ports: [{ containerPort: 8080, name: "http" }],
-                                    readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
-                                    resources: { limits: { memory: "128Mi" }, requests: { cpu: "50m", memory: "64Mi" } },
-                                    securityContext: restrictedContainerSecurityContext(),
-                                    volumeMounts: [{ mountPath: "/usr/share/nginx/html", name: "content", readOnly: true }],
-                                },
-                            ],
-                            securityContext: restrictedPodSecurityContext(),
-                            topologySpreadConstraints: zoneSpread(selector, "preferred"),
-                            volumes: [{ name: "content", persistentVolumeClaim: { claimName: claim.metadata.name } }],
-                        },
+    const selector = selectorLabels("web");
+    const labels = standardLabels("web", "web-server");
+    const deployment = new k8s.apps.v1.Deployment(
+        "web",
+        {
+            metadata: base.metadata({ labels, name: "web", namespace: base.namespace }),
+            spec: {
+                replicas: settings.integer("webReplicas", 2, 100),
+                selector: { matchLabels: selector },
+                template: {
+                    metadata: { labels },
+                    spec: {
+                        affinity: hostAntiAffinity(selector, "preferred"),
+                        automountServiceAccountToken: false,
+                        containers: [
+                            { ...webServerContainer("web", settings.string("webImage")), volumeMounts: [{ mountPath: "/usr/share/nginx/html", name: "content", readOnly: true }] },
+                        ],
+                        securityContext: restrictedPodSecurityContext(),
+                        topologySpreadConstraints: zoneSpread(selector, "preferred"),
+                        volumes: [{ name: "content", persistentVolumeClaim: { claimName: claim.metadata.name } }],
                     },
                 },
             },
-            base.objectOpts,
-        );
-        const service = new k8s.core.v1.Service(
-            "web",
-            {
-                metadata: base.metadata({ labels, name: "web", namespace: base.namespace }),
-                spec: { ports: [{ name: "http", port: 80, targetPort: "http" }], selector },
-            },
-            base.objectOpts,
-        );
+        },
+        base.objectOpts,
+    );
+    const service = new k8s.core.v1.Service(
+        "web",
+        {
+            metadata: base.metadata({ labels, name: "web", namespace: base.namespace }),
+            spec: { ports: [{ name: "http", port: 80, targetPort: "http" }], selector },
+        },
+        base.objectOpts,
+    );
 
-        return {
-            claimName: claim.metadata.name,
-            fileSystemId: storage.fileSystemId,
-            namespace: base.namespace,
-            storageClassName: storage.storageClassName,
-            webDeploymentName: deployment.metadata.name,
-            webServiceDnsName: service.metadata.name.apply((name) => `${name}.${base.namespace}.svc.cluster.local`),
-        };
-    },
+    return {
+        claimName: claim.metadata.name,
+        fileSystemId: storage.fileSystemId,
+        namespace: base.namespace,
+        storageClassName: storage.storageClassName,
+        webDeploymentName: deployment.metadata.name,
+        webServiceDnsName: service.metadata.name.apply((name) => `${name}.${base.namespace}.svc.cluster.local`),
+    };
 });

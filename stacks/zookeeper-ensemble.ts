@@ -26,64 +26,58 @@ export function zooServers(dnsNames: readonly string[]): string {
     return dnsNames.map((dns, i) => `server.${i + 1}=${dns}:${ZOOKEEPER_PORTS.follower}:${ZOOKEEPER_PORTS.election};${ZOOKEEPER_PORTS.client}`).join(" ");
 }
 
-export const zookeeperEnsemble: Scenario = defineScenario({
-    name: "zookeeper-ensemble",
-    summary: "A 3-member ZooKeeper StatefulWorkload: Parallel start, ids 1..3 from the ordinal, server list from `podDnsNames`, data + datalog gp3 volumes, PDB maxUnavailable 1, required zone spread.",
-    keys: KEYS,
-    podSecurity: "restricted",
-    build: (settings, base) => {
-        const replicas = settings.integer("replicas", 3, 7);
-        if (replicas % 2 === 0) {
-            throw new Error(`stack config "stateful-stacks:replicas" must be odd (3, 5 or 7) so the ensemble keeps a majority (got ${replicas})`);
-        }
-        const gp3 = new EbsStorageClass("zookeeper-gp3", { storageClassName: "zookeeper-gp3", volumeType: "gp3" }, base.opts);
+export const zookeeperEnsemble: Scenario = defineScenario("zookeeper-ensemble", KEYS, "restricted", (settings, base) => {
+    const replicas = settings.integer("replicas", 3, 7);
+    if (replicas % 2 === 0) {
+        throw new Error(`stack config "stateful-stacks:replicas" must be odd (3, 5 or 7) so the ensemble keeps a majority (got ${replicas})`);
+    }
+    const gp3 = new EbsStorageClass("zookeeper-gp3", { storageClassName: "zookeeper-gp3", volumeType: "gp3" }, base.opts);
 
-        const name = "zookeeper";
-        // The server list names every member by the DNS name the workload gives it; the
-        // same pure function computes the component's `podDnsNames` output.
-        const members = podDnsNames(statefulWorkloadNames(name, {}), replicas, base.namespace);
-        const isServing = { exec: { command: ["zkServer.sh", "status"] } };
-        const args: StatefulWorkloadArgs = {
-            command: ["sh", "-c", `ZOO_MY_ID="$(cat ${MYID_FILE})" exec /docker-entrypoint.sh zkServer.sh start-foreground`],
-            disruptionBudget: { maxUnavailable: 1 },
-            env: {
-                ZOO_4LW_COMMANDS_WHITELIST: "srvr,ruok",
-                ZOO_CFG_EXTRA: "quorumListenOnAllIPs=true",
-                ZOO_DATA_DIR: "/data",
-                ZOO_DATA_LOG_DIR: "/datalog",
-                ZOO_SERVERS: zooServers(members),
-                ZOO_STANDALONE_ENABLED: "false",
-            },
-            image: settings.string("zookeeperImage"),
-            livenessProbe: { failureThreshold: 6, periodSeconds: 20, tcpSocket: { port: "client" } },
-            namespace: base.namespace,
-            ordinalEnvVar: { file: MYID_FILE, name: "ZK_ORDINAL", offset: 1 },
-            podManagementPolicy: "Parallel",
-            ports: [
-                { name: "client", port: ZOOKEEPER_PORTS.client },
-                { name: "follower", port: ZOOKEEPER_PORTS.follower },
-                { name: "election", port: ZOOKEEPER_PORTS.election },
-            ],
-            readinessProbe: { ...isServing, periodSeconds: 10, timeoutSeconds: 5 },
-            replicas,
-            resources: { limits: { memory: "1Gi" }, requests: { cpu: "100m", memory: "512Mi" } },
-            skipAwait: base.skipAwait,
-            spread: { hosts: "required", zones: "required" },
-            volumes: [
-                { mountPath: "/data", name: "data", size: settings.string("dataSize"), storageClass: gp3 },
-                { mountPath: "/datalog", name: "datalog", size: settings.string("datalogSize"), storageClass: gp3 },
-            ],
-        };
-        const zookeeper = new StatefulWorkload(name, args, base.opts);
+    const name = "zookeeper";
+    // The server list names every member by the DNS name the workload gives it; the
+    // same pure function computes the component's `podDnsNames` output.
+    const members = podDnsNames(statefulWorkloadNames(name, {}), replicas, base.namespace);
+    const isServing = { exec: { command: ["zkServer.sh", "status"] } };
+    const args: StatefulWorkloadArgs = {
+        command: ["sh", "-c", `ZOO_MY_ID="$(cat ${MYID_FILE})" exec /docker-entrypoint.sh zkServer.sh start-foreground`],
+        disruptionBudget: { maxUnavailable: 1 },
+        env: {
+            ZOO_4LW_COMMANDS_WHITELIST: "srvr,ruok",
+            ZOO_CFG_EXTRA: "quorumListenOnAllIPs=true",
+            ZOO_DATA_DIR: "/data",
+            ZOO_DATA_LOG_DIR: "/datalog",
+            ZOO_SERVERS: zooServers(members),
+            ZOO_STANDALONE_ENABLED: "false",
+        },
+        image: settings.string("zookeeperImage"),
+        livenessProbe: { failureThreshold: 6, periodSeconds: 20, tcpSocket: { port: "client" } },
+        namespace: base.namespace,
+        ordinalEnvVar: { file: MYID_FILE, name: "ZK_ORDINAL", offset: 1 },
+        podManagementPolicy: "Parallel",
+        ports: [
+            { name: "client", port: ZOOKEEPER_PORTS.client },
+            { name: "follower", port: ZOOKEEPER_PORTS.follower },
+            { name: "election", port: ZOOKEEPER_PORTS.election },
+        ],
+        readinessProbe: { ...isServing, periodSeconds: 10, timeoutSeconds: 5 },
+        replicas,
+        resources: { limits: { memory: "1Gi" }, requests: { cpu: "100m", memory: "512Mi" } },
+        skipAwait: base.skipAwait,
+        spread: { hosts: "required", zones: "required" },
+        volumes: [
+            { mountPath: "/data", name: "data", size: settings.string("dataSize"), storageClass: gp3 },
+            { mountPath: "/datalog", name: "datalog", size: settings.string("datalogSize"), storageClass: gp3 },
+        ],
+    };
+    const zookeeper = new StatefulWorkload(name, args, base.opts);
 
-        return {
-            claimNames: zookeeper.claimNames,
-            clientServiceName: zookeeper.clientServiceName!,
-            connectString: zookeeper.podDnsNames.apply((names) => names.map((n) => `${n}:${ZOOKEEPER_PORTS.client}`).join(",")),
-            headlessServiceName: zookeeper.headlessServiceName,
-            namespace: base.namespace,
-            podDnsNames: zookeeper.podDnsNames,
-            storageClassName: gp3.storageClassName,
-        };
-    },
+    return {
+        claimNames: zookeeper.claimNames,
+        clientServiceName: zookeeper.clientServiceName!,
+        connectString: zookeeper.podDnsNames.apply((names) => names.map((n) => `${n}:${ZOOKEEPER_PORTS.client}`).join(",")),
+        headlessServiceName: zookeeper.headlessServiceName,
+        namespace: base.namespace,
+        podDnsNames: zookeeper.podDnsNames,
+        storageClassName: gp3.storageClassName,
+    };
 });

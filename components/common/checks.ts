@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { looksLikeCredential } from "./credentials";
+import { containsCredential, looksLikeCredential } from "./credentials";
 import { EXPECT, isDns1123Subdomain } from "./kubernetes";
-import { joinPath, ProblemList } from "./validation";
+import { ComponentRef, joinPath, Problem, ProblemList, throwIfProblems } from "./validation";
 
 /**
  * One helper per rule, one wording: every component checks its arguments with these.
@@ -320,6 +320,36 @@ export function checkList(
 }
 
 /**
+ * Checks a list ({@link checkList}) whose elements must be distinct: `check` checks an
+ * element and returns the key it is compared by when it is valid (undefined when not), and
+ * an element whose key an earlier one had is refused ("must not repeat <noun> listed before").
+ */
+export function checkDistinctList(
+    problems: ProblemList,
+    path: string,
+    value: unknown,
+    noun: string,
+    check: (itemPath: string, item: unknown) => string | undefined,
+    rule: ListRule = {},
+): value is unknown[] {
+    const seen = new Set<string>();
+    return checkList(
+        problems,
+        path,
+        value,
+        (itemPath, item) => {
+            const key = check(itemPath, item);
+            if (key !== undefined && seen.has(key)) {
+                problems.add(itemPath, item, `must not repeat ${noun} listed before`);
+            } else if (key !== undefined) {
+                seen.add(key);
+            }
+        },
+        rule,
+    );
+}
+
+/**
  * Checks a record (an object used as a map): each key is checked by `key` (which records
  * its own problem and returns false to skip the value), each value by `each`. Keys are
  * visited sorted, so the problems come in a stable order. True when it is an object.
@@ -437,6 +467,21 @@ export function checkImage(problems: ProblemList, path: string, value: unknown):
     return true;
 }
 
+/**
+ * Checks an image given as a plain string (an Output could be a secret, and the image is
+ * rendered into the pod spec), never with a password in it (a registry URL with userinfo).
+ */
+export function checkPlainImage(problems: ProblemList, image: unknown): void {
+    if (!checkPlain(problems, "image", image)) {
+        return;
+    }
+    if (containsCredential(image)) {
+        problems.addSecret("image", "must not hold a password (a URL's user:password@): registry credentials belong in an image pull Secret");
+        return;
+    }
+    checkImage(problems, "image", image);
+}
+
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
 /** True for a label or annotation key: `[prefix/]name`, the prefix a DNS subdomain, the name at most 63 characters. */
@@ -483,28 +528,32 @@ export function checkLabelValue(problems: ProblemList, path: string, value: unkn
 
 /** Checks labels (`nodeSelector`, pod labels): qualified-name keys, label values. */
 export function checkLabels(problems: ProblemList, path: string, value: unknown): value is Record<string, string> {
-    const before = problems.size;
-    const isRecord = checkRecord(problems, path, value, (entryPath, entry, key) => {
-        if (checkLabelKey(problems, entryPath, key)) {
-            if (entry === undefined) {
-                problems.add(entryPath, entry, EXPECT_CHECK.labelValue);
-            } else {
-                checkLabelValue(problems, entryPath, entry);
-            }
-        }
-    });
-    return isRecord && problems.size === before;
+    return checkQualifiedNameRecord(problems, path, value, EXPECT_CHECK.labelValue, checkLabelValue);
 }
 
 /** Checks annotations: qualified-name keys, string values. */
 export function checkAnnotations(problems: ProblemList, path: string, value: unknown): value is Record<string, string> {
+    return checkQualifiedNameRecord(problems, path, value, EXPECT_CHECK.string, checkString);
+}
+
+/**
+ * Checks a record with qualified-name keys whose entries `checkEntry` checks; an
+ * undefined entry is refused with `expected`. True when nothing was found wrong.
+ */
+function checkQualifiedNameRecord(
+    problems: ProblemList,
+    path: string,
+    value: unknown,
+    expected: string,
+    checkEntry: (problems: ProblemList, path: string, value: unknown) => unknown,
+): value is Record<string, string> {
     const before = problems.size;
     const isRecord = checkRecord(problems, path, value, (entryPath, entry, key) => {
         if (checkLabelKey(problems, entryPath, key)) {
             if (entry === undefined) {
-                problems.add(entryPath, entry, EXPECT_CHECK.string);
+                problems.add(entryPath, entry, expected);
             } else {
-                checkString(problems, entryPath, entry);
+                checkEntry(problems, entryPath, entry);
             }
         }
     });
@@ -525,6 +574,17 @@ export function checkNotCredentialName(problems: ProblemList, path: string, name
 
 /** Deepest level {@link snapshotArgs} copies; deeper values are kept as given (and refused by the checks that read them). */
 const MAX_SNAPSHOT_DEPTH = 64;
+
+/**
+ * One copy of a component's arguments ({@link snapshotArgs}), which its validation and
+ * rendering both read, so that a getter cannot answer them differently. Throws every
+ * problem the copy and `validate` find, at once, before the component registers anything.
+ */
+export function validatedArgs<T>(component: ComponentRef, given: T, validate: (args: T) => readonly Problem[]): T {
+    const snapshot = snapshotArgs(given);
+    throwIfProblems(component, [...snapshot.problems.problems, ...validate(snapshot.args)]);
+    return snapshot.args;
+}
 
 /**
  * A copy of a component's arguments that validation and rendering both read, so that a

@@ -125,19 +125,24 @@ export function checkPositiveQuantity(problems: ProblemList, path: string, value
 }
 
 /**
+ * Checks a positive quantity and its upper bound (a quantity such as "1e400" parses to
+ * Infinity); returns its value when valid.
+ */
+export function checkBoundedQuantity(problems: ProblemList, path: string, value: unknown, expected: string, max: number, maxText: string): number | undefined {
+    const parsed = checkPositiveQuantity(problems, path, value, expected);
+    if (parsed !== undefined && parsed > max) {
+        problems.add(path, value, `must be at most ${maxText}`);
+        return undefined;
+    }
+    return parsed;
+}
+
+/**
  * Checks a DNS-1123 subdomain name (object names). The value is required: undefined is
  * refused too; an Output or a Promise is refused as not known at construction.
  */
 export function checkSubdomain(problems: ProblemList, path: string, value: unknown): value is string {
-    if (isDeferredValue(value)) {
-        problems.add(path, value, EXPECT.deferred);
-        return false;
-    }
-    if (typeof value !== "string" || !isDns1123Subdomain(value)) {
-        problems.add(path, value, EXPECT.dns1123Subdomain);
-        return false;
-    }
-    return true;
+    return checkDnsName(problems, path, value, isDns1123Subdomain, EXPECT.dns1123Subdomain);
 }
 
 /**
@@ -146,12 +151,17 @@ export function checkSubdomain(problems: ProblemList, path: string, value: unkno
  * construction.
  */
 export function checkLabel(problems: ProblemList, path: string, value: unknown): value is string {
+    return checkDnsName(problems, path, value, isDns1123Label, EXPECT.dns1123Label);
+}
+
+/** Checks a required name of one DNS form: refused when deferred, not a string or not of the form. */
+function checkDnsName(problems: ProblemList, path: string, value: unknown, isValid: (name: string) => boolean, expected: string): value is string {
     if (isDeferredValue(value)) {
         problems.add(path, value, EXPECT.deferred);
         return false;
     }
-    if (typeof value !== "string" || !isDns1123Label(value)) {
-        problems.add(path, value, EXPECT.dns1123Label);
+    if (typeof value !== "string" || !isValid(value)) {
+        problems.add(path, value, expected);
         return false;
     }
     return true;

@@ -1,13 +1,10 @@
-import * as k8s from "@pulumi/kubernetes";
+import type { PodSecurityContext, SecurityContext } from "./kubernetes-types";
 
 /**
  * The restricted pod security defaults and the provider's skip-await annotation: used by
  * every workload component and by the external-store wiring (its wait-for-store init
  * containers), so they live below both.
  */
-
-type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
-type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 
 /** Default user and group for the pod: non-root, and the group that owns the volumes. */
 export const DEFAULT_RUN_AS_USER = 1000;

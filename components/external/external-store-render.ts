@@ -1,11 +1,8 @@
 import { createHash } from "crypto";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
+import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 import { EXTERNAL_STORE_DEFAULT_PORTS, ExistingSecretKeys, ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
-
-type EnvVar = k8s.types.input.core.v1.EnvVar;
-type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
 
 /**
  * The pure render step of {@link ExternalStore}: valid arguments in, every default

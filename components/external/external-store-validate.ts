@@ -1,7 +1,7 @@
 import { isIP } from "net";
 import {
     checkInteger,
-    checkList,
+    checkDistinctList,
     checkObject,
     checkOneOf,
     checkPlain,
@@ -145,19 +145,14 @@ function checkHosts(problems: ProblemList, hosts: unknown): void {
     if (!checkRequired(problems, "hosts", hosts, "the host names or IP addresses of the store")) {
         return;
     }
-    const seen = new Set<string>();
-    checkList(
+    checkDistinctList(
         problems,
         "hosts",
         hosts,
+        "a host",
         (path, host) => {
             checkHost(problems, path, host);
-            if (typeof host === "string" && isHost(host)) {
-                if (seen.has(host.toLowerCase())) {
-                    problems.add(path, host, "must not repeat an earlier host");
-                }
-                seen.add(host.toLowerCase());
-            }
+            return typeof host === "string" && isHost(host) ? host.toLowerCase() : undefined;
         },
         { expected: "must be a non-empty list of host names or IP addresses", maxLength: EXTERNAL_STORE_MAX_HOSTS, minLength: 1 },
     );

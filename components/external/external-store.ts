@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { snapshotArgs } from "../common/checks";
-import { throwIfProblems } from "../common/validation";
+import { validatedArgs } from "../common/checks";
+import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
 import { validateExternalStoreArgs } from "./external-store-validate";
@@ -26,9 +26,6 @@ export {
 } from "./external-store-render";
 export type { ExternalStoreChecksumInput, ExternalStoreNames } from "./external-store-render";
 export { isDnsName, isHost, validateExternalStoreArgs } from "./external-store-validate";
-
-type EnvVar = k8s.types.input.core.v1.EnvVar;
-type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
 
 /** Type token of {@link ExternalStore}. */
 const EXTERNAL_STORE_TYPE = "stateful-stacks:external:ExternalStore";
@@ -72,10 +69,7 @@ export class ExternalStore extends pulumi.ComponentResource {
     public readonly service?: k8s.core.v1.Service;
 
     constructor(name: string, given: ExternalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-        // One copy of the arguments, read by validation and rendering alike.
-        const snapshot = snapshotArgs(given);
-        const args = snapshot.args;
-        throwIfProblems({ kind: "ExternalStore", name }, [...snapshot.problems.problems, ...validateExternalStoreArgs(name, args)]);
+        const args = validatedArgs({ kind: "ExternalStore", name }, given, (copy) => validateExternalStoreArgs(name, copy));
         super(EXTERNAL_STORE_TYPE, name, {}, opts);
 
         const rendered = renderExternalStore(name, args);

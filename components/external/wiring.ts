@@ -1,15 +1,10 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkBoolean, checkImage, checkList, checkObject, checkString } from "../common/checks";
 import { checkLabel } from "../common/kubernetes";
+import type { Container, EnvFromSource, EnvVar, PodTemplateSpec } from "../common/kubernetes-types";
 import { Problem, ProblemList } from "../common/validation";
 import { restrictedContainerSecurityContext } from "../common/pod-security";
 import { ExternalStore, externalStoreChecksumAnnotation } from "./external-store";
-
-type EnvVar = k8s.types.input.core.v1.EnvVar;
-type EnvFromSource = k8s.types.input.core.v1.EnvFromSource;
-type Container = k8s.types.input.core.v1.Container;
-type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
 
 /** Image of the wait-for-store init container: it only needs a shell and `nc`. */
 export const DEFAULT_WAIT_IMAGE = "busybox:1.37.0";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkBoolean, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
+import { checkBoolean, checkDistinctList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { checkSubdomain } from "../common/kubernetes";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES, EbsVolumeType } from "./ebs-limits";
@@ -110,21 +110,20 @@ function checkEncryption(problems: ProblemList, args: EbsStorageClassArgs): void
 }
 
 function checkZones(problems: ProblemList, zones: unknown): void {
-    const seen = new Set<unknown>();
-    checkList(
+    checkDistinctList(
         problems,
         "zones",
         zones,
+        "a zone",
         (path, zone) => {
             if (!checkPlain(problems, path, zone)) {
-                return;
+                return undefined;
             }
             if (typeof zone !== "string" || !ZONE_NAME.test(zone)) {
                 problems.add(path, zone, 'must be an availability zone name such as "us-east-1a"');
-            } else if (seen.has(zone)) {
-                problems.add(path, zone, "must not repeat a zone listed before");
+                return undefined;
             }
-            seen.add(zone);
+            return zone;
         },
         { expected: "must be a non-empty list of availability zone names, or left out to allow every zone", minLength: 1 },
     );

@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
-import { snapshotArgs } from "../common/checks";
-import { throwIfProblems } from "../common/validation";
+import { validatedArgs } from "../common/checks";
 import { EbsVolumeType } from "./ebs-limits";
 import { EBS_STORAGE_CLASS_TYPE, EbsStorageClassArgs } from "./ebs-storage-class-args";
 import { renderEbsStorageClass } from "./ebs-storage-class-render";
@@ -75,10 +74,7 @@ export class EbsStorageClass extends pulumi.ComponentResource implements Storage
     public readonly allowAutoIopsPerGbIncrease?: boolean;
 
     constructor(name: string, given: EbsStorageClassArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        // One copy of the arguments, read by validation and rendering alike.
-        const snapshot = snapshotArgs(given);
-        const args = snapshot.args;
-        throwIfProblems({ kind: "EbsStorageClass", name }, [...snapshot.problems.problems, ...validateEbsArgs(name, args, opts)]);
+        const args = validatedArgs({ kind: "EbsStorageClass", name }, given, (copy) => validateEbsArgs(name, copy, opts));
         super(EBS_STORAGE_CLASS_TYPE, name, {}, opts);
 
         const rendered = renderEbsStorageClass(name, args);

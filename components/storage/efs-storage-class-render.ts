@@ -43,17 +43,7 @@ export interface ResolvedEfsArgs {
     /** The file system to create (`fileSystem`). */
     readonly fileSystem?: ResolvedEfsFileSystem;
     /** StorageClass parameters the user set, beyond the ones always rendered. */
-    readonly accessPoint: {
-        readonly directoryPerms: string;
-        readonly uid?: number;
-        readonly gid?: number;
-        readonly gidRangeStart?: number;
-        readonly gidRangeEnd?: number;
-        readonly basePath?: string;
-        readonly subPathPattern?: string;
-        readonly ensureUniqueDirectory?: boolean;
-        readonly reuseAccessPoint?: boolean;
-    };
+    readonly accessPoint: Pick<EfsStorageClassArgs, EfsAccessPointParameter> & { readonly directoryPerms: string };
     readonly reclaimPolicy: ReclaimPolicy;
     readonly volumeBindingMode: VolumeBindingMode;
     readonly isDefault: boolean;
@@ -77,6 +67,9 @@ export function resolveEfsFileSystem(fs: EfsFileSystemArgs): ResolvedEfsFileSyst
         vpcId: fs.vpcId,
     };
 }
+
+/** The arguments rendered as StorageClass parameters of the same name, each access point's settings. */
+type EfsAccessPointParameter = "directoryPerms" | "uid" | "gid" | "gidRangeStart" | "gidRangeEnd" | "basePath" | "subPathPattern" | "ensureUniqueDirectory" | "reuseAccessPoint";
 
 /** Applies every default of {@link EfsStorageClassArgs}, once. The arguments must be valid. */
 export function resolveEfsArgs(name: string, args: EfsStorageClassArgs): ResolvedEfsArgs {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkAbsolutePath, checkBoolean, checkInteger, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
+import { checkAbsolutePath, checkBoolean, checkInteger, checkDistinctList, checkList, checkObject, checkOneOf, checkPlain, EXPECT_CHECK, isDeferred, isPlainObject } from "../common/checks";
 import { isKnown, Problem, ProblemList } from "../common/validation";
 import { Cidr, coversAddressFamily, networkOf, parseCidr } from "./cidr";
 import {
@@ -27,23 +27,20 @@ function checkIdList(problems: ProblemList, path: string, list: unknown, pattern
     if (list === undefined && !required) {
         return;
     }
-    const seen = new Set<string>();
-    const isList = checkList(
+    const isList = checkDistinctList(
         problems,
         path,
         list,
+        "an id",
         (itemPath, id) => {
             if (!isKnown(id)) {
-                return;
+                return undefined;
             }
             if (typeof id !== "string" || !pattern.test(id)) {
                 problems.add(itemPath, id, `must be an id such as "${example}"`);
-            } else if (seen.has(id)) {
-                problems.add(itemPath, id, "must not repeat an id listed before");
+                return undefined;
             }
-            if (typeof id === "string") {
-                seen.add(id);
-            }
+            return id;
         },
         { expected: `must be a list of ids such as "${example}"`, maxLength: MAX_IDS },
     );

@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
-import { snapshotArgs } from "../common/checks";
-import { throwIfProblems } from "../common/validation";
+import { validatedArgs } from "../common/checks";
 import { EFS_STORAGE_CLASS_TYPE, EfsStorageClassArgs } from "./efs-storage-class-args";
 import { renderEfsStorageClass } from "./efs-storage-class-render";
 import { validateEfsArgs } from "./efs-storage-class-validate";
@@ -55,10 +54,7 @@ export class EfsStorageClass extends pulumi.ComponentResource implements Storage
     public readonly backupPolicy?: aws.efs.BackupPolicy;
 
     constructor(name: string, given: EfsStorageClassArgs, opts?: pulumi.ComponentResourceOptions) {
-        // One copy of the arguments, read by validation and rendering alike.
-        const snapshot = snapshotArgs(given);
-        const args = snapshot.args;
-        throwIfProblems({ kind: "EfsStorageClass", name }, [...snapshot.problems.problems, ...validateEfsArgs(name, args, opts)]);
+        const args = validatedArgs({ kind: "EfsStorageClass", name }, given, (copy) => validateEfsArgs(name, copy, opts));
         super(EFS_STORAGE_CLASS_TYPE, name, {}, opts);
 
         const rendered = renderEfsStorageClass(name, args);

@@ -1,16 +1,14 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkBoolean, checkObject, checkRecord, isDeferred, isPlainObject } from "../common/checks";
 import { containsCredential, looksLikeCredential } from "../common/credentials";
 import { checkSubdomain, EXPECT, isEnvVarName } from "../common/kubernetes";
+import type { EnvVar } from "../common/kubernetes-types";
 import { ProblemList } from "../common/validation";
 
 /**
  * Environment variables of a container: literal values, and references to keys of
  * Secrets and ConfigMaps (`valueFrom`). Shared by StatefulWorkload and NodeLocalStore.
  */
-
-type EnvVar = k8s.types.input.core.v1.EnvVar;
 
 /** An environment variable read from one key of a Secret (`valueFrom.secretKeyRef`). */
 export interface SecretKeyEnv {

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { sortKeys, standardLabels } from "../common/kubernetes";
+import type { Container, DaemonSetSpec, ResourceRequirements, ServiceSpec } from "../common/kubernetes-types";
 import { NodeLocalStoreArgs, NodeLocalToleration } from "./node-local-store-args";
 import { RenderedPodArgs, renderPodArgs } from "./pod-args";
 import { normaliseHostPath } from "./node-local-store-validate";
@@ -11,11 +12,6 @@ import {
     selectorLabels,
     skipAwaitMetadata,
 } from "./pod-defaults";
-
-type DaemonSetSpec = k8s.types.input.apps.v1.DaemonSetSpec;
-type ServiceSpec = k8s.types.input.core.v1.ServiceSpec;
-type Container = k8s.types.input.core.v1.Container;
-type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
 
 /** The defaults of a NodeLocalStore, applied once, by {@link resolveNodeLocalStore}. */
 export const NODE_LOCAL_DEFAULTS = {

@@ -2,44 +2,27 @@ import {
     checkBoolean,
     checkMountPath,
     checkObject,
-    checkOneOf,
+    checkPlainImage,
     checkRequired,
     EXPECT_CHECK,
-    INT32_MAX,
     isDeferred,
-    isInteger,
-    isLabelValue,
     isPlainObject,
-    isQualifiedName,
-    snapshotArgs,
 } from "../common/checks";
 import { checkLabel, EXPECT, isDns1123Label, isDns1123Subdomain } from "../common/kubernetes";
 import { Problem, ProblemList } from "../common/validation";
 import { HOST_PATH_PREFIXES, NODE_LOCAL_STORE_OWN_ARGS, NODE_LOCAL_STORE_REFUSED_POD_ARGS } from "./node-local-store-args";
-import { checkCommand, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
-import { checkBoundedQuantity, checkNoDeferred, checkPlainImage, withoutPlainReferences } from "./replicated-cache-validate";
+import { checkCommand, checkContainerCpu, checkContainerMemory, checkSizingShorthands, POD_ARG_KEYS, podArgsToValidate, snapshotWorkloadArgs, validatePodArgs } from "./pod-args";
 
 /** The variables every store container gets from the downward API; `env` cannot reuse them. */
 export const NODE_LOCAL_RESERVED_ENV: readonly string[] = ["POD_NAME", "POD_NAMESPACE", "NODE_NAME"];
 /** Longest component name: the headless Service `<name>-peers` must be a 63-character label. */
 export const NODE_LOCAL_MAX_NAME = 57;
 
-/** Largest memory of the store's container, in bytes, and how it reads. */
-const MAX_MEMORY = { bytes: 2 ** 40, text: '"1Ti"' };
-/** Largest CPU request of the store's container, in cores, and how it reads. */
-const MAX_CPU = { cores: 1024, text: '"1024" cores' };
-/** The arguments rendered into the pod spec as given, where no Output may hide a secret. */
-const PASSED_THROUGH = ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations"] as const;
 /** Every key a NodeLocalStore accepts (the refused pod arguments get a problem of their own). */
 const KNOWN_ARGS: readonly string[] = [...NODE_LOCAL_STORE_OWN_ARGS, ...POD_ARG_KEYS];
 
 const EXPECT_HOST_PATH = `must be a directory below one of ${HOST_PATH_PREFIXES.join(", ")}: anywhere else holds the node's own files, which the store's root init container would hand to the store's user`;
 const EXPECT_SELECTOR = 'is required: at least one node label, so the store\'s data stays on nodes you chose (such as { "stateful-stacks.io/storage": "local" })';
-
-/** True for a label key (a qualified name): an optional DNS subdomain prefix and "/", then a name of at most 63 characters. */
-export const isLabelKey: (value: unknown) => boolean = isQualifiedName;
-
-export { isLabelValue };
 
 /**
  * The normal form of an absolute path: `.` and empty parts dropped, `..` resolved (never
@@ -99,48 +82,6 @@ function checkNodeSelector(problems: ProblemList, selector: unknown): void {
     }
 }
 
-/**
- * The API server's rules for a toleration that the schema found nothing wrong with: an
- * operator, a key unless "Exists", no value with "Exists", seconds only with "NoExecute".
- */
-function checkTolerationRules(problems: ProblemList, path: string, t: Record<string, unknown>): void {
-    const operator = t.operator ?? "Equal";
-    checkOneOf(problems, `${path}.operator`, t.operator, ["Equal", "Exists"]);
-    if (t.key !== undefined && t.key !== "" && !isLabelKey(t.key)) {
-        problems.add(`${path}.key`, t.key, "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
-    }
-    if ((t.key === undefined || t.key === "") && operator !== "Exists") {
-        problems.add(`${path}.key`, t.key, `is required unless operator is "Exists"`);
-    }
-    if (operator === "Exists" && t.value !== undefined && t.value !== "") {
-        problems.add(`${path}.value`, t.value, `must be empty when operator is "Exists"`);
-    } else if (t.value !== undefined && !isLabelValue(t.value)) {
-        problems.add(`${path}.value`, t.value, "must be a taint value: at most 63 letters, digits, '-', '_' and '.'");
-    }
-    if (t.tolerationSeconds !== undefined) {
-        if (!isInteger(t.tolerationSeconds, 0, INT32_MAX)) {
-            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `must be an integer from 0 to ${INT32_MAX}`);
-        } else if (t.effect !== "NoExecute") {
-            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `can only be given with effect "NoExecute"`);
-        }
-    }
-}
-
-/** The rules of every toleration that no other check has found a problem with. */
-function checkTolerations(problems: ProblemList, tolerations: unknown): void {
-    if (!Array.isArray(tolerations)) {
-        return;
-    }
-    const reported = problems.problems.map((p) => p.path);
-    for (let i = 0; i < tolerations.length; i++) {
-        const path = `tolerations[${i}]`;
-        const t: unknown = tolerations[i];
-        if (isPlainObject(t) && !reported.some((r) => r === path || r.startsWith(`${path}.`))) {
-            checkTolerationRules(problems, path, t);
-        }
-    }
-}
-
 /** The pod's user and group ids go into the init container's chown command: they must be plain integers. */
 function checkPreparedIds(problems: ProblemList, args: Record<string, unknown>): void {
     const security = args.securityContext;
@@ -180,17 +121,10 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
             `must be a DNS-1035 label of at most ${NODE_LOCAL_MAX_NAME} characters (the Service is "<name>-peers"): lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`,
         );
     }
-    if (isDeferred(args)) {
-        return problems.add("args", args, EXPECT_CHECK.deferredArgs).problems.slice();
+    const a = snapshotWorkloadArgs(problems, args, KNOWN_ARGS);
+    if (a === undefined) {
+        return problems.problems.slice();
     }
-    if (!isPlainObject(args)) {
-        return problems.add("args", args, EXPECT_CHECK.object).problems.slice();
-    }
-    // One plain copy: a getter is read once, and one that throws is a problem at its path.
-    const snapshot = snapshotArgs(args);
-    problems.addAll(snapshot.problems.problems);
-    const a = snapshot.args;
-    checkObject(problems, "", a, KNOWN_ARGS);
     for (const key of NODE_LOCAL_STORE_REFUSED_POD_ARGS) {
         if (a[key] !== undefined) {
             problems.add(key, a[key], "does not apply to a NodeLocalStore: its DaemonSet runs one pod on each selected node, and kubectl drain passes over DaemonSet pods");
@@ -209,14 +143,7 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
         problems.addAll([{ expected: EXPECT_LIST_ENV, path: "env", value: `a list of ${a.env.length} ${a.env.length === 1 ? "entry" : "entries"}` }]);
     }
     checkNodeSelector(problems, a.nodeSelector);
-    const pod = withoutPlainReferences(problems, a);
-    for (const field of PASSED_THROUGH) {
-        const before = problems.size;
-        checkNoDeferred(problems, field, a[field]);
-        if (problems.size > before) {
-            pod[field] = undefined;
-        }
-    }
+    const pod = podArgsToValidate(problems, a);
     const selectorRefused = problems.problems.some((p) => p.path === "nodeSelector");
     validatePodArgs(
         problems,
@@ -224,16 +151,11 @@ export function validateNodeLocalStoreArgs(name: string, args: unknown): Problem
         { ...pod, disruptionBudget: undefined, env: Array.isArray(a.env) ? undefined : a.env, nodeSelector: selectorRefused ? undefined : a.nodeSelector, spread: undefined },
         { portsRequired: false, reservedEnv: NODE_LOCAL_RESERVED_ENV },
     );
-    checkTolerations(problems, a.tolerations);
     checkHostPath(problems, a.hostPath);
     checkMountPath(problems, "mountPath", a.mountPath);
-    checkBoundedQuantity(problems, "memory", a.memory, EXPECT.quantity, MAX_MEMORY.bytes, MAX_MEMORY.text);
-    checkBoundedQuantity(problems, "cpu", a.cpu, 'must be a CPU quantity such as "100m" or "0.5"', MAX_CPU.cores, MAX_CPU.text);
-    for (const key of ["memory", "cpu"] as const) {
-        if (a[key] !== undefined && a.resources !== undefined) {
-            problems.add(key, a[key], `cannot be combined with resources: give it in resources.limits and resources.requests instead`);
-        }
-    }
+    checkContainerMemory(problems, "memory", a.memory);
+    checkContainerCpu(problems, a.cpu);
+    checkSizingShorthands(problems, a);
     checkBoolean(problems, "prepareHostPath", a.prepareHostPath);
     checkPreparedIds(problems, a);
     checkLocalStorageClass(problems, a.localStorageClass);

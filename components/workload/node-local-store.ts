@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { standardLabels } from "../common/kubernetes";
-import { snapshotArgs } from "../common/checks";
-import { throwIfProblems } from "../common/validation";
+import { validatedArgs } from "../common/checks";
 import { NodeLocalStoreArgs } from "./node-local-store-args";
 import { nodeLocalMetadata, renderNodeLocalStoreSpecs, resolveNodeLocalStore } from "./node-local-store-render";
 import { validateNodeLocalStoreArgs } from "./node-local-store-validate";
@@ -12,8 +11,6 @@ export type { NodeLocalPort, NodeLocalStoreArgs, NodeLocalToleration } from "./n
 export { buildNodeLocalStoreSpecs, buildPrepareHostPathContainer, defaultHostPath, nodeLocalMetadata, nodeLocalStorageClassName } from "./node-local-store-render";
 export type { NodeLocalStoreSpecs } from "./node-local-store-render";
 export {
-    isLabelKey,
-    isLabelValue,
     isSystemHostPath,
     NODE_LOCAL_MAX_NAME,
     NODE_LOCAL_RESERVED_ENV,
@@ -41,10 +38,7 @@ export class NodeLocalStore extends pulumi.ComponentResource {
 
     /** Refuses invalid arguments (every problem at once) before anything is registered. */
     constructor(name: string, given: NodeLocalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validation and rendering read one copy: a getter cannot answer them differently.
-        const snapshot = snapshotArgs(given);
-        const args = snapshot.args;
-        throwIfProblems({ kind: "NodeLocalStore", name }, [...snapshot.problems.problems, ...validateNodeLocalStoreArgs(name, args)]);
+        const args = validatedArgs({ kind: "NodeLocalStore", name }, given, (copy) => validateNodeLocalStoreArgs(name, copy));
         const store = resolveNodeLocalStore(name, args);
         const specs = renderNodeLocalStoreSpecs(store);
         super("stateful-stacks:workload:NodeLocalStore", name, {}, opts);

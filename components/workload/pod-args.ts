@@ -11,11 +11,15 @@ import {
     checkOneOf,
     INT32_MAX,
     isInteger,
+    isLabelValue,
     isPlainObject,
+    isQualifiedName,
+    snapshotArgs,
 } from "../common/checks";
 import { containsCredential } from "../common/credentials";
-import { EXPECT, checkSubdomain, isIanaServiceName, isPort, parseQuantity, sortKeys } from "../common/kubernetes";
+import { checkBoundedQuantity, EXPECT, checkSubdomain, isIanaServiceName, isPort, parseQuantity, sortKeys } from "../common/kubernetes";
 import { checkKubernetesValue, KubernetesModel } from "../common/kubernetes-schema";
+import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, Toleration } from "../common/kubernetes-types";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext, skipAwaitMetadata } from "../common/pod-security";
 import { ProblemList } from "../common/validation";
 import { buildEnvVars, checkContainerEnv, ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
@@ -30,12 +34,6 @@ import { hostAntiAffinity, SpreadArgs, SpreadMode, zoneSpread } from "./pod-defa
  * render step calls {@link renderPodArgs} once, which applies every default of these
  * arguments, and reads the result.
  */
-
-type Probe = k8s.types.input.core.v1.Probe;
-type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
-type Toleration = k8s.types.input.core.v1.Toleration;
-type PodSecurityContext = k8s.types.input.core.v1.PodSecurityContext;
-type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 
 /** One port of the workload, on its container and on its Services. */
 export interface WorkloadPort {
@@ -148,7 +146,7 @@ export interface PodArgs {
     readonly podAnnotations?: Record<string, string>;
     /** Node labels the pods must run on (label keys and values). @default none */
     readonly nodeSelector?: Record<string, string>;
-    /** Tolerations of the pods (checked strictly against the Kubernetes schema). @default none */
+    /** Tolerations of the pods (checked strictly against the Kubernetes schema, then by the API server's rules: a key unless "Exists", no value with "Exists", seconds only with "NoExecute"). @default none */
     readonly tolerations?: Toleration[];
     /**
      * Don't wait for the component's objects to become ready (the provider's
@@ -410,6 +408,33 @@ function checkBudget(problems: ProblemList, budget: unknown): void {
 }
 
 /**
+ * The API server's rules for a toleration that the schema found nothing wrong with: an
+ * operator, a key unless "Exists", no value with "Exists", seconds only with "NoExecute".
+ */
+function checkTolerationRules(problems: ProblemList, path: string, t: Record<string, unknown>): void {
+    const operator = t.operator ?? "Equal";
+    checkOneOf(problems, `${path}.operator`, t.operator, ["Equal", "Exists"]);
+    if (t.key !== undefined && t.key !== "" && !isQualifiedName(t.key)) {
+        problems.add(`${path}.key`, t.key, "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'");
+    }
+    if ((t.key === undefined || t.key === "") && operator !== "Exists") {
+        problems.add(`${path}.key`, t.key, `is required unless operator is "Exists"`);
+    }
+    if (operator === "Exists" && t.value !== undefined && t.value !== "") {
+        problems.add(`${path}.value`, t.value, `must be empty when operator is "Exists"`);
+    } else if (t.value !== undefined && !isLabelValue(t.value)) {
+        problems.add(`${path}.value`, t.value, "must be a taint value: at most 63 letters, digits, '-', '_' and '.'");
+    }
+    if (t.tolerationSeconds !== undefined) {
+        if (!isInteger(t.tolerationSeconds, 0, INT32_MAX)) {
+            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `must be an integer from 0 to ${INT32_MAX}`);
+        } else if (t.effect !== "NoExecute") {
+            problems.add(`${path}.tolerationSeconds`, t.tolerationSeconds, `can only be given with effect "NoExecute"`);
+        }
+    }
+}
+
+/**
  * Every problem with the pod arguments of `args` (added to `problems`), each at its own
  * path. Unknown top-level keys are the component's to refuse; everything below a pod
  * argument is checked here, including its unknown keys.
@@ -440,9 +465,135 @@ export function validatePodArgs(problems: ProblemList, args: Record<string, unkn
         }
     }
     checkLabels(problems, "nodeSelector", args.nodeSelector);
-    checkList(problems, "tolerations", args.tolerations, (path, toleration) => checkKubernetesValue(problems, path, toleration, "Toleration"));
+    checkList(problems, "tolerations", args.tolerations, (path, toleration) =>
+        checkPassThrough(problems, path, toleration, "Toleration", (own) => {
+            if (isPlainObject(toleration)) {
+                checkTolerationRules(own, path, toleration);
+            }
+        }),
+    );
     checkBoolean(problems, "skipAwait", args.skipAwait);
     return { portNames };
+}
+
+/** Largest memory of a workload's container (and of a memory volume), in bytes, and how it reads. */
+export const MAX_CONTAINER_MEMORY = { bytes: 2 ** 40, text: '"1Ti"' };
+/** Largest CPU request of a workload's container, in cores, and how it reads. */
+const MAX_CONTAINER_CPU = { cores: 1024, text: '"1024" cores' };
+const EXPECT_CPU = 'must be a CPU quantity such as "100m" or "0.5"';
+
+/** Checks a container's `memory` shorthand (or a memory volume's size) and its bound; returns its bytes when valid. */
+export function checkContainerMemory(problems: ProblemList, path: string, value: unknown): number | undefined {
+    return checkBoundedQuantity(problems, path, value, EXPECT.quantity, MAX_CONTAINER_MEMORY.bytes, MAX_CONTAINER_MEMORY.text);
+}
+
+/** Checks a container's `cpu` shorthand and its bound. */
+export function checkContainerCpu(problems: ProblemList, value: unknown): void {
+    checkBoundedQuantity(problems, "cpu", value, EXPECT_CPU, MAX_CONTAINER_CPU.cores, MAX_CONTAINER_CPU.text);
+}
+
+/** Refuses the `memory` and `cpu` shorthands next to `resources`. */
+export function checkSizingShorthands(problems: ProblemList, args: Record<string, unknown>): void {
+    for (const key of ["memory", "cpu"] as const) {
+        if (args[key] !== undefined && args.resources !== undefined) {
+            problems.add(key, args[key], "cannot be combined with resources: give it in resources.limits and resources.requests instead");
+        }
+    }
+}
+
+/**
+ * One plain copy of a workload component's arguments (a getter is read once, and one
+ * that throws is a problem at its path), with keys outside `knownArgs` refused; undefined
+ * when `args` is not an object, which is refused.
+ */
+export function snapshotWorkloadArgs(problems: ProblemList, args: unknown, knownArgs: readonly string[]): Record<string, unknown> | undefined {
+    if (isDeferred(args)) {
+        problems.add("args", args, EXPECT_CHECK.deferredArgs);
+        return undefined;
+    }
+    if (!isPlainObject(args)) {
+        problems.add("args", args, EXPECT_CHECK.object);
+        return undefined;
+    }
+    const snapshot = snapshotArgs(args);
+    problems.addAll(snapshot.problems.problems);
+    checkObject(problems, "", snapshot.args, knownArgs);
+    return snapshot.args;
+}
+
+/** Deepest nesting {@link checkNoDeferred} walks (no Kubernetes type nests deeper; the schema check refuses deeper values). */
+const MAX_SCAN_DEPTH = 32;
+
+/**
+ * Refuses every Output or Promise in a value that is rendered into the pod spec as it is
+ * (probes, resources, security contexts, tolerations): whether an Output is secret is
+ * only known after the spec is sent, and a secret must never be rendered there.
+ */
+function checkNoDeferred(problems: ProblemList, path: string, value: unknown, depth = 0, ancestors: Set<object> = new Set()): void {
+    if (isDeferred(value)) {
+        problems.add(path, value, `${EXPECT_CHECK.deferred}: it is rendered into the pod spec, where a secret must never be`);
+        return;
+    }
+    if (value === null || typeof value !== "object" || depth >= MAX_SCAN_DEPTH || ancestors.has(value)) {
+        return;
+    }
+    ancestors.add(value);
+    if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+            if (i in value) {
+                checkNoDeferred(problems, `${path}[${i}]`, value[i], depth + 1, ancestors);
+            }
+        }
+    } else if (isPlainObject(value)) {
+        for (const key of Object.keys(value)) {
+            checkNoDeferred(problems, `${path}.${key}`, value[key], depth + 1, ancestors);
+        }
+    }
+    ancestors.delete(value);
+}
+
+/**
+ * `secretEnv` and `configMapEnv` with every entry that is not a reference object refused
+ * without being shown (a value typed where a reference belongs is most likely the secret
+ * itself) and left out, for the shared checks of the rest.
+ */
+function withoutPlainReferences(problems: ProblemList, args: Record<string, unknown>): Record<string, unknown> {
+    const copy: Record<string, unknown> = { ...args };
+    for (const field of ["secretEnv", "configMapEnv"] as const) {
+        const refs = args[field];
+        if (!isPlainObject(refs)) {
+            continue;
+        }
+        const kept: Record<string, unknown> = {};
+        for (const name of Object.keys(refs).sort()) {
+            const ref = refs[name];
+            if (ref !== undefined && !isPlainObject(ref) && !isDeferred(ref)) {
+                problems.addSecret(`${field}.${name}`, `must be { ${field === "secretEnv" ? "secretName" : "configMapName"}, key, optional? }`);
+            } else {
+                kept[name] = ref;
+            }
+        }
+        copy[field] = kept;
+    }
+    return copy;
+}
+
+/** The arguments rendered into the pod spec as given, where no Output may hide a secret. */
+const PASSED_THROUGH = ["resources", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations"] as const;
+/**
+ * The arguments for {@link validatePodArgs}: references that are not objects, and the
+ * pass-through fields holding an Output or a Promise, refused here and left out.
+ */
+export function podArgsToValidate(problems: ProblemList, args: Record<string, unknown>): Record<string, unknown> {
+    const pod = withoutPlainReferences(problems, args);
+    for (const field of PASSED_THROUGH) {
+        const before = problems.size;
+        checkNoDeferred(problems, field, args[field]);
+        if (problems.size > before) {
+            pod[field] = undefined;
+        }
+    }
+    return pod;
 }
 
 /** The pod arguments with every default applied: what a component's render step reads. */

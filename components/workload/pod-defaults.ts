@@ -1,7 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-
-type Affinity = k8s.types.input.core.v1.Affinity;
-type TopologySpreadConstraint = k8s.types.input.core.v1.TopologySpreadConstraint;
+import type { Affinity, TopologySpreadConstraint } from "../common/kubernetes-types";
 
 /** The label of a node's availability zone, set by every cloud provider. */
 export const ZONE_KEY = "topology.kubernetes.io/zone";

@@ -1,14 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import { parseQuantity, sortKeys, standardLabels } from "../common/kubernetes";
+import type { DeploymentSpec, PodDisruptionBudgetSpec, ResourceRequirements, SecurityContext, ServiceSpec } from "../common/kubernetes-types";
 import { RenderedPodArgs, renderPodArgs } from "./pod-args";
 import { selectorLabels, skipAwaitMetadata } from "./pod-defaults";
 import { CACHE_ENGINE_PRESETS, CacheEngine, ReplicatedCacheArgs } from "./replicated-cache-args";
-
-type DeploymentSpec = k8s.types.input.apps.v1.DeploymentSpec;
-type ServiceSpec = k8s.types.input.core.v1.ServiceSpec;
-type PodDisruptionBudgetSpec = k8s.types.input.policy.v1.PodDisruptionBudgetSpec;
-type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
-type SecurityContext = k8s.types.input.core.v1.SecurityContext;
 
 /** The defaults of a ReplicatedCache, applied once, by {@link resolveReplicatedCache}. */
 export const CACHE_DEFAULTS = {

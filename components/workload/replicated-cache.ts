@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { snapshotArgs } from "../common/checks";
-import { throwIfProblems } from "../common/validation";
+import { validatedArgs } from "../common/checks";
 import { ReplicatedCacheArgs } from "./replicated-cache-args";
 import { renderReplicatedCacheSpecs, replicatedCacheMetadata, resolveReplicatedCache } from "./replicated-cache-render";
 import { validateReplicatedCacheArgs } from "./replicated-cache-validate";
@@ -29,10 +28,7 @@ export class ReplicatedCache extends pulumi.ComponentResource {
 
     /** Refuses invalid arguments (every problem at once) before anything is registered. */
     constructor(name: string, given: ReplicatedCacheArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validation and rendering read one copy: a getter cannot answer them differently.
-        const snapshot = snapshotArgs(given);
-        const args = snapshot.args;
-        throwIfProblems({ kind: "ReplicatedCache", name }, [...snapshot.problems.problems, ...validateReplicatedCacheArgs(name, args)]);
+        const args = validatedArgs({ kind: "ReplicatedCache", name }, given, (copy) => validateReplicatedCacheArgs(name, copy));
         const cache = resolveReplicatedCache(name, args);
         const specs = renderReplicatedCacheSpecs(cache);
         super("stateful-stacks:workload:ReplicatedCache", name, {}, opts);

@@ -1,17 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
+import type { Container, EnvVar, ObjectMeta, VolumeMount } from "../common/kubernetes-types";
 import { withExternalStores } from "../external/wiring";
 import { buildEnvVars, ContainerEnvArgs } from "./container-env";
 import { renderPodArgs, RenderedPodArgs } from "./pod-args";
 import { podIdentityEnv, selectorLabels } from "./pod-defaults";
 import { DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
 import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
-
-type Container = k8s.types.input.core.v1.Container;
-type EnvVar = k8s.types.input.core.v1.EnvVar;
-type VolumeMount = k8s.types.input.core.v1.VolumeMount;
-type ObjectMeta = k8s.types.input.meta.v1.ObjectMeta;
 
 /** The `app.kubernetes.io/component` label of everything a StatefulWorkload renders. */
 export const WORKLOAD_COMPONENT_LABEL = "stateful-workload";

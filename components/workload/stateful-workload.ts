@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { snapshotArgs } from "../common/checks";
+import { validatedArgs } from "../common/checks";
 import { childOptions, dataChildOptions } from "../common/options";
-import { throwIfProblems } from "../common/validation";
 import { StatefulWorkloadArgs } from "./stateful-workload-args";
 import {
     buildClientService,
@@ -61,10 +60,7 @@ export class StatefulWorkload extends pulumi.ComponentResource {
     public readonly claimNames: pulumi.Output<string[]>;
 
     constructor(name: string, given: StatefulWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-        // Validation and rendering read one copy: a getter cannot answer them differently.
-        const snapshot = snapshotArgs(given);
-        const args = snapshot.args;
-        throwIfProblems({ kind: "StatefulWorkload", name }, [...snapshot.problems.problems, ...validateStatefulWorkloadArgs(name, args)]);
+        const args = validatedArgs({ kind: "StatefulWorkload", name }, given, (copy) => validateStatefulWorkloadArgs(name, copy));
         super("stateful-stacks:workload:StatefulWorkload", name, {}, opts);
 
         const names = statefulWorkloadNames(name, args);

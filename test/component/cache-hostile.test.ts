@@ -1,8 +1,6 @@
-import * as assert from "assert";
 import * as fc from "fast-check";
 import { ReplicatedCache, ReplicatedCacheArgs } from "../../components";
-import { recorder } from "../support/pulumi";
-import { extraKeys, fieldsOf, hostileValue, HOSTILE_RUNS, PLANTED, refusedOrValid } from "./node-local-hostile-values";
+import { assertHostileProperty, extraKeys, fieldsOf, hostileValue, PLANTED } from "./node-local-hostile-values";
 
 /** Mostly `valid`, sometimes `invalid`. */
 const mostly = (valid: fc.Arbitrary<unknown>, invalid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> => fc.oneof({ arbitrary: valid, weight: 8 }, { arbitrary: invalid, weight: 1 });
@@ -50,14 +48,6 @@ const cacheArgs: fc.Arbitrary<unknown> = fc.oneof(
 
 describe("ReplicatedCache under hostile input", () => {
     it("refuses with property paths and registers nothing, or renders schema-valid objects", async () => {
-        const rec = await recorder();
-        const outcomes = { refused: 0, rendered: 0 };
-        await fc.assert(
-            fc.asyncProperty(cacheArgs, async (args) => {
-                outcomes[await refusedOrValid(rec, () => new ReplicatedCache("sessions", args as ReplicatedCacheArgs))]++;
-            }),
-            { numRuns: HOSTILE_RUNS, seed: 1010 },
-        );
-        assert.ok(outcomes.refused > 20 && outcomes.rendered > 10, JSON.stringify(outcomes));
+        await assertHostileProperty(cacheArgs, 1010, (args) => new ReplicatedCache("sessions", args as ReplicatedCacheArgs));
     });
 });

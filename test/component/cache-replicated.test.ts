@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ReplicatedCache, ReplicatedCacheArgs } from "../../components";
 import { buildReplicatedCacheSpecs } from "../../components/workload/replicated-cache";
-import { assertSchemaValid, expectInvalid, recorder, render, settle, valueOf } from "../support/pulumi";
+import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, settle, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender } from "../support/secrets";
 
 const TYPE = "stateful-stacks:workload:ReplicatedCache";
@@ -22,15 +22,11 @@ describe("ReplicatedCache component", () => {
     });
 
     it("renders a Deployment, a ClusterIP Service and a PDB, parented and explicitly named", async () => {
-        let cache!: ReplicatedCache;
-        const rec = await render(() => {
-            cache = new ReplicatedCache("sessions", { namespace: "shop", engine: "redis", memoryVolume: { sizeLimit: "32Mi" } });
-            return { dns: cache.serviceDnsName };
-        });
+        const { component: cache, rec } = await renderComponent(() => new ReplicatedCache("sessions", { namespace: "shop", engine: "redis", memoryVolume: { sizeLimit: "32Mi" } }));
         assertSchemaValid(rec);
         assertNoSecretLeaks(rec);
         assert.deepStrictEqual(
-            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(),
+            registrations(rec).sort(),
             [
                 ["kubernetes:apps/v1:Deployment", "sessions", PARENT],
                 ["kubernetes:core/v1:Service", "sessions", PARENT],

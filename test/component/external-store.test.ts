@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ExternalStore, ExternalStoreArgs, externalStoreWiring, StatefulWorkload, withExternalStores } from "../../components";
 import { externalStoreChecksum } from "../../components/external/external-store-render";
-import { assertSchemaValid, expectInvalid, recorder, render, valueOf } from "../support/pulumi";
+import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender, secretLeaks } from "../support/secrets";
 import { Recorder } from "../../tools/engine/mocks";
 import { EmulatedApiServer } from "./external-store-apiserver";
@@ -41,11 +41,7 @@ function withApiServer(): void {
 }
 
 async function renderStore(args: ExternalStoreArgs, name = "orders"): Promise<{ rec: Recorder; store: ExternalStore; checksum: string }> {
-    let store!: ExternalStore;
-    const rec = await render(() => {
-        store = new ExternalStore(name, args);
-        return { checksum: store.checksum, env: store.env, dns: store.serviceDnsName };
-    });
+    const { component: store, rec } = await renderComponent(() => new ExternalStore(name, args));
     assertSchemaValid(rec);
     return { checksum: await valueOf(store.checksum), rec, store };
 }
@@ -56,7 +52,7 @@ describe("ExternalStore component", () => {
     it("renders a ConfigMap, a secret Secret and an ExternalName Service, all parented and explicitly named", async () => {
         const { rec, store } = await renderStore(ARGS);
         assert.deepStrictEqual(
-            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(),
+            registrations(rec).sort(),
             [
                 ["kubernetes:core/v1:ConfigMap", "orders-connection", COMPONENT_URN("orders")],
                 ["kubernetes:core/v1:Secret", "orders-credentials", COMPONENT_URN("orders")],

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder } from "../../tools/engine/mocks";
-import { assertSchemaValid, settle } from "../support/pulumi";
+import { assertSchemaValid, recorder, settle } from "../support/pulumi";
 
 /**
  * Hostile inputs for the ReplicatedCache and NodeLocalStore property tests, and the
@@ -87,7 +87,7 @@ export const extraKeys: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
 );
 
 /** Constructs the component from hostile args and checks the property; returns "refused" or "rendered". */
-export async function refusedOrValid(rec: Recorder, construct: () => unknown): Promise<"refused" | "rendered"> {
+async function refusedOrValid(rec: Recorder, construct: () => unknown): Promise<"refused" | "rendered"> {
     await settle();
     rec.reset();
     try {
@@ -108,4 +108,29 @@ export async function refusedOrValid(rec: Recorder, construct: () => unknown): P
     assertSchemaValid(rec);
     assert.ok(!JSON.stringify(rec.resources.map((r) => r.inputs)).includes(PLANTED), "a planted credential reached a rendered object");
     return "rendered";
+}
+
+/**
+ * The property over {@link HOSTILE_RUNS} arguments from `args` (with a fixed `seed`, so a
+ * failure replays): each is refused or renders valid objects ({@link refusedOrValid}), and
+ * `checkRendered` checks each rendered component further. Both outcomes must be common,
+ * or the arguments would test too little.
+ */
+export async function assertHostileProperty<T>(args: fc.Arbitrary<unknown>, seed: number, construct: (args: unknown) => T, checkRendered?: (rec: Recorder, component: T) => void): Promise<void> {
+    const rec = await recorder();
+    const outcomes = { refused: 0, rendered: 0 };
+    await fc.assert(
+        fc.asyncProperty(args, async (given) => {
+            let component: T | undefined;
+            const outcome = await refusedOrValid(rec, () => {
+                component = construct(given);
+            });
+            outcomes[outcome]++;
+            if (component !== undefined) {
+                checkRendered?.(rec, component);
+            }
+        }),
+        { numRuns: HOSTILE_RUNS, seed },
+    );
+    assert.ok(outcomes.refused > 20 && outcomes.rendered > 10, JSON.stringify(outcomes));
 }

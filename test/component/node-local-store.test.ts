@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { NodeLocalStore, NodeLocalStoreArgs } from "../../components";
 import { buildNodeLocalStoreSpecs } from "../../components/workload/node-local-store";
-import { assertSchemaValid, expectInvalid, recorder, render, settle, valueOf } from "../support/pulumi";
+import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, settle, valueOf } from "../support/pulumi";
 import { assertNoSecretLeaks, guardEveryRender } from "../support/secrets";
 
 const TYPE = "stateful-stacks:workload:NodeLocalStore";
@@ -31,15 +31,11 @@ describe("NodeLocalStore component", () => {
     });
 
     it("renders a DaemonSet, a headless Service and a local StorageClass, parented and explicitly named", async () => {
-        let store!: NodeLocalStore;
-        const rec = await render(() => {
-            store = new NodeLocalStore("blobs", ARGS);
-            return { dns: store.peerDnsName, sc: store.storageClassName };
-        });
+        const { component: store, rec } = await renderComponent(() => new NodeLocalStore("blobs", ARGS));
         assertSchemaValid(rec);
         assertNoSecretLeaks(rec);
         assert.deepStrictEqual(
-            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(),
+            registrations(rec).sort(),
             [
                 ["kubernetes:apps/v1:DaemonSet", "blobs", PARENT],
                 ["kubernetes:core/v1:Service", "blobs-peers", PARENT],
@@ -157,10 +153,7 @@ describe("NodeLocalStore component", () => {
         assert.deepStrictEqual(paths, ["hostPath"]);
         await settle();
         assert.deepStrictEqual(rec.resources, []);
-        let store!: NodeLocalStore;
-        const ok = await render(() => {
-            store = new NodeLocalStore("blobs", { ...ARGS, hostPath: "/srv//blobs/" });
-        });
+        const { component: store, rec: ok } = await renderComponent(() => new NodeLocalStore("blobs", { ...ARGS, hostPath: "/srv//blobs/" }));
         assert.strictEqual(ok.get("kubernetes:apps/v1:DaemonSet", "blobs").inputs.spec.template.spec.volumes[0].hostPath.path, "/srv/blobs");
         assert.strictEqual(store.hostPath, "/srv/blobs");
     });

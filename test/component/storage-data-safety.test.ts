@@ -4,7 +4,7 @@ import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass, EfsStorageClassArgs } from "../../components/storage/efs-storage-class";
 import { isStorageClassReference } from "../../components/common/storage-class-ref";
 import { RecordedResource } from "../../tools/engine/mocks";
-import { expectInvalid, recorder, render, settle } from "../support/pulumi";
+import { expectInvalid, recorder, render, renderComponent, settle } from "../support/pulumi";
 
 const FILE_SYSTEM: EfsStorageClassArgs = {
     fileSystem: {
@@ -90,10 +90,7 @@ describe("storage classes keep their data by default", () => {
 
 describe("storage classes as StorageClassReference", () => {
     it("EBS gives plain facts at construction: name, driver, expansion, block access modes, performance", async () => {
-        let component!: EbsStorageClass;
-        await render(() => {
-            component = new EbsStorageClass("fast", { iops: 6000, storageClassName: "pg-fast", throughputMibps: 250 });
-        });
+        const { component } = await renderComponent(() => new EbsStorageClass("fast", { iops: 6000, storageClassName: "pg-fast", throughputMibps: 250 }));
         assert.ok(isStorageClassReference(component));
         assert.deepStrictEqual(component.storageFacts, {
             accessModes: ["ReadWriteOnce", "ReadWriteOncePod"],
@@ -105,10 +102,7 @@ describe("storage classes as StorageClassReference", () => {
     });
 
     it("EBS leaves performance given as an Output out of the facts, and reports a class that cannot grow", async () => {
-        let component!: EbsStorageClass;
-        await render(() => {
-            component = new EbsStorageClass("slow", { allowVolumeExpansion: false, iopsPerGb: pulumi.output(10), volumeType: "io2" });
-        });
+        const { component } = await renderComponent(() => new EbsStorageClass("slow", { allowVolumeExpansion: false, iopsPerGb: pulumi.output(10), volumeType: "io2" }));
         assert.deepStrictEqual(component.storageFacts, {
             accessModes: ["ReadWriteOnce", "ReadWriteOncePod"],
             allowVolumeExpansion: false,
@@ -119,10 +113,7 @@ describe("storage classes as StorageClassReference", () => {
     });
 
     it("EFS gives plain facts: every access mode, no expansion", async () => {
-        let component!: EfsStorageClass;
-        await render(() => {
-            component = new EfsStorageClass("shared", { fileSystemId: "fs-0123456789abcdef0", storageClassName: "content" });
-        });
+        const { component } = await renderComponent(() => new EfsStorageClass("shared", { fileSystemId: "fs-0123456789abcdef0", storageClassName: "content" }));
         assert.ok(isStorageClassReference(component));
         assert.deepStrictEqual(component.storageFacts, {
             accessModes: ["ReadWriteOnce", "ReadWriteOncePod", "ReadOnlyMany", "ReadWriteMany"],

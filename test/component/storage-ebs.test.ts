@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
-import { assertSchemaValid, expectInvalid, recorder, render, settle, valueOf } from "../support/pulumi";
+import { EbsStorageClass, EbsStorageClassArgs } from "../../components/storage/ebs-storage-class";
+import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, settle, valueOf } from "../support/pulumi";
 
 const COMPONENT_URN = (name: string) => `urn:pulumi:test::stateful-stacks::stateful-stacks:storage:EbsStorageClass::${name}`;
 const LABELS = { "app.kubernetes.io/managed-by": "stateful-stacks" };
@@ -12,13 +12,9 @@ describe("EbsStorageClass component", () => {
     });
 
     it("registers only a StorageClass with the defaults", async () => {
-        let component!: EbsStorageClass;
-        const rec = await render(() => {
-            component = new EbsStorageClass("fast", {});
-            return { name: component.storageClassName };
-        });
+        const { component, rec } = await renderComponent(() => new EbsStorageClass("fast", {}));
         assert.deepStrictEqual(
-            rec.resources.map((r) => [r.type, r.name, r.parent]),
+            registrations(rec),
             [
                 ["stateful-stacks:storage:EbsStorageClass", "fast", undefined],
                 ["kubernetes:storage.k8s.io/v1:StorageClass", "fast", COMPONENT_URN("fast")],
@@ -47,28 +43,21 @@ describe("EbsStorageClass component", () => {
     });
 
     it("creates a rotating KMS key, uses its full ARN, adds a VolumeSnapshotClass; protect reaches the key", async () => {
-        let component!: EbsStorageClass;
-        const rec = await render(() => {
-            component = new EbsStorageClass(
-                "pg",
-                {
-                    volumeType: "io2",
-                    iops: 16000,
-                    storageClassName: "pg-io2",
-                    createKmsKey: { deletionWindowInDays: 14 },
-                    snapshots: { deletionPolicy: "Retain" },
-                    zones: ["us-east-1b", "us-east-1a"],
-                    tags: { team: "db" },
-                    isDefault: true,
-                },
-                { protect: true },
-            );
-            return { arn: component.kmsKeyArn, name: component.storageClassName, snapshots: component.volumeSnapshotClassName };
-        });
+        const args: EbsStorageClassArgs = {
+            volumeType: "io2",
+            iops: 16000,
+            storageClassName: "pg-io2",
+            createKmsKey: { deletionWindowInDays: 14 },
+            snapshots: { deletionPolicy: "Retain" },
+            zones: ["us-east-1b", "us-east-1a"],
+            tags: { team: "db" },
+            isDefault: true,
+        };
+        const { component, rec } = await renderComponent(() => new EbsStorageClass("pg", args, { protect: true }));
         // Registration order follows Output resolution, so compare the sorted sets.
         const byTypeAndName = (a: unknown[], b: unknown[]) => `${a[0]}::${a[1]}`.localeCompare(`${b[0]}::${b[1]}`);
         assert.deepStrictEqual(
-            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(byTypeAndName),
+            registrations(rec).sort(byTypeAndName),
             [
                 ["aws:kms/key:Key", "pg-kms", COMPONENT_URN("pg")],
                 ["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass", "pg-snapshots", COMPONENT_URN("pg")],
@@ -130,11 +119,7 @@ describe("EbsStorageClass component", () => {
 
     it("passes an existing key ARN and Output performance values through as strings", async () => {
         const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        let component!: EbsStorageClass;
-        const rec = await render(() => {
-            component = new EbsStorageClass("out", { kmsKeyArn: pulumi.output(keyArn), iops: pulumi.output(5000), throughputMibps: 250 });
-            return { arn: component.kmsKeyArn };
-        });
+        const { component, rec } = await renderComponent(() => new EbsStorageClass("out", { kmsKeyArn: pulumi.output(keyArn), iops: pulumi.output(5000), throughputMibps: 250 }));
         assert.deepStrictEqual(rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "out").inputs.parameters, {
             "csi.storage.k8s.io/fstype": "ext4",
             encrypted: "true",

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EfsStorageClass } from "../../components/storage/efs-storage-class";
-import { assertSchemaValid, expectInvalid, recorder, render, settle, valueOf } from "../support/pulumi";
+import { EfsStorageClass, EfsStorageClassArgs } from "../../components/storage/efs-storage-class";
+import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, settle, valueOf } from "../support/pulumi";
 
 const PARENT = "urn:pulumi:test::stateful-stacks::stateful-stacks:storage:EfsStorageClass::shared";
 const CHILD = (type: string, name: string) => `urn:pulumi:test::stateful-stacks::stateful-stacks:storage:EfsStorageClass$${type}::${name}`;
@@ -20,13 +20,9 @@ describe("EfsStorageClass component", () => {
     });
 
     it("on an existing file system registers only the StorageClass", async () => {
-        let component!: EfsStorageClass;
-        const rec = await render(() => {
-            component = new EfsStorageClass("shared", { fileSystemId: FS_ID, basePath: "/dynamic" });
-            return { name: component.storageClassName, id: component.fileSystemId };
-        });
+        const { component, rec } = await renderComponent(() => new EfsStorageClass("shared", { fileSystemId: FS_ID, basePath: "/dynamic" }));
         assert.deepStrictEqual(
-            rec.resources.map((r) => [r.type, r.name, r.parent]),
+            registrations(rec),
             [
                 ["stateful-stacks:storage:EfsStorageClass", "shared", undefined],
                 ["kubernetes:storage.k8s.io/v1:StorageClass", "shared", PARENT],
@@ -53,30 +49,23 @@ describe("EfsStorageClass component", () => {
     });
 
     it("creates the file system, NFS-only security group, parallel mount targets and backup policy", async () => {
-        let component!: EfsStorageClass;
-        const rec = await render(() => {
-            component = new EfsStorageClass(
-                "shared",
-                {
-                    fileSystem: {
-                        vpcId: VPC,
-                        subnetIds: [SUBNET_A, SUBNET_B, SUBNET_C],
-                        allowedCidrBlocks: ["10.0.0.0/16"],
-                        allowedSecurityGroupIds: ["sg-0123456789abcdef0"],
-                        transitionToIa: "AFTER_30_DAYS",
-                    },
-                    storageClassName: "content",
-                    gidRangeStart: 1000,
-                    gidRangeEnd: 2000,
-                },
-                { protect: true, retainOnDelete: true },
-            );
-            return { name: component.storageClassName, id: component.fileSystemId };
-        });
+        const args: EfsStorageClassArgs = {
+            fileSystem: {
+                vpcId: VPC,
+                subnetIds: [SUBNET_A, SUBNET_B, SUBNET_C],
+                allowedCidrBlocks: ["10.0.0.0/16"],
+                allowedSecurityGroupIds: ["sg-0123456789abcdef0"],
+                transitionToIa: "AFTER_30_DAYS",
+            },
+            storageClassName: "content",
+            gidRangeStart: 1000,
+            gidRangeEnd: 2000,
+        };
+        const { component, rec } = await renderComponent(() => new EfsStorageClass("shared", args, { protect: true, retainOnDelete: true }));
         const fsUrn = CHILD("aws:efs/fileSystem:FileSystem", "shared-fs");
         const sgUrn = CHILD("aws:ec2/securityGroup:SecurityGroup", "shared-nfs");
         assert.deepStrictEqual(
-            rec.resources.map((r) => [r.type, r.name, r.parent]).sort(byTypeAndName),
+            registrations(rec).sort(byTypeAndName),
             [
                 ["aws:ec2/securityGroup:SecurityGroup", "shared-nfs", PARENT],
                 ["aws:efs/backupPolicy:BackupPolicy", "shared-backup", PARENT],

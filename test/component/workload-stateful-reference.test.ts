@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import { StorageClassReference } from "../../components/common/storage-class-ref";
-import { StatefulWorkload } from "../../components/workload/stateful-workload";
+import { StatefulWorkload, StatefulWorkloadArgs } from "../../components/workload/stateful-workload";
 import { assertSchemaValid, expectInvalid, recorder, render } from "../support/pulumi";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
@@ -21,6 +21,11 @@ function reference(name: string, volumeType: "gp3" | "io2", iops?: number): Stor
             provisioner: "ebs.csi.aws.com",
         },
     };
+}
+
+/** A one-port PostgreSQL workload "pg" with these volumes. */
+function postgres(volumes: StatefulWorkloadArgs["volumes"]): StatefulWorkload {
+    return new StatefulWorkload("pg", { namespace: "db", image: "postgres:16.4", ports: [{ name: "pg", port: 5432 }], volumes });
 }
 
 describe("StatefulWorkload with a StorageClassReference", () => {
@@ -57,17 +62,11 @@ describe("StatefulWorkload with a StorageClassReference", () => {
             const good = reference("ref-facts", "gp3");
             const badFacts = { ...good, storageFacts: { ...good.storageFacts, name: "Fast_SSD", accessModes: undefined } } as unknown as StorageClassReference;
             const fake = { storageClassName: good.storageClassName, storageClass: {} } as unknown as StorageClassReference;
-            refused = expectInvalid(
-                () =>
-                    new StatefulWorkload("pg", {
-                        namespace: "db",
-                        image: "postgres:16.4",
-                        ports: [{ name: "pg", port: 5432 }],
-                        volumes: [
-                            { name: "data", mountPath: "/data", size: "20Gi", storageClass: badFacts },
-                            { name: "wal", mountPath: "/wal", size: "20Gi", storageClass: fake },
-                        ],
-                    }),
+            refused = expectInvalid(() =>
+                postgres([
+                    { name: "data", mountPath: "/data", size: "20Gi", storageClass: badFacts },
+                    { name: "wal", mountPath: "/wal", size: "20Gi", storageClass: fake },
+                ]),
             );
         });
         assert.deepStrictEqual(rec.resources.map((r) => r.type), [STORAGE_CLASS]);
@@ -78,15 +77,7 @@ describe("StatefulWorkload with a StorageClassReference", () => {
         let refused: { message: string; paths: string[] } | undefined;
         const rec = await render(() => {
             const fast = reference("ref-io2", "io2", 64000);
-            refused = expectInvalid(
-                () =>
-                    new StatefulWorkload("pg", {
-                        namespace: "db",
-                        image: "postgres:16.4",
-                        ports: [{ name: "pg", port: 5432 }],
-                        volumes: [{ name: "data", mountPath: "/data", size: "20Gi", storageClass: fast, accessModes: ["ReadWriteMany"] }],
-                    }),
-            );
+            refused = expectInvalid(() => postgres([{ name: "data", mountPath: "/data", size: "20Gi", storageClass: fast, accessModes: ["ReadWriteMany"] }]));
         });
         assert.deepStrictEqual(
             rec.resources.map((r) => r.type),

@@ -5,6 +5,7 @@ import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass } from "../../components/storage/efs-storage-class";
 import { StatefulWorkload } from "../../components/workload/stateful-workload";
 import { assertSchemaValid, recorder, render, valueOf } from "../support/pulumi";
+import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -19,21 +20,6 @@ const labels = (sts: string) => ({
     "app.kubernetes.io/name": sts,
 });
 const selector = (sts: string) => ({ "app.kubernetes.io/instance": sts, "app.kubernetes.io/name": sts });
-const podSecurity = {
-    fsGroup: 1000,
-    fsGroupChangePolicy: "OnRootMismatch",
-    runAsGroup: 1000,
-    runAsNonRoot: true,
-    runAsUser: 1000,
-    seccompProfile: { type: "RuntimeDefault" },
-};
-const containerSecurity = {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ["ALL"] },
-    privileged: false,
-    readOnlyRootFilesystem: false,
-    runAsNonRoot: true,
-};
 const identityEnv = [
     { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
     { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
@@ -108,11 +94,11 @@ describe("StatefulWorkload component", () => {
                                 ports: [{ containerPort: 5432, name: "pg", protocol: "TCP" }],
                                 readinessProbe: { exec: { command: ["pg_isready", "-U", "postgres"] }, periodSeconds: 5 },
                                 resources: { limits: { memory: "1Gi" }, requests: { cpu: "500m", memory: "1Gi" } },
-                                securityContext: containerSecurity,
+                                securityContext: RESTRICTED_CONTAINER_SECURITY,
                                 volumeMounts: [{ mountPath: "/var/lib/postgresql/data", name: "data" }],
                             },
                         ],
-                        securityContext: podSecurity,
+                        securityContext: RESTRICTED_POD_SECURITY,
                         terminationGracePeriodSeconds: 60,
                         topologySpreadConstraints: zoneSpread("pg"),
                     },
@@ -206,7 +192,7 @@ describe("StatefulWorkload component", () => {
                                     { containerPort: 2888, name: "peer", protocol: "TCP" },
                                     { containerPort: 3888, name: "election", protocol: "TCP" },
                                 ],
-                                securityContext: containerSecurity,
+                                securityContext: RESTRICTED_CONTAINER_SECURITY,
                                 volumeMounts: mounts,
                             },
                         ],
@@ -216,7 +202,7 @@ describe("StatefulWorkload component", () => {
                                 env: [...identityEnv, ordinalEnv],
                                 image: "zookeeper:3.9.2",
                                 name: "pod-ordinal",
-                                securityContext: containerSecurity,
+                                securityContext: RESTRICTED_CONTAINER_SECURITY,
                                 volumeMounts: [{ mountPath: "/var/run/zookeeper", name: "pod-ordinal" }],
                             },
                             {
@@ -224,11 +210,11 @@ describe("StatefulWorkload component", () => {
                                 env: [...identityEnv, ordinalEnv],
                                 image: "zookeeper:3.9.2",
                                 name: "init-config",
-                                securityContext: containerSecurity,
+                                securityContext: RESTRICTED_CONTAINER_SECURITY,
                                 volumeMounts: mounts,
                             },
                         ],
-                        securityContext: podSecurity,
+                        securityContext: RESTRICTED_POD_SECURITY,
                         topologySpreadConstraints: zoneSpread("zk"),
                         volumes: [{ emptyDir: { medium: "Memory", sizeLimit: "1Mi" }, name: "pod-ordinal" }],
                     },
@@ -303,7 +289,7 @@ describe("StatefulWorkload component", () => {
                 livenessProbe: { httpGet: { path: "/healthz", port: "http" } },
                 name: "assets",
                 ports: [{ containerPort: 8080, name: "http", protocol: "TCP" }],
-                securityContext: containerSecurity,
+                securityContext: RESTRICTED_CONTAINER_SECURITY,
                 volumeMounts: [{ mountPath: "/srv/content", name: "content" }],
             },
         ]);

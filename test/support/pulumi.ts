@@ -42,6 +42,24 @@ export async function render(build: () => unknown): Promise<Recorder> {
     return rec;
 }
 
+/**
+ * Renders the one component `create` makes (after the recorder's mocks are set) and
+ * waits for every output it exposes; returns the records and the component.
+ */
+export async function renderComponent<T extends object>(create: () => T): Promise<{ rec: Recorder; component: T }> {
+    let component!: T;
+    const rec = await render(() => {
+        component = create();
+        return component;
+    });
+    return { component, rec };
+}
+
+/** Every registration as `[type, name, parent URN]`, in registration order. */
+export function registrations(rec: Recorder): (string | undefined)[][] {
+    return rec.resources.map((r) => [r.type, r.name, r.parent]);
+}
+
 async function settleOutputs(result: unknown): Promise<void> {
     if (result === undefined || result === null || typeof result !== "object") {
         return;

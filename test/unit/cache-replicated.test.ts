@@ -1,25 +1,17 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import { buildReplicatedCacheSpecs, defaultCacheArgs, ReplicatedCacheArgs, validateReplicatedCacheArgs } from "../../components/workload/replicated-cache";
-import { formatProblems } from "../../components/common/validation";
 import { EXPECT } from "../../components/common/kubernetes";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { validateKubernetesObject } from "../../tools/engine/schema";
+import { BadCase, itRefusesEachAt } from "../support/problems";
+import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const BASE: ReplicatedCacheArgs = { namespace: "shop" };
 const IMAGE = EXPECT_CHECK.image;
 const ABSOLUTE_PATH = EXPECT_CHECK.absolutePath;
 
-interface BadCase {
-    readonly title: string;
-    readonly name?: string;
-    readonly args: Partial<Record<keyof ReplicatedCacheArgs, unknown>>;
-    readonly path: string;
-    readonly expected: string;
-    readonly got: string;
-}
-
-export const CACHE_BAD_CASES: readonly BadCase[] = [
+export const CACHE_BAD_CASES: readonly BadCase<ReplicatedCacheArgs>[] = [
     { title: "name starting with a digit", name: "1cache", args: {}, path: "name", expected: "must be a DNS-1035 label: at most 63 lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: '"1cache"' },
     { title: "missing namespace", args: { namespace: undefined }, path: "namespace", expected: "is required: the namespace of the Deployment, Service and PodDisruptionBudget", got: "undefined" },
     { title: "unknown engine", args: { engine: "hazelcast" }, path: "engine", expected: 'must be one of "memcached", "redis"', got: '"hazelcast"' },
@@ -41,16 +33,7 @@ export const CACHE_BAD_CASES: readonly BadCase[] = [
 ];
 
 describe("ReplicatedCache validation", () => {
-    for (const c of CACHE_BAD_CASES) {
-        it(`refuses ${c.title} at ${c.path}`, () => {
-            const problems = validateReplicatedCacheArgs(c.name ?? "sessions", { ...BASE, ...c.args } as ReplicatedCacheArgs);
-            assert.deepStrictEqual(problems.map((p) => p.path), [c.path]);
-            assert.strictEqual(
-                formatProblems({ kind: "ReplicatedCache", name: "sessions" }, problems),
-                formatProblems({ kind: "ReplicatedCache", name: "sessions" }, [{ expected: c.expected, path: c.path, value: c.got }]),
-            );
-        });
-    }
+    itRefusesEachAt({ kind: "ReplicatedCache", name: "sessions" }, validateReplicatedCacheArgs, BASE, CACHE_BAD_CASES);
 });
 
 const SELECTOR = { "app.kubernetes.io/instance": "sessions", "app.kubernetes.io/name": "sessions" };
@@ -88,10 +71,10 @@ describe("ReplicatedCache builders", () => {
                                 ports: [{ containerPort: 11211, name: "memcache", protocol: "TCP" }],
                                 readinessProbe: { periodSeconds: 5, tcpSocket: { port: "memcache" } },
                                 resources: { limits: { memory: "256Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
-                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+                                securityContext: { ...RESTRICTED_CONTAINER_SECURITY, readOnlyRootFilesystem: true },
                             },
                         ],
-                        securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: RESTRICTED_POD_SECURITY,
                         topologySpreadConstraints: [{ labelSelector: { matchLabels: SELECTOR }, maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" }],
                     },
                 },

@@ -2,8 +2,9 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
-import { formatProblems } from "../../components/common/validation";
 import { buildReplicatedCacheSpecs, ReplicatedCacheArgs, validateReplicatedCacheArgs } from "../../components/workload/replicated-cache";
+import { deepObject } from "../support/hostile";
+import { COMMAND_LIST, itRefusesEach, StrictCase } from "../support/problems";
 
 /**
  * Strict validation of ReplicatedCache: typos, wrong types, Outputs, holes, values beyond
@@ -17,29 +18,10 @@ const BASE = { namespace: "shop" };
 const REPLICAS = "must be an integer from 2 to 1000: a replicated cache needs at least two replicas on different nodes";
 const ENGINE = 'must be one of "memcached", "redis"';
 
-function deep(levels: number): unknown {
-    let value: unknown = 1;
-    for (let i = 0; i < levels; i++) {
-        value = { a: value };
-    }
-    return value;
-}
-
 function withGetter(): object {
     const args = { namespace: "shop" };
     Object.defineProperty(args, "replicas", { enumerable: true, get: () => { throw new Error("read"); } });
     return args;
-}
-
-const COMMAND_LIST = 'must be a list of strings, e.g. ["postgres", "-c", "max_connections=200"]: a single string is not split into words';
-
-interface StrictCase {
-    readonly title: string;
-    /** The whole args, when not BASE plus `args`. */
-    readonly whole?: () => unknown;
-    readonly args?: Record<string, unknown>;
-    /** Every problem, as `[path, expected, got]`. */
-    readonly problems: readonly (readonly [string, string, string])[];
 }
 
 export const CACHE_STRICT_CASES: readonly StrictCase[] = [
@@ -70,7 +52,7 @@ export const CACHE_STRICT_CASES: readonly StrictCase[] = [
         args: { args: ["--replicaof", `redis://app:${PLANTED_CREDENTIAL}@primary:6379`] },
         problems: [["args[1]", "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv", "[secret]"]],
     },
-    { title: "a port nested 5,000 deep", args: { port: deep(5000) }, problems: [["port", EXPECT.port, '{"a":{"a":{"a":{"a":{…}}}}}']] },
+    { title: "a port nested 5,000 deep", args: { port: deepObject(5000) }, problems: [["port", EXPECT.port, '{"a":{"a":{"a":{"a":{…}}}}}']] },
     { title: "memory beyond any node", args: { memory: "2Ti" }, problems: [["memory", 'must be at most "1Ti"', '"2Ti"']] },
     { title: "memory overflowing a number", args: { memory: "1e400" }, problems: [["memory", 'must be at most "1Ti"', '"1e400"']] },
     { title: "cpu as a number", args: { cpu: 0.5 }, problems: [["cpu", 'must be a CPU quantity such as "100m" or "0.5"', "0.5"]] },
@@ -116,18 +98,7 @@ export const CACHE_STRICT_CASES: readonly StrictCase[] = [
 ];
 
 describe("ReplicatedCache strict validation", () => {
-    for (const c of CACHE_STRICT_CASES) {
-        it(`refuses ${c.title}`, () => {
-            const args = c.whole ? c.whole() : { ...BASE, ...c.args };
-            const problems = validateReplicatedCacheArgs("sessions", args);
-            const component = { kind: "ReplicatedCache", name: "sessions" };
-            assert.strictEqual(
-                formatProblems(component, problems),
-                formatProblems(component, c.problems.map(([path, expected, value]) => ({ expected, path, value }))),
-            );
-            assert.ok(!formatProblems(component, problems).includes(PLANTED_CREDENTIAL));
-        });
-    }
+    itRefusesEach({ kind: "ReplicatedCache", name: "sessions" }, validateReplicatedCacheArgs, BASE, CACHE_STRICT_CASES, PLANTED_CREDENTIAL);
 
     it("takes the shared pod arguments: a password from a Secret, a probe, a service account", () => {
         const args: ReplicatedCacheArgs = {

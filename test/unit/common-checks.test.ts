@@ -5,6 +5,7 @@ import {
     checkAbsolutePath,
     checkAnnotations,
     checkBoolean,
+    checkDistinctList,
     checkImage,
     checkInteger,
     checkLabels,
@@ -24,19 +25,8 @@ import {
     suggestName,
 } from "../../components/common/checks";
 import { checkKubernetesValue } from "../../components/common/kubernetes-schema";
-import { describeValue, Problem, ProblemList } from "../../components/common/validation";
-
-type Row = readonly [string, string, string];
-
-function rows(problems: readonly Problem[]): Row[] {
-    return problems.map((p) => [p.path, p.value, p.expected]);
-}
-
-function run(check: (problems: ProblemList) => unknown, options?: ConstructorParameters<typeof ProblemList>[0]): Row[] {
-    const problems = new ProblemList(options);
-    check(problems);
-    return rows(problems.problems);
-}
+import { describeValue, ProblemList } from "../../components/common/validation";
+import { rows, run } from "../support/problems";
 
 describe("common checks: objects and unknown fields", () => {
     const known = ["namespace", "replicas", "spread", "volumes"];
@@ -159,6 +149,14 @@ describe("common checks: scalars", () => {
 });
 
 describe("common checks: lists, records, paths and labels", () => {
+    it("refuses an element repeating an earlier one's key, comparing only the valid ones", () => {
+        const lowerCaseName = (_path: string, item: unknown) => (typeof item === "string" && /^[a-z]+$/i.test(item) ? item.toLowerCase() : undefined);
+        assert.deepStrictEqual(
+            run((p) => checkDistinctList(p, "hosts", ["db", "x-1", "DB", "x-1", "cache"], "a host", lowerCaseName)),
+            [["hosts[2]", '"DB"', "must not repeat a host listed before"]],
+        );
+    });
+
     it("reports holes and nulls of a list at their index", () => {
         // eslint-disable-next-line no-sparse-arrays
         const sparse = [1, , 3, null, undefined];

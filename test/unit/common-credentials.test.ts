@@ -1,19 +1,8 @@
 import * as assert from "assert";
 import { checkNotCredentialName } from "../../components/common/checks";
 import { containsCredential, isCredentialPath, looksLikeCredential, redactText } from "../../components/common/credentials";
-import { Problem, ProblemList } from "../../components/common/validation";
-
-type Row = readonly [string, string, string];
-
-function rows(problems: readonly Problem[]): Row[] {
-    return problems.map((p) => [p.path, p.value, p.expected]);
-}
-
-function run(check: (problems: ProblemList) => unknown, options?: ConstructorParameters<typeof ProblemList>[0]): Row[] {
-    const problems = new ProblemList(options);
-    check(problems);
-    return rows(problems.problems);
-}
+import { ProblemList } from "../../components/common/validation";
+import { rows, run } from "../support/problems";
 
 describe("common checks: credentials", () => {
     const credentials = ["PGPASSWORD", "MYSQL_PWD", "DB_PASS", "PGPASS", "REDIS_AUTH", "JWT_SIGNING_KEY", "ENCRYPTION_KEY", "API_KEY", "CLIENT_SECRET", "GH_TOKEN", "dbPassword"];

@@ -2,19 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { checkKubernetesValue } from "../../components/common/kubernetes-schema";
-import { Problem, ProblemList } from "../../components/common/validation";
-
-type Row = readonly [string, string, string];
-
-function rows(problems: readonly Problem[]): Row[] {
-    return problems.map((p) => [p.path, p.value, p.expected]);
-}
-
-function run(check: (problems: ProblemList) => unknown, options?: ConstructorParameters<typeof ProblemList>[0]): Row[] {
-    const problems = new ProblemList(options);
-    check(problems);
-    return rows(problems.problems);
-}
+import { run } from "../support/problems";
 
 describe("strict Kubernetes schema checks", () => {
     it("refuses unknown fields with a did-you-mean, wrong types and int32 overflows", () => {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExternalStore, EXTERNAL_STORE_ENGINES } from "../../components/external/external-store";
 import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
 import { assertNoSecretLeaks } from "../support/secrets";
+import { deepObject, sparse } from "../support/hostile";
 
 /**
  * Hostile input for ExternalStore: every argument is left out, valid, or one of the values
@@ -16,22 +17,6 @@ import { assertNoSecretLeaks } from "../support/secrets";
 
 const PLANTED = "Planted-Pw-48213";
 
-function sparse(...items: unknown[]): unknown[] {
-    const list = [...items];
-    delete list[0];
-    return list;
-}
-
-function deep(levels: number): Record<string, unknown> {
-    const root: Record<string, unknown> = {};
-    let node = root;
-    for (let i = 0; i < levels; i++) {
-        node.a = {};
-        node = node.a as Record<string, unknown>;
-    }
-    return root;
-}
-
 /** Values no argument accepts as they are, built fresh for each run. */
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
     fc.constantFrom<unknown>(null, 0, -1, 2 ** 31, Number.NaN, "", " ", "5432", "constructor", "__proto__", true, [], {}, [null], ["db", "db"], { a: null }),
@@ -39,7 +24,7 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
     fc.constant(null).map(() => pulumi.output("db.example.com")),
     fc.constant(null).map(() => pulumi.secret(PLANTED)),
     fc.constant(null).map(() => Promise.resolve("x")),
-    fc.constant(null).map(() => deep(300)),
+    fc.constant(null).map(() => deepObject(300)),
     fc.constantFrom(`postgres://app:${PLANTED}@db`, `jdbc:postgresql://db/x?user=a&password=${PLANTED}`, "A".repeat(600), "db.example.com:5432"),
     fc.string({ maxLength: 12 }),
     fc.integer(),

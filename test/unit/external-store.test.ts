@@ -18,23 +18,11 @@ import { buildWaitForStoreContainer, externalStoreWiringProblems, StoreEndpoint,
 import { formatProblems } from "../../components/common/validation";
 import { EXPECT } from "../../components/common/kubernetes";
 import { validateKubernetesObject } from "../../tools/engine/schema";
+import { BadCase, itRefusesEachAt } from "../support/problems";
 
 const BASE: ExternalStoreArgs = { engine: "postgresql", hosts: ["db.example.com"], namespace: "shop", password: "correct-horse", username: "app" };
 
 /** The exact text of a single-problem error, as the user sees it. */
-function line(path: string, expected: string, got: string): string {
-    return formatProblems({ kind: "ExternalStore", name: "orders" }, [{ expected, path, value: got }]);
-}
-
-interface BadCase {
-    readonly title: string;
-    readonly args: Partial<Record<keyof ExternalStoreArgs, unknown>>;
-    readonly name?: string;
-    readonly path: string;
-    readonly expected: string;
-    readonly got: string;
-}
-
 const HOST = "must be an IPv4 address, an IPv6 address or a DNS name, without scheme or port";
 const CREDENTIAL =
     'looks like a credential, and options are written to a ConfigMap, which is not secret; put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")';
@@ -42,7 +30,7 @@ const CREDENTIAL =
 const CARRIES =
     'carries a credential (a password, a token or a URL\'s user name); options are written to a ConfigMap, which is not secret; put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")';
 
-export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
+export const EXTERNAL_BAD_CASES: readonly BadCase<ExternalStoreArgs>[] = [
     { title: "upper-case name", name: "Orders", args: {}, path: "name", expected: "must be a DNS-1035 label of at most 48 characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: '"Orders"' },
     { title: "name too long for the checksum annotation", name: "a".repeat(49), args: {}, path: "name", expected: "must be a DNS-1035 label of at most 48 characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: `"${"a".repeat(49)}"` },
     { title: "namespace with underscore", args: { namespace: "my_ns" }, path: "namespace", expected: EXPECT.dns1123Label, got: '"my_ns"' },
@@ -52,7 +40,7 @@ export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
     { title: "host with scheme", args: { hosts: ["postgres://db.example.com"] }, path: "hosts[0]", expected: `${HOST}; give only the host name`, got: '"postgres://db.example.com"' },
     { title: "IPv4 out of range", args: { hosts: ["10.0.0.1", "999.1.1.1"] }, path: "hosts[1]", expected: HOST, got: '"999.1.1.1"' },
     { title: "host with space", args: { hosts: ["db example"] }, path: "hosts[0]", expected: HOST, got: '"db example"' },
-    { title: "repeated host", args: { hosts: ["a.example.com", "A.example.com"] }, path: "hosts[1]", expected: "must not repeat an earlier host", got: '"A.example.com"' },
+    { title: "repeated host", args: { hosts: ["a.example.com", "A.example.com"] }, path: "hosts[1]", expected: "must not repeat a host listed before", got: '"A.example.com"' },
     { title: "port zero", args: { port: 0 }, path: "port", expected: EXPECT.port, got: "0" },
     { title: "port too large", args: { port: 70000 }, path: "port", expected: EXPECT.port, got: "70000" },
     { title: "port missing for engine other", args: { engine: "other" }, path: "port", expected: `is required when engine is "other"; ${EXPECT.port}`, got: "undefined" },
@@ -81,14 +69,7 @@ export const EXTERNAL_BAD_CASES: readonly BadCase[] = [
 ];
 
 describe("ExternalStore validation", () => {
-    for (const c of EXTERNAL_BAD_CASES) {
-        it(`refuses ${c.title} at ${c.path}`, () => {
-            const args = { ...BASE, ...c.args } as ExternalStoreArgs;
-            const problems = validateExternalStoreArgs(c.name ?? "orders", args);
-            assert.deepStrictEqual(problems.map((p) => p.path), [c.path]);
-            assert.strictEqual(formatProblems({ kind: "ExternalStore", name: "orders" }, problems), line(c.path, c.expected, c.got));
-        });
-    }
+    itRefusesEachAt({ kind: "ExternalStore", name: "orders" }, validateExternalStoreArgs, BASE, EXTERNAL_BAD_CASES);
 
     it("never prints a refused credential", () => {
         const problems = validateExternalStoreArgs("orders", { ...BASE, options: { apiToken: "s3cr3t-value", url: "mysql://u:pw-value@h/db" } });

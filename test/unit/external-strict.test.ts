@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExternalStore, ExternalStoreArgs, validateExternalStoreArgs } from "../../components/external/external-store";
 import { EXPECT } from "../../components/common/kubernetes";
 import { expectInvalid, recorder, settle } from "../support/pulumi";
+import { sparse } from "../support/hostile";
 
 /** A credential planted in every case: no refusal may print it, nor any part of it. */
 const PLANTED = "Planted-Pw-73510296";
@@ -22,12 +23,6 @@ interface StrictCase {
     /** Every line of the refusal, in order, as `path: expectation (got value)`. */
     readonly lines: readonly string[];
 }
-
-const sparse = (...items: unknown[]) => {
-    const list = [...items];
-    delete list[0];
-    return list;
-};
 
 export const EXTERNAL_STRICT_CASES: readonly StrictCase[] = [
     { title: "a misspelt externalName", args: { externalname: "db.example.com" }, lines: ['externalname: is not a known field; did you mean "externalName"? (got "db.example.com")'] },

@@ -8,21 +8,13 @@ import {
     nodeLocalStorageClassName,
     validateNodeLocalStoreArgs,
 } from "../../components/workload/node-local-store";
-import { formatProblems } from "../../components/common/validation";
 import { EXPECT } from "../../components/common/kubernetes";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { validateKubernetesObject } from "../../tools/engine/schema";
+import { BadCase, itRefusesEachAt } from "../support/problems";
+import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const BASE: NodeLocalStoreArgs = { image: "minio/minio:RELEASE.2025-09-07T16-13-09Z", namespace: "storage", nodeSelector: { "stateful-stacks.io/storage": "local" } };
-
-interface BadCase {
-    readonly title: string;
-    readonly name?: string;
-    readonly args: Partial<Record<keyof NodeLocalStoreArgs, unknown>>;
-    readonly path: string;
-    readonly expected: string;
-    readonly got: string;
-}
 
 const TAINT_KEY = "must be a taint key: an optional DNS subdomain and '/', then at most 63 letters, digits, '-', '_' and '.'";
 
@@ -33,7 +25,7 @@ export const MOUNT_PATH = EXPECT_CHECK.absolutePath;
 const RESERVED_ENV = "must not be one of the variables the workload sets itself (POD_NAME, POD_NAMESPACE, NODE_NAME)";
 const SECRET_KEY = `must be a Secret or ConfigMap key: at most 253 letters, digits, '-', '_' and '.', not "." or ".." and not starting with ".."`;
 
-export const NODE_LOCAL_BAD_CASES: readonly BadCase[] = [
+export const NODE_LOCAL_BAD_CASES: readonly BadCase<NodeLocalStoreArgs>[] = [
     { title: "env reusing NODE_NAME", args: { env: { NODE_NAME: "x" } }, path: "env.NODE_NAME", expected: RESERVED_ENV, got: '"NODE_NAME"' },
     { title: "a password as a literal env value", args: { env: { REDIS_PASSWORD: "hunter2" } }, path: "env.REDIS_PASSWORD", expected: `must not be a literal value: REDIS_PASSWORD names a credential, and credentials live only in Secrets; reference one with secretEnv.REDIS_PASSWORD: { secretName, key }`, got: "[secret]" },
     {
@@ -73,16 +65,7 @@ export const NODE_LOCAL_BAD_CASES: readonly BadCase[] = [
 ];
 
 describe("NodeLocalStore validation", () => {
-    for (const c of NODE_LOCAL_BAD_CASES) {
-        it(`refuses ${c.title} at ${c.path}`, () => {
-            const problems = validateNodeLocalStoreArgs(c.name ?? "blobs", { ...BASE, ...c.args } as NodeLocalStoreArgs);
-            assert.deepStrictEqual(problems.map((p) => p.path), [c.path]);
-            assert.strictEqual(
-                formatProblems({ kind: "NodeLocalStore", name: "blobs" }, problems),
-                formatProblems({ kind: "NodeLocalStore", name: "blobs" }, [{ expected: c.expected, path: c.path, value: c.got }]),
-            );
-        });
-    }
+    itRefusesEachAt({ kind: "NodeLocalStore", name: "blobs" }, validateNodeLocalStoreArgs, BASE, NODE_LOCAL_BAD_CASES);
 
     it("accepts only directories strictly below the allowed prefixes, after normalising", () => {
         assert.deepStrictEqual(
@@ -129,7 +112,7 @@ describe("NodeLocalStore builders", () => {
                                 name: "store",
                                 ports: [{ containerPort: 9000, name: "api", protocol: "TCP" }],
                                 resources: { limits: { memory: "256Mi" }, requests: { cpu: "100m", memory: "256Mi" } },
-                                securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: true },
+                                securityContext: RESTRICTED_CONTAINER_SECURITY,
                                 volumeMounts: [{ mountPath: "/data", name: "data" }],
                             },
                         ],
@@ -152,7 +135,7 @@ describe("NodeLocalStore builders", () => {
                             },
                         ],
                         nodeSelector: { "stateful-stacks.io/storage": "local" },
-                        securityContext: { fsGroup: 1000, fsGroupChangePolicy: "OnRootMismatch", runAsGroup: 1000, runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                        securityContext: RESTRICTED_POD_SECURITY,
                         tolerations: [{ effect: "NoSchedule", key: "dedicated", operator: "Equal", value: "storage" }],
                         volumes: [{ hostPath: { path: "/var/lib/stateful-stacks/storage/blobs", type: "DirectoryOrCreate" }, name: "data" }],
                     },

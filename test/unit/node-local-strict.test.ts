@@ -2,10 +2,10 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EXPECT_CHECK } from "../../components/common/checks";
 import { EXPECT } from "../../components/common/kubernetes";
-import { formatProblems } from "../../components/common/validation";
 import { buildNodeLocalStoreSpecs, NodeLocalStoreArgs, validateNodeLocalStoreArgs } from "../../components/workload/node-local-store";
 import { HOST_PATH, MOUNT_PATH } from "./node-local-store.test";
 import { PLANTED_CREDENTIAL } from "./cache-strict.test";
+import { COMMAND_LIST, itRefusesEach, StrictCase } from "../support/problems";
 
 /**
  * Strict validation of NodeLocalStore: host directories only from the allowlist, the
@@ -24,15 +24,6 @@ function credentialName(name: string): string {
 
 function credentialValue(name: string): string {
     return `must not be a literal value: the value holds a password (a URL's user:password@ or a password= parameter), and credentials live only in Secrets; reference one with secretEnv.${name}: { secretName, key }`;
-}
-
-const COMMAND_LIST = 'must be a list of strings, e.g. ["postgres", "-c", "max_connections=200"]: a single string is not split into words';
-
-interface StrictCase {
-    readonly title: string;
-    readonly whole?: () => unknown;
-    readonly args?: Record<string, unknown>;
-    readonly problems: readonly (readonly [string, string, string])[];
 }
 
 /** The host directories the issue found accepted (and chowned by the init container). */
@@ -112,16 +103,7 @@ export const NODE_LOCAL_STRICT_CASES: readonly StrictCase[] = [
 ];
 
 describe("NodeLocalStore strict validation", () => {
-    for (const c of NODE_LOCAL_STRICT_CASES) {
-        it(`refuses ${c.title}`, () => {
-            const args = c.whole ? c.whole() : { ...BASE, ...c.args };
-            const problems = validateNodeLocalStoreArgs("blobs", args);
-            const component = { kind: "NodeLocalStore", name: "blobs" };
-            const message = formatProblems(component, problems);
-            assert.strictEqual(message, formatProblems(component, c.problems.map(([path, expected, value]) => ({ expected, path, value }))));
-            assert.ok(!message.includes(PLANTED_CREDENTIAL));
-        });
-    }
+    itRefusesEach({ kind: "NodeLocalStore", name: "blobs" }, validateNodeLocalStoreArgs, BASE, NODE_LOCAL_STRICT_CASES, PLANTED_CREDENTIAL);
 
     it("accepts the record-shaped env and the default host path", () => {
         const args: NodeLocalStoreArgs = { ...BASE, env: { FOO: "bar", POSTGRES_PASSWORD_FILE: "/run/secrets/pw" } };

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass } from "../../components/storage/efs-storage-class";
 import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
+import { deepObject, sparse } from "../support/hostile";
 
 /**
  * Hostile input for the storage classes: a valid argument set with one field (at any
@@ -12,28 +13,12 @@ import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
  * nothing registered, or register schema-valid objects with string-only parameters.
  */
 
-function sparse(...items: unknown[]): unknown[] {
-    const list = [...items];
-    delete list[0];
-    return list;
-}
-
-function deep(levels: number): Record<string, unknown> {
-    const root: Record<string, unknown> = {};
-    let node = root;
-    for (let i = 0; i < levels; i++) {
-        node.a = {};
-        node = node.a as Record<string, unknown>;
-    }
-    return root;
-}
-
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
     fc.constantFrom<unknown>(null, 0, -1, 2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, "", " ", "3000", "constructor", "__proto__", true, false, [], {}, [null], { a: null }),
     fc.constant(null).map(() => sparse("x", "us-east-1a")),
     fc.constant(null).map(() => pulumi.output("gp3")),
     fc.constant(null).map(() => Promise.resolve(1)),
-    fc.constant(null).map(() => deep(300)),
+    fc.constant(null).map(() => deepObject(300)),
     fc.constantFrom("0.0.0.0/0", "::/0", "A".repeat(600), "arn:aws:kms:us-east-1:123456789012:alias/x"),
     fc.string({ maxLength: 10 }),
     fc.integer(),
@@ -107,25 +92,20 @@ describe("storage classes: hostile-input property", () => {
         await recorder();
     });
 
-    it("EBS: every input is refused with paths and nothing registered, or renders schema-valid objects", async () => {
-        const seen = { accepted: 0, refused: 0 };
-        await fc.assert(
-            fc.asyncProperty(inputs(EBS_BASE, EBS_PATHS), async (args) => {
-                seen[await check(() => new EbsStorageClass("fast", args as never))]++;
-            }),
-            { numRuns: 150, seed: 3000 },
-        );
-        assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
-    });
-
-    it("EFS: every input is refused with paths and nothing registered, or renders schema-valid objects", async () => {
-        const seen = { accepted: 0, refused: 0 };
-        await fc.assert(
-            fc.asyncProperty(inputs(EFS_BASE, EFS_PATHS), async (args) => {
-                seen[await check(() => new EfsStorageClass("shared", args as never))]++;
-            }),
-            { numRuns: 150, seed: 2049 },
-        );
-        assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
-    });
+    const classes = [
+        { kind: "EBS", inputs: inputs(EBS_BASE, EBS_PATHS), seed: 3000, create: (args: unknown) => new EbsStorageClass("fast", args as never) },
+        { kind: "EFS", inputs: inputs(EFS_BASE, EFS_PATHS), seed: 2049, create: (args: unknown) => new EfsStorageClass("shared", args as never) },
+    ];
+    for (const c of classes) {
+        it(`${c.kind}: every input is refused with paths and nothing registered, or renders schema-valid objects`, async () => {
+            const seen = { accepted: 0, refused: 0 };
+            await fc.assert(
+                fc.asyncProperty(c.inputs, async (args) => {
+                    seen[await check(() => c.create(args))]++;
+                }),
+                { numRuns: 150, seed: c.seed },
+            );
+            assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
+        });
+    }
 });

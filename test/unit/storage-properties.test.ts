@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
+import { Problem } from "../../components/common/validation";
 import { EBS_LIMITS, EBS_VOLUME_TYPES, EbsVolumeType } from "../../components/storage/ebs-limits";
 import { buildEbsSnapshotClass, buildEbsStorageClass, EbsStorageClass, EbsStorageClassArgs, validateEbsArgs } from "../../components/storage/ebs-storage-class";
 import { buildEfsStorageClass, EfsStorageClass, EfsStorageClassArgs, validateEfsArgs } from "../../components/storage/efs-storage-class";
@@ -159,6 +160,15 @@ function assertStringParameters(parameters: Record<string, unknown>): void {
     }
 }
 
+/** The component refuses with exactly the paths validation found, each naming one of its arguments (`roots`). */
+function assertRefusedAt(construct: () => unknown, problems: readonly Problem[], roots: ReadonlySet<string>): void {
+    const { paths } = expectInvalid(construct);
+    assert.deepStrictEqual(paths, problems.map((p) => p.path));
+    for (const path of paths) {
+        assert.ok(roots.has(root(path)), `${path} names an argument`);
+    }
+}
+
 describe("storage property tests", () => {
     before(async () => {
         await recorder();
@@ -180,11 +190,7 @@ describe("storage property tests", () => {
                     }
                     return;
                 }
-                const { paths } = expectInvalid(() => new EbsStorageClass(name, args));
-                assert.deepStrictEqual(paths, problems.map((p) => p.path));
-                for (const path of paths) {
-                    assert.ok(EBS_ROOTS.has(root(path)), `${path} names an argument`);
-                }
+                assertRefusedAt(() => new EbsStorageClass(name, args), problems, EBS_ROOTS);
             }),
             { numRuns: 400, seed: 4242 },
         );
@@ -203,11 +209,7 @@ describe("storage property tests", () => {
                     assertStringParameters(object.parameters);
                     return;
                 }
-                const { paths } = expectInvalid(() => new EfsStorageClass(name, args));
-                assert.deepStrictEqual(paths, problems.map((p) => p.path));
-                for (const path of paths) {
-                    assert.ok(EFS_ROOTS.has(root(path)), `${path} names an argument`);
-                }
+                assertRefusedAt(() => new EfsStorageClass(name, args), problems, EFS_ROOTS);
             }),
             { numRuns: 400, seed: 2049 },
         );

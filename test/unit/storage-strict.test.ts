@@ -3,29 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass } from "../../components/storage/efs-storage-class";
 import { expectInvalid, recorder, render, settle } from "../support/pulumi";
+import { deepObject, sparse } from "../support/hostile";
 
 const FS = { allowedCidrBlocks: ["10.0.0.0/16"], subnetIds: ["subnet-0123456789abcdef0"], vpcId: "vpc-0123456789abcdef0" };
 const DEFERRED = "must be a plain value known at construction, not an Output or a Promise";
 const DEFERRED_ARGS = "must be a plain object known at construction, not an Output or a Promise: create the component inside apply() when its arguments are computed";
 const HOLE = "must not be a hole: the list is sparse (an element was skipped or deleted)";
-
-const sparse = (...items: unknown[]) => {
-    const list = [...items];
-    delete list[0];
-    return list;
-};
-
-/** A value nested 5,000 levels deep: the message renderer must neither overflow nor flood. */
-function deep(levels: number): Record<string, unknown> {
-    const root: Record<string, unknown> = {};
-    let node = root;
-    for (let i = 0; i < levels; i++) {
-        const next: Record<string, unknown> = {};
-        node.a = next;
-        node = next;
-    }
-    return root;
-}
 
 interface StrictCase {
     readonly title: string;
@@ -51,7 +34,7 @@ export const STORAGE_STRICT_CASES: readonly StrictCase[] = [
     { title: "EBS storageClassName as an Output", build: () => new EbsStorageClass("fast", { storageClassName: pulumi.output("fast") as never }), message: ebs([`storageClassName: ${DEFERRED} (got an Output)`]) },
     {
         title: "EBS a 5,000-deep tag value",
-        build: () => new EbsStorageClass("fast", { tags: deep(5000) as never }),
+        build: () => new EbsStorageClass("fast", { tags: deepObject(5000) as never }),
         message: ebs(['tags["a"]: must be a string of at most 256 characters (got {"a":{"a":{"a":{"a":{…}}}}})']),
     },
     {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ProblemList } from "../../components/common/validation";
 import { POD_ARG_KEYS, renderPodArgs, validatePodArgs } from "../../components/workload/pod-args";
+import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const selector = { "app.kubernetes.io/instance": "c", "app.kubernetes.io/name": "c" };
 
@@ -20,21 +21,8 @@ describe("shared pod arguments", () => {
         const pod = renderPodArgs({ ports: [{ name: "http", port: 80, targetPort: 8080 }] }, selector, false);
         assert.deepStrictEqual(pod.containerPorts, [{ containerPort: 8080, name: "http", protocol: "TCP" }]);
         assert.deepStrictEqual(pod.servicePorts, [{ name: "http", port: 80, protocol: "TCP", targetPort: "http" }]);
-        assert.deepStrictEqual(pod.podSecurityContext, {
-            fsGroup: 1000,
-            fsGroupChangePolicy: "OnRootMismatch",
-            runAsGroup: 1000,
-            runAsNonRoot: true,
-            runAsUser: 1000,
-            seccompProfile: { type: "RuntimeDefault" },
-        });
-        assert.deepStrictEqual(pod.containerSecurityContext, {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ["ALL"] },
-            privileged: false,
-            readOnlyRootFilesystem: false,
-            runAsNonRoot: true,
-        });
+        assert.deepStrictEqual(pod.podSecurityContext, RESTRICTED_POD_SECURITY);
+        assert.deepStrictEqual(pod.containerSecurityContext, RESTRICTED_CONTAINER_SECURITY);
         assert.strictEqual(pod.automountServiceAccountToken, false);
         assert.deepStrictEqual(pod.topologySpreadConstraints, [
             { labelSelector: { matchLabels: selector }, maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" },
@@ -78,6 +66,20 @@ describe("shared pod arguments", () => {
         assert.deepStrictEqual(problems({ ports: [{ name: "http", port: 80 }], readinessProbe: { tcpSocket: { port: "grpc" } }, livenessProbe: { periodSeconds: 5 } }), [
             ["livenessProbe", "[]", "must have exactly one of exec, grpc, httpGet, tcpSocket"],
             ["readinessProbe.tcpSocket.port", '"grpc"', "must be one of the port names (http) or a number from 1 to 65535"],
+        ]);
+    });
+
+    it("refuses tolerations the API server refuses, for every workload: a key unless Exists, no value with Exists, seconds only with NoExecute", () => {
+        const tolerations = [
+            { operator: "Equal", value: "db" },
+            { key: "dedicated", operator: "Exists", value: "db" },
+            { effect: "NoSchedule", key: "dedicated", tolerationSeconds: 30, value: "db" },
+            { effect: "NoExecute", key: "node.kubernetes.io/unreachable", operator: "Exists", tolerationSeconds: 300 },
+        ];
+        assert.deepStrictEqual(problems({ ports: [{ name: "http", port: 80 }], tolerations }), [
+            ["tolerations[0].key", "undefined", 'is required unless operator is "Exists"'],
+            ["tolerations[1].value", '"db"', 'must be empty when operator is "Exists"'],
+            ["tolerations[2].tolerationSeconds", "30", 'can only be given with effect "NoExecute"'],
         ]);
     });
 

@@ -8,6 +8,7 @@ import { buildClientService, buildDisruptionBudget, buildHeadlessService, buildS
 import { validateStatefulWorkloadArgs } from "../../components/workload/stateful-workload-validate";
 import { validateKubernetesObject } from "../../tools/engine/schema";
 import { recorder, settle } from "../support/pulumi";
+import { deepObject } from "../support/hostile";
 
 /**
  * A hostile caller over every argument path: a valid workload with one (or two) values
@@ -85,16 +86,6 @@ function cyclic(): Record<string, unknown> {
     return value;
 }
 
-function deep(depth: number): Record<string, unknown> {
-    let node: Record<string, unknown> = {};
-    const root = node;
-    for (let i = 0; i < depth; i++) {
-        node.a = {};
-        node = node.a as Record<string, unknown>;
-    }
-    return root;
-}
-
 /** Hostile replacements; a function marks a hole (the element is deleted). */
 const HOLE = Symbol("hole");
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -135,7 +126,7 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
     fc.constant(null).map(() => pulumi.secret("pl4nted-pw")),
     fc.constant(null).map(() => Promise.resolve(1)),
     fc.constant(null).map(() => cyclic()),
-    fc.constant(null).map(() => deep(5000)),
+    fc.constant(null).map(() => deepObject(5000)),
     fc.anything({ maxDepth: 2 }),
 );
 

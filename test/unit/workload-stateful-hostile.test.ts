@@ -6,6 +6,7 @@ import { StatefulWorkload, StatefulWorkloadArgs } from "../../components/workloa
 import { claimNames, podDnsNames, statefulWorkloadNames } from "../../components/workload/stateful-workload-spec";
 import { validateStatefulWorkloadArgs } from "../../components/workload/stateful-workload-validate";
 import { expectInvalid, recorder, render } from "../support/pulumi";
+import { deepObject } from "../support/hostile";
 
 /** Bad inputs a config-driven or hostile caller gives: each refused with its exact message, before anything registers. */
 
@@ -32,16 +33,6 @@ const VOLUMES = "must be a list of { name, mountPath, size, storageClass, access
 const QUANTITY = `${EXPECT.quantity}, given as a string`;
 const NULL_FIELD = "must not be null; leave the field out instead";
 const ITEM_NULL = "must not be null or undefined";
-
-function deepObject(depth: number): Record<string, unknown> {
-    let node: Record<string, unknown> = {};
-    const root = node;
-    for (let i = 0; i < depth; i++) {
-        node.a = {};
-        node = node.a as Record<string, unknown>;
-    }
-    return root;
-}
 
 interface Case {
     readonly title: string;

@@ -12,6 +12,7 @@ import {
     statefulWorkloadNames,
 } from "../../components/workload/stateful-workload-spec";
 import { validateKubernetesObject } from "../../tools/engine/schema";
+import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const base: StatefulWorkloadArgs = {
     namespace: "db",
@@ -33,7 +34,7 @@ describe("StatefulWorkload builders", () => {
     it("lets a pod that may run as root start its containers, unless a container says otherwise", () => {
         const asRoot = (container?: { runAsNonRoot?: boolean }) =>
             buildContainers("pg", { ...base, securityContext: { pod: { runAsNonRoot: false, runAsUser: 0 }, ...(container ? { container } : {}) } }).containers[0].securityContext;
-        assert.deepStrictEqual(asRoot(), { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: false, runAsNonRoot: false });
+        assert.deepStrictEqual(asRoot(), { ...RESTRICTED_CONTAINER_SECURITY, runAsNonRoot: false });
         assert.strictEqual((asRoot({ runAsNonRoot: true }) as { runAsNonRoot?: boolean }).runAsNonRoot, true);
         assert.strictEqual((buildContainers("pg", base).containers[0].securityContext as { runAsNonRoot?: boolean }).runAsNonRoot, true);
     });
@@ -97,21 +98,8 @@ describe("StatefulWorkload builders", () => {
             serviceAccountName: "pg-backup",
         });
         const spec = template.spec as unknown as Record<string, any>;
-        assert.deepStrictEqual(spec.securityContext, {
-            fsGroup: 999,
-            fsGroupChangePolicy: "OnRootMismatch",
-            runAsGroup: 1000,
-            runAsNonRoot: true,
-            runAsUser: 999,
-            seccompProfile: { type: "RuntimeDefault" },
-        });
-        assert.deepStrictEqual(spec.containers[0].securityContext, {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ["ALL"] },
-            privileged: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-        });
+        assert.deepStrictEqual(spec.securityContext, { ...RESTRICTED_POD_SECURITY, fsGroup: 999, runAsUser: 999 });
+        assert.deepStrictEqual(spec.containers[0].securityContext, { ...RESTRICTED_CONTAINER_SECURITY, readOnlyRootFilesystem: true });
         assert.strictEqual(spec.automountServiceAccountToken, true);
         assert.strictEqual(spec.serviceAccountName, "pg-backup");
     });
