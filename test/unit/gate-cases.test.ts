@@ -14,6 +14,8 @@ const MANIFEST = path.join(DIR, "cases.json");
 interface Case {
     readonly note: string;
     readonly blocks: boolean;
+    /** The preview failed (the provider refused it); the gate refuses such a document. */
+    readonly previewFails?: boolean;
 }
 
 if (fs.existsSync(MANIFEST)) {
@@ -30,7 +32,12 @@ if (fs.existsSync(MANIFEST)) {
         });
 
         for (const [name, c] of Object.entries(cases)) {
-            it(`${name}: ${c.note} — ${c.blocks ? "blocks" : "passes"}`, () => {
+            it(`${name}: ${c.note} — ${c.previewFails ? "the preview failed: refused" : c.blocks ? "blocks" : "passes"}`, () => {
+                if (c.previewFails) {
+                    assert.equal(c.blocks, true, "a failed preview is refused, so the case blocks");
+                    assert.throws(() => parsePreview(readDocument(path.join(DIR, `${name}.json`))), /the preview failed/);
+                    return;
+                }
                 const result = evaluateGate(parsePreview(readDocument(path.join(DIR, `${name}.json`))));
                 const blocked = result.findings.filter((f) => f.verdict === "block").map((f) => `${f.op} ${f.urn}`);
                 assert.equal(result.blocked, c.blocks, `blocked: ${JSON.stringify(blocked)}`);

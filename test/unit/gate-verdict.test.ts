@@ -240,7 +240,7 @@ describe("gate: retained objects replaced under the same name", () => {
     });
 
     it("keeps the real EFS claim replacement passing, with the clash in its reason", () => {
-        const text = fs.readFileSync(path.join(__dirname, "../fixtures/preview/shared-content-efs-storage-class.json"), "utf8");
+        const text = fs.readFileSync(path.join(__dirname, "../fixtures/preview/provider-4.32-shared-content-efs-storage-class.json"), "utf8");
         const result = evaluateGate(parsePreview(text));
         const finding = result.findings.find((f) => f.type === "kubernetes:core/v1:PersistentVolumeClaim");
         assert.equal(result.blocked, false);
