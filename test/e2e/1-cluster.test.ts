@@ -101,8 +101,11 @@ describe("e2e: the cluster (kwok nodes, volume provisioning)", function () {
             const c = await kube.must(paths.core(NS, "persistentvolumeclaims", "ebs"));
             return c.status.capacity?.storage === "3Gi" ? c : undefined;
         });
-        const grown = await kube.must(paths.core(NS, "persistentvolumeclaims", "ebs"));
-        assert.equal(grown.metadata.annotations["volume.kubernetes.io/storage-resizer"], "ebs.csi.aws.com", "the expand controller's hand-over");
+        const events = (await kube.must(paths.core(NS, "events"))).items as KubeObject[];
+        assert.ok(
+            events.some((e) => e.involvedObject.name === "ebs" && e.reason === "ExternalExpanding"),
+            "the expand controller left the CSI volume to the driver's resizer (ExternalExpanding)",
+        );
         assert.equal((await kube.must(paths.pv(pv.metadata.name))).spec.capacity.storage, "3Gi");
 
         await kube.delete(paths.core(NS, "pods", "ebs"));
@@ -137,8 +140,15 @@ describe("e2e: the cluster (kwok nodes, volume provisioning)", function () {
         assert.equal(pv.spec.nodeAffinity, undefined, "EFS is reachable from every zone");
     });
 
-    it("node-local (kubernetes.io/no-provisioner): a local volume on a storage node, matched by the scheduler's volume binder and bound by the PV controller", async () => {
+    it("node-local (kubernetes.io/no-provisioner): local volumes published on the storage nodes only; one matched to a claim by the scheduler's volume binder and bound by the PV controller", async () => {
         const { kube } = e2e();
+        const published = await kube.eventually("local volumes of e2e-local", async () => {
+            const local = ((await kube.must(paths.pv())).items as KubeObject[]).filter((v) => v.spec.storageClassName === "e2e-local");
+            return local.length > 0 ? local : undefined;
+        });
+        for (const v of published) {
+            assert.match(v.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0], /^kwok-storage-/, `${v.metadata.name}: on a storage node`);
+        }
         await kube.create(paths.core(NS, "persistentvolumeclaims"), claim("local", "e2e-local", "1Gi"));
         await kube.create(
             paths.core(NS, "pods"),
@@ -151,9 +161,12 @@ describe("e2e: the cluster (kwok nodes, volume provisioning)", function () {
             const p = await kube.get(paths.core(NS, "pods", "local"));
             return p && isReady(p) ? p : undefined;
         });
-        const bound = await expectClaimBound(kube, NS, "local", "e2e-local", "1Gi");
+        const bound = await kube.must(paths.core(NS, "persistentvolumeclaims", "local"));
+        assert.equal(bound.status.phase, "Bound");
         const pv = await kube.must(paths.pv(bound.spec.volumeName));
         assert.ok(pv.spec.local?.path, "a local volume");
+        assert.equal(pv.spec.claimRef.uid, bound.metadata.uid);
+        assert.equal(bound.status.capacity.storage, pv.spec.capacity.storage, "a static volume: the claim gets the volume's capacity");
         assert.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, [running.spec.nodeName], "on the pod's node");
         assert.match(running.spec.nodeName, /^kwok-storage-/);
         await kube.delete(paths.core(NS, "pods", "local"));

@@ -247,6 +247,10 @@ start_provisioner() {
   wait_for provisioner grep -q "registered CSIDriver efs.csi.aws.com" "$dir/provisioner.log"
 }
 
+# WatchList=false: clients ask for watch-list streams, which etcd 3.4 cannot serve (no
+# RequestWatchProgress); with the server refusing them they use plain LIST/WATCH. Without
+# it kwok's pod watch keeps ending and pods become Ready only at its next re-list, tens of
+# seconds late.
 launch_apiserver() {
   launch kube-apiserver \
     --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
@@ -257,16 +261,16 @@ launch_apiserver() {
     --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
     --service-cluster-ip-range 10.0.0.0/24 \
     --authorization-mode RBAC --allow-privileged=true \
-    --endpoint-reconciler-type none --profiling=false
+    --endpoint-reconciler-type none --profiling=false --feature-gates WatchList=false
 }
 
-# stop_component NAME: TERM, then KILL after 10 s.
+# stop_component NAME [GRACE]: TERM, then KILL after GRACE seconds (default 10).
 stop_component() {
-  local pid
+  local pid tries=$((${2:-10} * 5))
   if alive "$1"; then
     pid=$(cat "$dir/$1.pid")
     kill "$pid" 2> /dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
+    for _ in $(seq 1 "$tries"); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2> /dev/null || true
   fi
   rm -f "$dir/$1.pid"
@@ -278,12 +282,14 @@ apiserver() {
   source "$dir/ports.env"
   case "${1:-}" in
     stop)
-      stop_component kube-apiserver
+      # A short grace: the server stops listening at once, and its watches would keep
+      # a graceful shutdown going for a minute.
+      stop_component kube-apiserver 2
       log "kube-apiserver stopped (https://127.0.0.1:$API_PORT)"
       ;;
     start)
       if alive kube-apiserver; then log "kube-apiserver already running"; return 0; fi
-      find_binaries
+      command -v kube-apiserver > /dev/null || { components=(kube-apiserver); find_binaries; }
       deadline=$((SECONDS + timeout))
       launch_apiserver
       wait_for kube-apiserver admin_get /readyz
@@ -328,6 +334,7 @@ start() {
     --bind-address 127.0.0.1 --secure-port "$CM_PORT" --cert-dir "$dir/pki/controller-manager" \
     --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
+    --pvclaimbinder-sync-period 2s \
     --cluster-signing-cert-file "$dir/pki/ca.crt" --cluster-signing-key-file "$dir/pki/ca.key" \
     --profiling=false
   launch kube-scheduler \

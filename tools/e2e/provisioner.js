@@ -4,8 +4,8 @@
 // plane: the scheduler picks a node for a WaitForFirstConsumer claim
 // (`volume.kubernetes.io/selected-node`), the PV controller hands the claim to the CSI
 // driver (`volume.kubernetes.io/storage-provisioner`), binds the PersistentVolume made
-// here to the claim, and releases it when the claim goes; the expand controller hands a
-// grown claim to the driver's resizer (`volume.kubernetes.io/storage-resizer`).
+// here to the claim, and releases it when the claim goes; the expand controller leaves a
+// grown claim of a CSI volume to the driver's resizer (event ExternalExpanding).
 //
 // What this process does, in a poll loop over the API server (admin client certificate):
 // - provisioner (external-provisioner + CSI CreateVolume): for a Pending claim the PV
@@ -14,10 +14,11 @@
 //   mode, with a CSI source (the driver's name, a volume handle shaped like the cloud's:
 //   `vol-…` for EBS, `<fileSystemId>::fsap-…` for EFS) and, for EBS, node affinity to
 //   the zone of the node the scheduler selected;
-// - static local volumes (the local-static-provisioner's part): for a claim of a
-//   `kubernetes.io/no-provisioner` class, one unbound local PersistentVolume of the
-//   claim's size on a node that carries the storage label, for the scheduler's volume
-//   binder to match and the PV controller to bind;
+// - static local volumes (the local-static-provisioner's part): for every
+//   `kubernetes.io/no-provisioner` class, unbound local PersistentVolumes on each node
+//   that carries the storage label (two of 100Gi each by default), for the scheduler's
+//   volume binder to match to a claim and the PV controller to bind; a used one is
+//   replaced by a new one;
 // - deleter: a Released (or Failed) PersistentVolume made here whose reclaim policy is
 //   Delete is deleted (Retain ones are left alone: the data "stays");
 // - resizer (external-resizer + CSI ControllerExpandVolume, and the node's expansion):
@@ -26,7 +27,8 @@
 //   new size.
 //
 // Usage: provisioner.js --server URL --ca FILE --cert FILE --key FILE
-//        [--interval-ms 300] [--storage-label key=value]
+//        [--interval-ms 300] [--storage-label key=value] [--local-volumes 2]
+//        [--local-volume-size 100Gi]
 "use strict";
 
 const fs = require("fs");
@@ -38,11 +40,11 @@ const NO_PROVISIONER = "kubernetes.io/no-provisioner";
 const ZONE = "topology.kubernetes.io/zone";
 const HOST = "kubernetes.io/hostname";
 const PROVISIONED_BY = "pv.kubernetes.io/provisioned-by";
-const FOR_CLAIM = "stateful-stacks.io/for-claim";
+const FOR_NODE = "stateful-stacks.io/local-volume-node";
 const LOCAL_PROVISIONER = "stateful-stacks.io/e2e-local-volumes";
 
 function parseArgs(argv) {
-    const out = { intervalMs: 300, storageLabel: "stateful-stacks.io/storage=local" };
+    const out = { intervalMs: 300, storageLabel: "stateful-stacks.io/storage=local", localVolumes: 2, localVolumeSize: "100Gi" };
     for (let i = 0; i < argv.length; i += 2) {
         const [k, v] = [argv[i], argv[i + 1]];
         if (v === undefined) throw new Error(`${k}: missing value`);
@@ -52,6 +54,8 @@ function parseArgs(argv) {
         else if (k === "--key") out.key = fs.readFileSync(v);
         else if (k === "--interval-ms") out.intervalMs = Number(v);
         else if (k === "--storage-label") out.storageLabel = v;
+        else if (k === "--local-volumes") out.localVolumes = Number(v);
+        else if (k === "--local-volume-size") out.localVolumeSize = v;
         else throw new Error(`unknown argument ${k}`);
     }
     for (const k of ["server", "ca", "cert", "key"]) if (!out[k]) throw new Error(`--${k} is required`);
@@ -166,34 +170,49 @@ async function provision(pvc, sc, nodes) {
     }
 }
 
-/** A local volume on a storage node for a claim of a no-provisioner class (static provisioning, one per claim). */
-async function provisionLocal(pvc, sc, nodes, pvs) {
-    if (pvs.some((v) => v.metadata.annotations?.[FOR_CLAIM] === pvc.metadata.uid)) return;
+/**
+ * Local volumes of the no-provisioner classes, the way the local-static-provisioner
+ * publishes the disks it finds: every storage node keeps `--local-volumes` unbound
+ * PersistentVolumes of `--local-volume-size` per such class, for the scheduler's volume
+ * binder to match to a claim (the claim's capacity is then the volume's). A used one is
+ * replaced; unbound ones of a class that no longer exists are removed.
+ */
+async function localPool(classes, nodes, pvs) {
     const [key, value] = opts.storageLabel.split("=");
-    const candidates = nodes.filter((n) => n.metadata.labels?.[key] === value).map((n) => n.metadata.name).sort();
-    if (!candidates.length) return;
-    const used = (name) => pvs.filter((v) => v.spec.local && JSON.stringify(v.spec.nodeAffinity ?? {}).includes(`"${name}"`)).length;
-    const node = candidates.reduce((best, n) => (used(n) < used(best) ? n : best), candidates[0]);
-    const pv = {
-        apiVersion: "v1",
-        kind: "PersistentVolume",
-        metadata: { name: `local-${pvc.metadata.uid}`, annotations: { [PROVISIONED_BY]: LOCAL_PROVISIONER, [FOR_CLAIM]: pvc.metadata.uid } },
-        spec: {
-            accessModes: pvc.spec.accessModes,
-            capacity: { storage: pvc.spec.resources.requests.storage },
-            local: { path: `/mnt/stateful-stacks-local/${pvc.metadata.uid}` },
-            nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: HOST, operator: "In", values: [node] }] }] } },
-            persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? "Delete",
-            storageClassName: sc.metadata.name,
-            volumeMode: pvc.spec.volumeMode ?? "Filesystem",
-        },
-    };
-    try {
-        await request("POST", "/api/v1/persistentvolumes", pv);
-        log(`made local volume ${pv.metadata.name} (${pv.spec.capacity.storage}) on ${node} for ${pvc.metadata.namespace}/${pvc.metadata.name}`);
-    } catch (e) {
-        if (e.status !== 409) throw e;
+    const storageNodes = nodes.filter((n) => n.metadata.labels?.[key] === value).map((n) => n.metadata.name).sort();
+    const work = [];
+    for (const sc of classes.filter((c) => c.provisioner === NO_PROVISIONER)) {
+        for (const node of storageNodes) {
+            const free = pvs.filter(
+                (v) => v.metadata.annotations?.[PROVISIONED_BY] === LOCAL_PROVISIONER && v.metadata.annotations?.[FOR_NODE] === node && v.spec.storageClassName === sc.metadata.name && !v.spec.claimRef,
+            );
+            for (let i = free.length; i < opts.localVolumes; i++) {
+                const id = crypto.randomBytes(4).toString("hex");
+                const pv = {
+                    apiVersion: "v1",
+                    kind: "PersistentVolume",
+                    metadata: { name: `local-${node}-${id}`, annotations: { [PROVISIONED_BY]: LOCAL_PROVISIONER, [FOR_NODE]: node } },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        capacity: { storage: opts.localVolumeSize },
+                        local: { path: `/mnt/stateful-stacks-local/${id}` },
+                        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: HOST, operator: "In", values: [node] }] }] } },
+                        persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? "Delete",
+                        storageClassName: sc.metadata.name,
+                        volumeMode: "Filesystem",
+                    },
+                };
+                work.push(request("POST", "/api/v1/persistentvolumes", pv).then(() => log(`published local volume ${pv.metadata.name} (${sc.metadata.name}, ${opts.localVolumeSize}) on ${node}`)));
+            }
+        }
     }
+    const names = new Set(classes.map((c) => c.metadata.name));
+    for (const v of pvs) {
+        if (v.metadata.annotations?.[PROVISIONED_BY] === LOCAL_PROVISIONER && !v.spec.claimRef && !names.has(v.spec.storageClassName) && !v.metadata.deletionTimestamp) {
+            work.push(request("DELETE", `/api/v1/persistentvolumes/${v.metadata.name}`).then(() => log(`removed unbound local volume ${v.metadata.name} (class ${v.spec.storageClassName} is gone)`)));
+        }
+    }
+    return work;
 }
 
 async function reclaim(pv) {
@@ -215,8 +234,8 @@ async function expand(pvc, sc, pvs) {
     if (!pv) return;
     const by = pv.metadata.annotations?.[PROVISIONED_BY];
     if (!DRIVERS.has(by)) return;
-    // The expand controller's hand-over to the driver's resizer.
-    if (pvc.metadata.annotations?.["volume.kubernetes.io/storage-resizer"] !== by) return;
+    // Like the external-resizer: a claim whose volume is of this driver (the expand
+    // controller leaves CSI volumes to it, with an ExternalExpanding event).
     if (bytes(pv.spec.capacity.storage) < bytes(wanted)) {
         await request("PATCH", `/api/v1/persistentvolumes/${pv.metadata.name}`, { spec: { capacity: { storage: wanted } } }, "application/merge-patch+json");
     }
@@ -245,14 +264,13 @@ async function tick() {
         if (pvc.status?.phase === "Pending" && !pvc.spec.volumeName) {
             if (DRIVERS.has(sc.provisioner)) {
                 if (!pvs.some((v) => v.spec.claimRef?.uid === pvc.metadata.uid)) work.push(provision(pvc, sc, nodes));
-            } else if (sc.provisioner === NO_PROVISIONER) {
-                work.push(provisionLocal(pvc, sc, nodes, pvs));
             }
         } else if (pvc.status?.phase === "Bound") {
             work.push(expand(pvc, sc, pvs));
         }
     }
     for (const pv of pvs) work.push(reclaim(pv));
+    work.push(...(await localPool(classes, nodes, pvs)));
     const results = await Promise.allSettled(work);
     for (const r of results) if (r.status === "rejected") log(`error: ${r.reason.message}`);
 }
