@@ -63,10 +63,12 @@ export function operations(document: PreviewDocument): Record<string, string> {
  * preview's was made by other code: it is stale.
  */
 export function rendered(document: PreviewDocument): { urn: string; op: string; type?: string; inputs?: unknown }[] {
-    return document.steps.map((step) => {
-        const s = step as unknown as { urn: string; op: string; newState?: { type?: string; inputs?: unknown } };
-        return { urn: s.urn, op: s.op, type: s.newState?.type, inputs: s.newState?.inputs };
-    });
+    return document.steps
+        .map((step) => {
+            const s = step as unknown as { urn: string; op: string; newState?: { type?: string; inputs?: unknown } };
+            return { urn: s.urn, op: s.op, type: s.newState?.type, inputs: s.newState?.inputs };
+        })
+        .sort((a, b) => (`${a.urn} ${a.op}` < `${b.urn} ${b.op}` ? -1 : `${a.urn} ${a.op}` > `${b.urn} ${b.op}` ? 1 : 0));
 }
 
 export interface CaseEntry {
