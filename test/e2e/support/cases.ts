@@ -187,10 +187,9 @@ export const CASES: readonly ChangeCase[] = [
     {
         name: "shared-content-efs-storage-class",
         stack: "shared-content-efs",
-        note: "shared-content-efs: storageClassName shared-content-efs → shared-content-efs-v2 (StorageClass, the retained shared claim and the Deployment mounting it are replaced)",
+        note: "shared-content-efs: storageClassName shared-content-efs → shared-content-efs-v2 (StorageClass and the retained shared claim replaced; 4.25 fails before it reaches the Deployment mounting the claim)",
         config: { storageClassName: "shared-content-efs-v2" },
         ops: {
-            "kubernetes:apps/v1:Deployment::web": "replace",
             "kubernetes:core/v1:PersistentVolumeClaim::content": "replace",
             "kubernetes:storage.k8s.io/v1:StorageClass::shared-content": "replace",
         },
