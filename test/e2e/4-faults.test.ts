@@ -1,16 +1,23 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { apiserver } from "./support/cluster";
 import { e2e, pulumi, startPulumi } from "./support/context";
-import { KubeObject, paths } from "./support/kube";
+import { paths } from "./support/kube";
 import { expectNoClaimLost, expectStatefulSetLive, storageSnapshot } from "./support/live";
 import { RunResult } from "./support/run";
 import { deploy, withConfig } from "./support/stacks";
 
 /**
- * Faults during `pulumi up`: the API server going away in the middle of the run, and the
- * CLI interrupted. Nothing may be lost (claims keep their UIDs and volumes), and the stack
- * must be recoverable the way Pulumi documents it.
+ * Faults during `pulumi up`: the API server going away, and the CLI interrupted. Nothing
+ * may be lost (every claim of the cluster keeps its UID and its volume), and the stack must
+ * be recoverable the way Pulumi documents it.
  */
+
+const ZOOKEEPER_VOLUMES = [
+    { name: "data", size: "10Gi", storageClass: "zookeeper-gp3" },
+    { name: "datalog", size: "10Gi", storageClass: "zookeeper-gp3" },
+];
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 25): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -30,36 +37,37 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     }
 }
 
-function exportState(text: string): { pending: { type: string; resource: { urn: string } }[] } {
-    const state = JSON.parse(text) as { deployment: { pending_operations?: { type: string; resource: { urn: string } }[] } };
-    return { pending: state.deployment.pending_operations ?? [] };
+function pendingOperations(exported: string): { type: string; resource: { urn: string } }[] {
+    return (JSON.parse(exported) as { deployment: { pending_operations?: { type: string; resource: { urn: string } }[] } }).deployment.pending_operations ?? [];
+}
+
+/** The lock files of a stack in the file backend (an interrupted CLI may leave one). */
+function locks(stack: string): string[] {
+    const dir = path.join(e2e().backend, ".pulumi", "locks", "organization", "stateful-stacks", stack);
+    return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+}
+
+function within(ms: number, run: { done: Promise<RunResult> }): Promise<RunResult | undefined> {
+    return Promise.race([run.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
 }
 
 describe("e2e: faults during pulumi up", function () {
-    it("the API server stopped in the middle of pulumi up: the run fails naming the unreachable server, nothing is lost, and after a restart pulumi up --refresh converges", async function () {
+    it("the API server stopped as pulumi up starts its operations: the run fails naming the unreachable server, nothing is lost, and after a restart pulumi up --refresh converges", async function () {
         const { kube, cluster, env } = e2e();
         const stack = "external-database";
         await deploy(stack);
-        const ns = "external-database";
         const before = await storageSnapshot(kube);
-        const configMaps = new Set(((await kube.must(paths.core(ns, "configmaps"))).items as KubeObject[]).map((c) => c.metadata.uid as string));
         const change = { dbHosts: "orders-v3.cluster-c9akciq32.us-east-1.rds.amazonaws.com" };
-        let result: RunResult | undefined;
-        let stoppedAt = 0;
         await withConfig(stack, change, {}, async () => {
-            // The connection ConfigMap is replaced first; the Deployment that reads it comes after.
             const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+            let result: RunResult | undefined;
             try {
-                await until(
-                    "the replacement ConfigMap",
-                    async () => (((await kube.must(paths.core(ns, "configmaps"))).items as KubeObject[]).some((c) => !configMaps.has(c.metadata.uid)) ? true : undefined),
-                    240_000,
-                );
+                // The engine has started the update (its header is out); the program is still starting.
+                await until("pulumi up to start its update", async () => (run.output().includes("Updating (") ? true : undefined), 120_000);
                 await apiserver("stop", cluster.STATEFUL_STACKS_CLUSTER_DIR, env);
-                stoppedAt = Date.now();
-                result = await Promise.race([run.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), 180_000))]);
+                result = await within(180_000, run);
             } finally {
-                if (stoppedAt === 0 || result === undefined) {
+                if (result === undefined) {
                     run.child.kill("SIGKILL");
                 }
                 await apiserver("start", cluster.STATEFUL_STACKS_CLUSTER_DIR, env);
@@ -68,55 +76,87 @@ describe("e2e: faults during pulumi up", function () {
             const output = `${result.stdout}\n${result.stderr}`;
             assert.notEqual(result.code, 0, `pulumi up succeeded without the API server:\n${output}`);
             const api = cluster.STATEFUL_STACKS_APISERVER.replace("https://", "");
-            assert.ok(output.includes(api) && /connection refused|unreachable/.test(output), `the failure names the API server ${api}:\n${output.slice(-3000)}`);
-            console.log(`      (pulumi up failed ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after the API server stopped)`);
+            assert.ok(/unreachable|connection refused/.test(output) && output.includes(api), `the failure names the unreachable API server ${api}:\n${output.slice(-3000)}`);
+            assert.deepEqual(locks(stack), [], "the failed run released the stack's lock");
             expectNoClaimLost(before, await storageSnapshot(kube), "after the failed run");
             await pulumi(["up", "--yes", "--refresh", "--skip-preview", "-s", stack]);
             await pulumi(["preview", "--expect-no-changes", "-s", stack]);
-            const config = await kube.must(paths.core(ns, "configmaps", (JSON.parse((await pulumi(["stack", "output", "--json", "-s", stack])).stdout) as { configMapName: string }).configMapName));
-            assert.equal(config.data.HOSTS, change.dbHosts, "converged on the changed config");
+            const name = (JSON.parse((await pulumi(["stack", "output", "--json", "-s", stack])).stdout) as { configMapName: string }).configMapName;
+            assert.equal((await kube.must(paths.core(stack, "configmaps", name))).data.HOSTS, change.dbHosts, "converged on the changed config");
         });
         await pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
         expectNoClaimLost(before, await storageSnapshot(kube), "after the restart and the converging runs");
     });
 
-    it("pulumi up interrupted (SIGINT twice, during the StatefulSet's await): pending operations in the state, cleared by pulumi refresh; the next up converges; no claim lost", async function () {
-        const { kube } = e2e();
+    it("the API server stopped while pulumi up waits for a StatefulSet: 4.25 keeps waiting (its watches retry) and the run finishes once the server is back; nothing lost", async function () {
+        const { kube, cluster, env } = e2e();
         const stack = "zookeeper-ensemble";
-        const ns = "zookeeper-ensemble";
         await deploy(stack);
         const before = await storageSnapshot(kube);
         await withConfig(stack, { replicas: "5" }, {}, async () => {
             const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+            let result: RunResult | undefined;
             try {
-                await until("the StatefulSet scaled to 5", async () => ((await kube.must(paths.apps(ns, "statefulsets", "zookeeper"))).spec.replicas === 5 ? true : undefined), 240_000);
-            } catch (e) {
-                run.child.kill("SIGKILL");
-                throw e;
+                await until("the StatefulSet scaled to 5", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 5 ? true : undefined), 240_000);
+                await apiserver("stop", cluster.STATEFUL_STACKS_CLUSTER_DIR, env);
+                assert.equal(await within(15_000, run), undefined, "pulumi up ended while the API server was down");
+                await apiserver("start", cluster.STATEFUL_STACKS_CLUSTER_DIR, env);
+                result = await within(300_000, run);
+            } finally {
+                if (result === undefined) {
+                    run.child.kill("SIGKILL");
+                    await apiserver("start", cluster.STATEFUL_STACKS_CLUSTER_DIR, env);
+                }
             }
-            // The first ^C asks the engine to stop after the operations in flight; the second terminates at once.
-            run.child.kill("SIGINT");
-            await new Promise((r) => setTimeout(r, 300));
-            run.child.kill("SIGINT");
-            const result = await run.done;
-            assert.notEqual(result.code, 0, "the interrupted run reports failure");
-            const interrupted = exportState((await pulumi(["stack", "export", "-s", stack])).stdout);
-            assert.ok(
-                interrupted.pending.some((p) => p.resource.urn.endsWith("StatefulSet::zookeeper")),
-                `the StatefulSet's update is a pending operation: ${JSON.stringify(interrupted.pending.map((p) => `${p.type} ${p.resource.urn}`))}`,
-            );
-            expectNoClaimLost(before, await storageSnapshot(kube), "after the interrupted run");
-            // What Pulumi documents for an interrupted update: refresh (pending creates would need --clear-pending-creates).
-            await pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "-s", stack]);
-            assert.deepEqual(exportState((await pulumi(["stack", "export", "-s", stack])).stdout).pending, [], "no pending operation after the refresh");
-            await pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+            assert.ok(result, "pulumi up did not finish within 5 minutes of the API server's restart");
+            assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+            expectNoClaimLost(before, await storageSnapshot(kube), "after the outage");
+            await pulumi(["up", "--yes", "--refresh", "--skip-preview", "-s", stack]);
             await pulumi(["preview", "--expect-no-changes", "-s", stack]);
-            await expectStatefulSetLive(kube, ns, "zookeeper", [
-                { name: "data", size: "10Gi", storageClass: "zookeeper-gp3" },
-                { name: "datalog", size: "10Gi", storageClass: "zookeeper-gp3" },
-            ]);
+            await expectStatefulSetLive(kube, stack, "zookeeper", ZOOKEEPER_VOLUMES);
         });
         await pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
-        expectNoClaimLost(before, await storageSnapshot(kube), "after recovering and restoring");
+        expectNoClaimLost(before, await storageSnapshot(kube), "after restoring");
+    });
+
+    it("pulumi up interrupted (SIGINT twice) while it waits for a StatefulSet that cannot become ready: pending operation in the state, cleared by pulumi refresh; the next up converges; no claim lost", async function () {
+        const { kube } = e2e();
+        const stack = "zookeeper-ensemble";
+        await deploy(stack);
+        const before = await storageSnapshot(kube);
+        // 7 members with required host anti-affinity on 6 nodes: the 7th pod stays Pending, so the await cannot end.
+        await withConfig(stack, { replicas: "7" }, {}, async () => {
+            const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+            try {
+                await until("the StatefulSet scaled to 7", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 7 ? true : undefined), 240_000);
+                await new Promise((r) => setTimeout(r, 2000));
+                // The first ^C asks the engine to stop after the operations in flight; the second ends it at once.
+                run.child.kill("SIGINT");
+                await new Promise((r) => setTimeout(r, 2000));
+                run.child.kill("SIGINT");
+                const result = await within(60_000, run);
+                assert.ok(result, "pulumi did not end after the second SIGINT");
+                assert.notEqual(result.code, 0, "the interrupted run reports failure");
+            } finally {
+                run.child.kill("SIGKILL");
+            }
+            if (locks(stack).length) {
+                await pulumi(["cancel", "--yes", "-s", stack]);
+            }
+            const pending = pendingOperations((await pulumi(["stack", "export", "-s", stack])).stdout);
+            assert.ok(
+                pending.some((p) => p.resource.urn.endsWith("StatefulSet::zookeeper")),
+                `the StatefulSet's update is a pending operation: ${JSON.stringify(pending.map((p) => `${p.type} ${p.resource.urn}`))}`,
+            );
+            expectNoClaimLost(before, await storageSnapshot(kube), "after the interrupted run");
+        });
+        // What Pulumi documents for an interrupted update: refresh resolves the pending
+        // operations (pending creates would need --clear-pending-creates); then the next up.
+        await pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "-s", stack]);
+        assert.deepEqual(pendingOperations((await pulumi(["stack", "export", "-s", stack])).stdout), [], "no pending operation after the refresh");
+        await pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+        await pulumi(["preview", "--expect-no-changes", "-s", stack]);
+        await expectStatefulSetLive(kube, stack, "zookeeper", ZOOKEEPER_VOLUMES);
+        expectNoClaimLost(before, await storageSnapshot(kube), "after recovering");
     });
 });

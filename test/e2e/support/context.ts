@@ -54,7 +54,7 @@ export async function pulumi(args: readonly string[], options: { cwd?: string; e
 }
 
 /** A running CLI process (for interrupting it), and its result once it exits (never rejects on a non-zero exit). */
-export function startPulumi(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<RunResult> } {
+export function startPulumi(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<RunResult>; output: () => string } {
     const context = e2e();
     const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: options.cwd ?? context.project, env: context.env, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
@@ -67,7 +67,7 @@ export function startPulumi(args: readonly string[], options: { cwd?: string } =
             resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: `${Buffer.concat(err).toString("utf8")}${signal ? `\n(killed by ${signal})` : ""}` }),
         );
     });
-    return { child, done };
+    return { child, done, output: () => Buffer.concat(out).toString("utf8") };
 }
 
 /** The stack's config file in a project folder. */
