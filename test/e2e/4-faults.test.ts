@@ -119,7 +119,7 @@ describe("e2e: faults during pulumi up", function () {
         expectNoClaimLost(before, await storageSnapshot(kube), "after restoring");
     });
 
-    it("pulumi up interrupted (SIGINT twice) while it waits for a StatefulSet that cannot become ready: pending operation in the state, cleared by pulumi refresh; the next up converges; no claim lost", async function () {
+    it("pulumi up interrupted with SIGINT while it waits for a StatefulSet that cannot become ready: the CLI cancels the provider's wait and ends; no pending operation, nothing lost; the next up converges", async function () {
         const { kube } = e2e();
         const stack = "zookeeper-ensemble";
         await deploy(stack);
@@ -127,28 +127,53 @@ describe("e2e: faults during pulumi up", function () {
         // 7 members with required host anti-affinity on 6 nodes: the 7th pod stays Pending, so the await cannot end.
         await withConfig(stack, { replicas: "7" }, {}, async () => {
             const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+            let result: RunResult | undefined;
             try {
                 await until("the StatefulSet scaled to 7", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 7 ? true : undefined), 240_000);
                 await new Promise((r) => setTimeout(r, 2000));
-                // The first ^C asks the engine to stop after the operations in flight; the second ends it at once.
                 run.child.kill("SIGINT");
-                await new Promise((r) => setTimeout(r, 2000));
-                run.child.kill("SIGINT");
-                const result = await within(60_000, run);
-                assert.ok(result, "pulumi did not end after the second SIGINT");
-                assert.notEqual(result.code, 0, "the interrupted run reports failure");
+                result = await within(60_000, run);
             } finally {
-                run.child.kill("SIGKILL");
+                if (result === undefined) {
+                    process.kill(-(run.child.pid as number), "SIGKILL");
+                }
             }
-            if (locks(stack).length) {
-                await pulumi(["cancel", "--yes", "-s", stack]);
-            }
+            assert.ok(result, "pulumi did not end within a minute of SIGINT");
+            assert.notEqual(result.code, 0, "the interrupted run reports failure");
+            console.log(`      (after SIGINT: exit ${result.code}; ${JSON.stringify(`${result.stdout}\n${result.stderr}`.trim().split("\n").filter((l) => /cancel|interrupt|error/i.test(l)).slice(-4))})`);
+            assert.deepEqual(locks(stack), [], "the lock is released");
+            assert.deepEqual(pendingOperations((await pulumi(["stack", "export", "-s", stack])).stdout), [], "no pending operation");
+            expectNoClaimLost(before, await storageSnapshot(kube), "after the interrupted run");
+        });
+        await pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+        await pulumi(["preview", "--expect-no-changes", "-s", stack]);
+        await expectStatefulSetLive(kube, stack, "zookeeper", ZOOKEEPER_VOLUMES);
+        expectNoClaimLost(before, await storageSnapshot(kube), "after the next up");
+    });
+
+    it("pulumi up killed (SIGKILL to the CLI and its plugins) while it waits: a pending operation and the lock left in the state; pulumi cancel, then pulumi refresh clears it; the next up converges; no claim lost", async function () {
+        const { kube } = e2e();
+        const stack = "zookeeper-ensemble";
+        await deploy(stack);
+        const before = await storageSnapshot(kube);
+        await withConfig(stack, { replicas: "7" }, {}, async () => {
+            const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+            await until("the StatefulSet scaled to 7", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 7 ? true : undefined), 240_000);
+            await new Promise((r) => setTimeout(r, 2000));
+            process.kill(-(run.child.pid as number), "SIGKILL");
+            const result = await run.done;
+            assert.notEqual(result.code, 0);
             const pending = pendingOperations((await pulumi(["stack", "export", "-s", stack])).stdout);
             assert.ok(
                 pending.some((p) => p.resource.urn.endsWith("StatefulSet::zookeeper")),
                 `the StatefulSet's update is a pending operation: ${JSON.stringify(pending.map((p) => `${p.type} ${p.resource.urn}`))}`,
             );
-            expectNoClaimLost(before, await storageSnapshot(kube), "after the interrupted run");
+            console.log(`      (after SIGKILL: pending ${JSON.stringify(pending.map((p) => `${p.type} ${p.resource.urn.split("::").pop()}`))}, locks ${locks(stack).length})`);
+            if (locks(stack).length) {
+                await pulumi(["cancel", "--yes", "-s", stack]);
+                assert.deepEqual(locks(stack), [], "pulumi cancel removed the lock");
+            }
+            expectNoClaimLost(before, await storageSnapshot(kube), "after the killed run");
         });
         // What Pulumi documents for an interrupted update: refresh resolves the pending
         // operations (pending creates would need --clear-pending-creates); then the next up.
