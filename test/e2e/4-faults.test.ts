@@ -47,8 +47,14 @@ function locks(stack: string): string[] {
     return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 }
 
-function within(ms: number, run: { done: Promise<RunResult> }): Promise<RunResult | undefined> {
-    return Promise.race([run.done, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]);
+/** The run's result, or undefined if it is still running after `ms`. */
+async function within(ms: number, run: { done: Promise<RunResult> }): Promise<RunResult | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+        return await Promise.race([run.done, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+    } finally {
+        clearTimeout(timer);
+    }
 }
 
 describe("e2e: faults during pulumi up", function () {
