@@ -47,6 +47,41 @@ function locks(stack: string): string[] {
     return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 }
 
+/** `pid` and every process below it (Linux /proc): Pulumi starts its plugins in process groups of their own. */
+function processTree(pid: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) {
+            continue;
+        }
+        try {
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+        } catch {
+            // the process ended meanwhile
+        }
+    }
+    const out: number[] = [];
+    const walk = (p: number) => {
+        out.push(p);
+        (children.get(p) ?? []).forEach(walk);
+    };
+    walk(pid);
+    return out;
+}
+
+/** SIGKILL to the CLI, its language host and program, and its plugins: a crashed CI runner. */
+function killTree(pid: number): void {
+    for (const p of processTree(pid)) {
+        try {
+            process.kill(p, "SIGKILL");
+        } catch {
+            // already gone
+        }
+    }
+}
+
 /** The run's result, or undefined if it is still running after `ms`. */
 async function within(ms: number, run: { done: Promise<RunResult> }): Promise<RunResult | undefined> {
     let timer: NodeJS.Timeout | undefined;
@@ -74,7 +109,7 @@ describe("e2e: faults during pulumi up", function () {
                 result = await within(180_000, run);
             } finally {
                 if (result === undefined) {
-                    run.child.kill("SIGKILL");
+                    killTree(run.child.pid as number);
                 }
                 await apiserver("start", cluster.STATEFUL_STACKS_CLUSTER_DIR, env);
             }
@@ -110,7 +145,7 @@ describe("e2e: faults during pulumi up", function () {
                 result = await within(300_000, run);
             } finally {
                 if (result === undefined) {
-                    run.child.kill("SIGKILL");
+                    killTree(run.child.pid as number);
                     await apiserver("start", cluster.STATEFUL_STACKS_CLUSTER_DIR, env);
                 }
             }
@@ -141,7 +176,7 @@ describe("e2e: faults during pulumi up", function () {
                 result = await within(60_000, run);
             } finally {
                 if (result === undefined) {
-                    process.kill(-(run.child.pid as number), "SIGKILL");
+                    killTree(run.child.pid as number);
                 }
             }
             assert.ok(result, "pulumi did not end within a minute of SIGINT");
@@ -171,7 +206,7 @@ describe("e2e: faults during pulumi up", function () {
             const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
             await until("the StatefulSet scaled to 7", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 7 ? true : undefined), 240_000);
             await new Promise((r) => setTimeout(r, 2000));
-            process.kill(-(run.child.pid as number), "SIGKILL");
+            killTree(run.child.pid as number);
             const result = await run.done;
             assert.notEqual(result.code, 0);
             const pending = pendingOperations((await pulumi(["stack", "export", "-s", stack])).stdout);

@@ -56,7 +56,7 @@ export async function pulumi(args: readonly string[], options: { cwd?: string; e
 /** A running CLI process (for interrupting it), and its result once it exits (never rejects on a non-zero exit). */
 export function startPulumi(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<RunResult>; output: () => string } {
     const context = e2e();
-    // Its own process group: `process.kill(-child.pid, ...)` reaches the CLI and the plugins it started.
+    // Its own process group (signals go only where a test sends them); Pulumi gives its plugins groups of their own.
     const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: options.cwd ?? context.project, detached: true, env: context.env, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
