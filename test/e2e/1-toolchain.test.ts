@@ -1,9 +1,11 @@
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { e2e, pulumi } from "./support/context";
-import { loadToolchain } from "./support/toolchain";
+import { run } from "./support/run";
+import { loadToolchain, TOOLCHAIN_SH } from "./support/toolchain";
 
 /** A stand-in for toolchain.sh that prints `stdout` and exits with `code`. */
 function fakeToolchain(stdout: string, code: number): string {
@@ -45,6 +47,26 @@ describe("e2e: toolchain and control plane", () => {
             });
         } finally {
             fs.rmSync(path.dirname(script), { force: true, recursive: true });
+        }
+    });
+
+    it("toolchain.sh --status answers at once while a build holds the lock, naming the piece being built", async () => {
+        const cache = fs.mkdtempSync(path.join(os.tmpdir(), "stateful-stacks-e2e-cache-"));
+        const toolchain = path.join(cache, "toolchain");
+        fs.mkdirSync(path.join(toolchain, "kwok-0.8.0-0123456789ab.tmp"), { recursive: true });
+        const holder = spawn("flock", [path.join(toolchain, ".lock"), "sleep", "60"], { stdio: "ignore" });
+        try {
+            await new Promise((r) => setTimeout(r, 500));
+            const started = Date.now();
+            const status = await run(TOOLCHAIN_SH, ["--status"], { env: { ...process.env, STATEFUL_STACKS_CACHE: cache }, timeoutMs: 20_000 });
+            assert.equal(status.code, 0, status.stderr);
+            assert.ok(Date.now() - started < 15_000, "did not wait for the lock");
+            assert.match(status.stdout, /^a build is running \(lock .*\.lock held\)$/m);
+            assert.match(status.stdout, /^missing pulumi \d+\.\d+\.\d+: /m);
+            assert.match(status.stdout, /^language host: stand-in: .*tools\/e2e\/bin\/pulumi-language-nodejs$/m);
+        } finally {
+            holder.kill();
+            fs.rmSync(cache, { force: true, recursive: true });
         }
     });
 

@@ -1,37 +1,21 @@
 import { strict as assert } from "assert";
 import { e2e, pulumi } from "./support/context";
 import { Kube, KubeObject, paths } from "./support/kube";
+import { expectClaimBound, expectDeploymentLive, expectStatefulSetLive, isReady, pods } from "./support/live";
 import { backendText, CONCURRENCY, DB_PASSWORD, deploy, FILE_SYSTEM_ID, outputs, pool, STACK_NAMES } from "./support/stacks";
 
 /**
- * Every scenario stack in local mode under the real engine and the real Kubernetes
- * provider: `pulumi up` creates the objects, the controllers act on them, a second preview
- * finds nothing to change. The change cases (3-changes.test.ts) and `pulumi destroy`
+ * Every scenario stack in local mode (no AWS resources) under the real engine and the real
+ * Kubernetes provider, without skip-await: `pulumi up` returns only once the provider's
+ * await logic saw the StatefulSets, Deployments, DaemonSet, claims and Services ready.
+ * Then the live cluster is checked (claims Bound, pods Ready, placement), and a second
+ * preview finds nothing to change. The change cases (3-changes.test.ts) and `pulumi destroy`
  * (4-destroy.test.ts) run on these deployments.
  */
 
-/** Waits until the StatefulSet controller made pods `<sts>-0..n-1` and claims `<volume>-<sts>-<i>`; checks class and size. */
-async function expectStatefulSetChildren(kube: Kube, namespace: string, sts: string, replicas: number, volumes: { name: string; storageClass: string; size: string }[]): Promise<void> {
-    const wanted = Array.from({ length: replicas }, (_, i) => `${sts}-${i}`);
-    await kube.eventually(`pods ${wanted.join(", ")} in ${namespace}`, async () => {
-        const pods = await kube.names(paths.core(namespace, "pods"));
-        return wanted.every((p) => pods.includes(p)) ? true : undefined;
-    });
-    for (const volume of volumes) {
-        for (let i = 0; i < replicas; i++) {
-            const name = `${volume.name}-${sts}-${i}`;
-            const claim = await kube.eventually(`claim ${namespace}/${name}`, () => kube.get(paths.core(namespace, "persistentvolumeclaims", name)));
-            assert.equal(claim.spec.storageClassName, volume.storageClass, `${name}: storage class`);
-            assert.equal(claim.spec.resources.requests.storage, volume.size, `${name}: size`);
-            assert.deepEqual(claim.spec.accessModes, ["ReadWriteOnce"], `${name}: access modes`);
-        }
-    }
-    const pod = await kube.must(paths.core(namespace, "pods", `${sts}-0`));
-    assert.equal(pod.metadata.ownerReferences?.[0]?.kind, "StatefulSet");
-}
-
-function hasSkipAwait(object: KubeObject): void {
-    assert.equal(object.metadata.annotations?.["pulumi.com/skipAwait"], "true", `${object.kind} ${object.metadata.name}: skip-await annotation`);
+/** `pulumi up` ran without skip-await: no object of the stack carries the annotation, so the provider waited for each. */
+function noSkipAwait(object: KubeObject): void {
+    assert.equal(object.metadata.annotations?.["pulumi.com/skipAwait"], undefined, `${object.kind} ${object.metadata.name}: skip-await annotation`);
 }
 
 const VERIFY: Readonly<Record<string, (kube: Kube, out: Record<string, unknown>) => Promise<void>>> = {
@@ -50,16 +34,20 @@ const VERIFY: Readonly<Record<string, (kube: Kube, out: Record<string, unknown>)
         const secret = await kube.must(paths.core(ns, "secrets", "postgres-credentials"));
         assert.equal(Buffer.from(secret.data.password, "base64").toString("utf8"), DB_PASSWORD, "the Secret holds the configured password");
         const sts = await kube.must(paths.apps(ns, "statefulsets", "postgres"));
-        hasSkipAwait(sts);
+        noSkipAwait(sts);
         assert.equal(sts.spec.replicas, 1);
         assert.equal(sts.spec.serviceName, "postgres-headless");
         assert.deepEqual(sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
         assert.equal(sts.spec.template.spec.containers[0].image, "postgres:16.4");
         assert.equal(sts.spec.template.spec.securityContext.runAsNonRoot, true);
-        await expectStatefulSetChildren(kube, ns, "postgres", 1, [{ name: "data", size: "50Gi", storageClass: "postgres-fast" }]);
+        await expectStatefulSetLive(kube, ns, "postgres", [{ name: "data", size: "50Gi", storageClass: "postgres-fast" }]);
         const backups = await kube.must(paths.core(ns, "persistentvolumeclaims", "postgres-backups"));
         assert.equal(backups.spec.storageClassName, "postgres-slow");
         assert.equal(backups.spec.resources.requests.storage, "125Gi");
+        // WaitForFirstConsumer and consumed only by the nightly CronJob: no node chosen yet,
+        // so nothing provisioned; the provider's await accepts Pending for such a class.
+        assert.equal(backups.status.phase, "Pending");
+        assert.equal(backups.metadata.annotations?.["volume.kubernetes.io/selected-node"], undefined);
         assert.equal((await kube.must(paths.batch(ns, "cronjobs", "postgres-backup"))).spec.schedule, "0 3 * * *");
         assert.deepEqual(out.claimNames, ["data-postgres-0"]);
         assert.equal(out.volumeSnapshotClassName, null, "local mode creates no snapshot class");
@@ -68,17 +56,18 @@ const VERIFY: Readonly<Record<string, (kube: Kube, out: Record<string, unknown>)
         const ns = "zookeeper-ensemble";
         assert.equal((await kube.must(paths.storageClass("zookeeper-gp3"))).parameters.type, "gp3");
         const sts = await kube.must(paths.apps(ns, "statefulsets", "zookeeper"));
-        hasSkipAwait(sts);
+        noSkipAwait(sts);
         assert.equal(sts.spec.replicas, 3);
         assert.equal(sts.spec.podManagementPolicy, "Parallel");
         const servers = (sts.spec.template.spec.containers[0].env as { name: string; value?: string }[]).find((e) => e.name === "ZOO_SERVERS");
         assert.match(servers?.value ?? "", /^server\.1=zookeeper-0\.zookeeper-headless\.zookeeper-ensemble\.svc\.cluster\.local:2888:3888;2181 /);
         const pdb = await kube.must(paths.policy(ns, "poddisruptionbudgets", "zookeeper"));
         assert.equal(pdb.spec.maxUnavailable, 1);
-        await expectStatefulSetChildren(kube, ns, "zookeeper", 3, [
+        const zones = await expectStatefulSetLive(kube, ns, "zookeeper", [
             { name: "data", size: "10Gi", storageClass: "zookeeper-gp3" },
             { name: "datalog", size: "10Gi", storageClass: "zookeeper-gp3" },
         ]);
+        assert.equal(new Set(zones).size, 3, `required zone spread: members in distinct zones (${zones.join(", ")})`);
         assert.equal((out.claimNames as string[]).length, 6);
     },
     "shared-content-efs": async (kube, out) => {
@@ -87,21 +76,16 @@ const VERIFY: Readonly<Record<string, (kube: Kube, out: Record<string, unknown>)
         assert.equal(sc.provisioner, "efs.csi.aws.com");
         assert.equal(sc.parameters.fileSystemId, FILE_SYSTEM_ID);
         assert.equal(sc.reclaimPolicy, "Retain");
-        const claim = await kube.must(paths.core(ns, "persistentvolumeclaims", "content"));
+        const claim = await expectClaimBound(kube, ns, "content", "shared-content-efs", "100Gi");
         assert.deepEqual(claim.spec.accessModes, ["ReadWriteMany"]);
-        assert.equal(claim.spec.storageClassName, "shared-content-efs");
-        assert.equal(claim.spec.resources.requests.storage, "100Gi");
+        assert.match((await kube.must(paths.pv(claim.spec.volumeName))).spec.csi.volumeHandle, new RegExp(`^${FILE_SYSTEM_ID}::fsap-`));
         const web = await kube.must(paths.apps(ns, "deployments", "web"));
-        hasSkipAwait(web);
+        noSkipAwait(web);
         assert.equal(web.spec.replicas, 2);
         assert.equal(web.spec.template.spec.volumes[0].persistentVolumeClaim.claimName, "content");
         assert.equal((await kube.must(paths.core(ns, "services", "web"))).spec.ports[0].port, 80);
         assert.equal(out.fileSystemId, FILE_SYSTEM_ID);
-        // The Deployment controller acted on it: a ReplicaSet with the wanted replicas.
-        await kube.eventually("the web ReplicaSet", async () => {
-            const sets = (await kube.must(paths.apps(ns, "replicasets"))).items as KubeObject[];
-            return sets.find((s) => s.spec.replicas === 2);
-        });
+        await expectDeploymentLive(kube, ns, "web");
     },
     "external-database": async (kube, out) => {
         const ns = "external-database";
@@ -113,25 +97,28 @@ const VERIFY: Readonly<Record<string, (kube: Kube, out: Record<string, unknown>)
         assert.equal(service.spec.type, "ExternalName");
         assert.equal(service.spec.externalName, "orders.cluster-c9akciq32.us-east-1.rds.amazonaws.com");
         const app = await kube.must(paths.apps(ns, "deployments", "orders-api"));
-        hasSkipAwait(app);
+        noSkipAwait(app);
         assert.equal(app.spec.replicas, 2);
         assert.equal(app.spec.template.spec.initContainers.length, 1, "the wait-for-store init container");
+        await expectDeploymentLive(kube, ns, "orders-api");
     },
     "replicated-cache": async (kube, out) => {
         const ns = "replicated-cache";
         const cache = await kube.must(paths.apps(ns, "deployments", out.deploymentName as string));
-        hasSkipAwait(cache);
+        noSkipAwait(cache);
         assert.equal(cache.spec.replicas, 3);
         assert.match(cache.spec.template.spec.containers[0].image, /^memcached:/);
         assert.ok(cache.spec.template.spec.affinity.podAntiAffinity, "replicas on different nodes");
         await kube.must(paths.core(ns, "services", out.serviceName as string));
+        const running = await expectDeploymentLive(kube, ns, out.deploymentName as string);
+        assert.equal(new Set(running.map((p) => p.spec.nodeName)).size, running.length, "required host anti-affinity: one replica per node");
         const pdbs = (await kube.must(paths.policy(ns, "poddisruptionbudgets"))).items as KubeObject[];
         assert.equal(pdbs.length, 1);
     },
     "node-local-store": async (kube, out) => {
         const ns = "node-local-store";
         const ds = await kube.must(paths.apps(ns, "daemonsets", out.daemonSetName as string));
-        hasSkipAwait(ds);
+        noSkipAwait(ds);
         assert.deepEqual(ds.spec.template.spec.nodeSelector, { "stateful-stacks.io/storage": "local" });
         const hostPath = (ds.spec.template.spec.volumes as KubeObject[]).find((v) => v.hostPath)?.hostPath.path;
         assert.equal(hostPath, out.hostPath);
@@ -139,6 +126,14 @@ const VERIFY: Readonly<Record<string, (kube: Kube, out: Record<string, unknown>)
         assert.equal(sc.provisioner, "kubernetes.io/no-provisioner");
         assert.equal(sc.volumeBindingMode, "WaitForFirstConsumer");
         await kube.must(paths.core(ns, "services", out.headlessServiceName as string));
+        const nodes = (await kube.must(paths.nodes())).items as KubeObject[];
+        const labelled = nodes.filter((n) => n.metadata.labels["stateful-stacks.io/storage"] === "local").map((n) => n.metadata.name as string).sort();
+        assert.ok(labelled.length > 0 && labelled.length < nodes.length, "some nodes, not all, are storage nodes");
+        assert.equal(ds.status.desiredNumberScheduled, labelled.length, "one pod per storage node");
+        assert.equal(ds.status.numberReady, labelled.length, "every pod Ready");
+        const placed = (await pods(kube, ns)).filter((p) => p.metadata.ownerReferences?.[0]?.kind === "DaemonSet");
+        assert.ok(placed.every(isReady), "DaemonSet pods Running and Ready");
+        assert.deepEqual(placed.map((p) => p.spec.nodeName as string).sort(), labelled, "the DaemonSet runs only on the labelled (tainted) nodes");
     },
 };
 

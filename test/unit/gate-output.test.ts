@@ -204,8 +204,8 @@ describe("diff: exact Markdown", () => {
     });
 
     it("shows the real volume resize as 50Gi → 80Gi and the EFS class rename with both names", () => {
-        assert.match(diffMarkdown(load("postgres-ebs-volume-resize")), /`spec.volumeClaimTemplates\[0\].spec.resources.requests.storage`: `50Gi` → `80Gi` \(replaces\)/);
-        const efs = diffMarkdown(load("shared-content-efs-storage-class"));
+        assert.match(diffMarkdown(load("provider-4.32-postgres-ebs-volume-resize")), /`spec.volumeClaimTemplates\[0\].spec.resources.requests.storage`: `50Gi` → `80Gi` \(replaces\)/);
+        const efs = diffMarkdown(load("provider-4.32-shared-content-efs-storage-class"));
         assert.match(efs, /`spec.storageClassName`: `shared-content-efs` → `shared-content-efs-v2` \(replaces\)/);
         assert.match(efs, /\| replace \| `kubernetes:apps\/v1:Deployment` \| `web` \| no property changed: replaced with a resource it depends on \|  \|/);
     });
@@ -224,7 +224,7 @@ describe("diff: exact Markdown", () => {
 });
 
 describe("diff: one comment for several stacks", () => {
-    const files = ["postgres-ebs-volume-resize", "zookeeper-ensemble-replicas"].map((n) => path.join(FIXTURES, `${n}.json`));
+    const files = ["provider-4.32-postgres-ebs-volume-resize", "zookeeper-ensemble-replicas"].map((n) => path.join(FIXTURES, `${n}.json`));
 
     it("a summary table, then each stack's section (blocked open, the rest folded) with its Mermaid graph", () => {
         const out = runGateCommand(parseGateArgs("diff", files));

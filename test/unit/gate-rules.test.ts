@@ -60,7 +60,7 @@ describe("gate v2: weakened protection", () => {
     });
 
     it("the real class replacement that keeps Retain passes", () => {
-        assert.deepEqual(evaluateGate(load(PREVIEW, "postgres-ebs-fast-iops")).findings, []);
+        assert.deepEqual(evaluateGate(load(PREVIEW, "provider-4.32-postgres-ebs-fast-iops")).findings, []);
     });
 
     it("an unset reclaimPolicy is Kubernetes' Delete", () => {
@@ -172,7 +172,7 @@ describe("gate v2: scale-down with whenScaled Delete", () => {
 
 describe("gate v2: StatefulSet replacements", () => {
     it("a volume resize blocks without saying it destroys data, and says to grow the claims in place", () => {
-        const text = formatGate(evaluateGate(load(PREVIEW, "postgres-ebs-volume-resize")));
+        const text = formatGate(evaluateGate(load(PREVIEW, "provider-4.32-postgres-ebs-volume-resize")));
         const urn = "urn:pulumi:postgres-ebs::stateful-stacks::stateful-stacks:workload:StatefulWorkload$kubernetes:apps/v1:StatefulSet::postgres";
         assert.equal(text, [
             'BLOCK replace kubernetes:apps/v1:StatefulSet "postgres"',

@@ -242,8 +242,8 @@ describe("gate: retained objects replaced under the same name", () => {
         assert.equal(reusedKubernetesName(bucket, bucket), undefined);
     });
 
-    it("blocks the real EFS claim replacement (a class rename), saying why and what to do instead", () => {
-        const text = fs.readFileSync(path.join(__dirname, "../fixtures/preview/shared-content-efs-storage-class.json"), "utf8");
+    it("blocks the real EFS claim replacement (a class rename, previewed by provider 4.32; 4.25 fails that preview), saying why and what to do instead", () => {
+        const text = fs.readFileSync(path.join(__dirname, "../fixtures/preview/provider-4.32-shared-content-efs-storage-class.json"), "utf8");
         const result = evaluateGate(parsePreview(text));
         const urn = "urn:pulumi:shared-content-efs::stateful-stacks::kubernetes:core/v1:PersistentVolumeClaim::content";
         assert.equal(result.blocked, true);

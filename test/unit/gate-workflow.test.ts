@@ -133,7 +133,7 @@ describe("workflow: preview.yml, its scripts run over the committed fixtures", f
     it("per stack: the preview's document and exit status are kept, a failed preview does not stop the job there", () => {
         const previews = path.join(ws.dir, ".fixtures");
         fs.mkdirSync(previews);
-        fs.copyFileSync(path.join(FIXTURES, "postgres-ebs-volume-resize.json"), path.join(previews, "postgres-ebs.json"));
+        fs.copyFileSync(path.join(FIXTURES, "provider-4.32-postgres-ebs-volume-resize.json"), path.join(previews, "postgres-ebs.json"));
         fs.copyFileSync(path.join(FIXTURES, "engine-program-error.json"), path.join(previews, "external-database.json"));
         const ok = run(ws, step("preview", "preview"), { STACK: "postgres-ebs", FAKE_PREVIEWS: previews });
         assert.equal(ok.status, 0, ok.stdout);
@@ -264,20 +264,20 @@ describe("action.yml: the composite gate action, its script run over the committ
         const fixture = (name: string) => path.join(FIXTURES, `${name}.json`);
         const pass = run(ws, judge, inputs({ preview: fixture("postgres-ebs-image") }));
         assert.deepEqual([pass.status, pass.outputs.verdict, pass.outputs["exit-code"]], [0, "pass", "0"]);
-        const blocked = run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize") }));
+        const blocked = run(ws, judge, inputs({ preview: fixture("provider-4.32-postgres-ebs-volume-resize") }));
         assert.deepEqual([blocked.status, blocked.outputs.verdict], [1, "blocked"]);
         assert.match(blocked.stdout, /gate: blocked: 1 change blocks/);
-        const kept = run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize"), "fail-on-block": "false" }));
+        const kept = run(ws, judge, inputs({ preview: fixture("provider-4.32-postgres-ebs-volume-resize"), "fail-on-block": "false" }));
         assert.deepEqual([kept.status, kept.outputs.verdict, kept.outputs["exit-code"]], [0, "blocked", "1"]);
-        assert.equal(run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize"), "allow-retained-claims": "true" })).outputs.verdict, "pass");
-        assert.equal(run(ws, judge, inputs({ preview: fixture("postgres-ebs-volume-resize"), allow: "*::nothing,\n*StatefulSet::postgres" })).outputs.verdict, "pass");
+        assert.equal(run(ws, judge, inputs({ preview: fixture("provider-4.32-postgres-ebs-volume-resize"), "allow-retained-claims": "true" })).outputs.verdict, "pass");
+        assert.equal(run(ws, judge, inputs({ preview: fixture("provider-4.32-postgres-ebs-volume-resize"), allow: "*::nothing,\n*StatefulSet::postgres" })).outputs.verdict, "pass");
         const failed = run(ws, judge, inputs({ preview: fixture("engine-program-error"), "fail-on-block": "false" }));
         assert.deepEqual([failed.outputs.verdict, failed.outputs["exit-code"]], ["failed", "2"]);
     });
 
     it("takes several previews, one per line with <stack>=<path> labels, data types one per line, and writes the comment", () => {
         const preview = [
-            `  postgres-ebs=${path.join(FIXTURES, "postgres-ebs-volume-resize.json")}`,
+            `  postgres-ebs=${path.join(FIXTURES, "provider-4.32-postgres-ebs-volume-resize.json")}`,
             "",
             `zk=${path.join(FIXTURES, "zookeeper-ensemble-replicas.json")}  `,
             path.join(FIXTURES, "engine-replace-delete-retained.json"),

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# A local Kubernetes control plane on 127.0.0.1 for the end-to-end tier: etcd,
-# kube-apiserver, kube-controller-manager and kube-scheduler, with certificates made
-# here by openssl. No kubelet: pods are created but never run, unless simulated nodes are
-# asked for ($STATEFUL_STACKS_CLUSTER_NODES > 0): then kwok registers that many fake nodes
-# and marks the pods scheduled to them Running and Ready.
+# A local Kubernetes cluster on 127.0.0.1 for the end-to-end tier: etcd, kube-apiserver,
+# kube-controller-manager and kube-scheduler (certificates made here by openssl), plus two
+# simulations at the edge: kwok plays the kubelets of simulated nodes in three zones (pods
+# scheduled to them become Running and Ready; no container runs), and provisioner.js plays
+# the cloud's volume drivers (ebs.csi.aws.com, efs.csi.aws.com, and local volumes for
+# kubernetes.io/no-provisioner classes): every claim the PV controller and the scheduler
+# hand over gets a PersistentVolume (no real volume exists), Released volumes of Delete
+# classes are deleted, grown claims are expanded.
 #
 #   tools/e2e/cluster.sh start [--json]   start (or find running), wait until ready,
 #                                         print `export K=V` lines (or JSON)
@@ -12,11 +15,18 @@
 #                                         data and logs)
 #   tools/e2e/cluster.sh run -- CMD...    start, run CMD with the environment, stop
 #                                         (also on failure or signal); exits with CMD's code
+#   tools/e2e/cluster.sh apiserver stop|start
+#                                         stop / start only kube-apiserver of the running
+#                                         cluster (same port, same data; for fault tests)
 #
 # Where: $STATEFUL_STACKS_CLUSTER_DIR (default ${TMPDIR:-/tmp}/stateful-stacks-cluster).
 # Readiness wait: $STATEFUL_STACKS_CLUSTER_TIMEOUT seconds (default 180).
-# Simulated nodes: $STATEFUL_STACKS_CLUSTER_NODES (default 0), named kwok-node-<i>, zones
-# local-a, local-b, local-c in turn (label topology.kubernetes.io/zone).
+# Simulated nodes: $STATEFUL_STACKS_CLUSTER_NODES (default 3; 0 for none, and then no
+# storage nodes either), named kwok-node-<i>, zones local-a, local-b, local-c in turn
+# (label topology.kubernetes.io/zone); plus $STATEFUL_STACKS_CLUSTER_STORAGE_NODES
+# (default 2) storage nodes kwok-storage-<i> in zones local-a, local-b, ... labelled
+# stateful-stacks.io/storage=local and tainted stateful-stacks.io/storage=local:NoSchedule
+# (what the node-local-store scenario selects and tolerates). 32 CPU, 256Gi, 110 pods each.
 # Binaries: from $PATH if there, else from tools/e2e/toolchain.sh (which builds them).
 # Exit codes: 0 ok; 1 failed to start (logs are named on stderr, processes stopped);
 # 2 usage; 4 `env` with no running cluster.
@@ -25,8 +35,11 @@ set -eEuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=${STATEFUL_STACKS_CLUSTER_DIR:-${TMPDIR:-/tmp}/stateful-stacks-cluster}
 timeout=${STATEFUL_STACKS_CLUSTER_TIMEOUT:-180}
-nodes=${STATEFUL_STACKS_CLUSTER_NODES:-0}
-components=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+nodes=${STATEFUL_STACKS_CLUSTER_NODES:-3}
+storage_nodes=${STATEFUL_STACKS_CLUSTER_STORAGE_NODES:-2}
+if [[ $nodes -eq 0 ]]; then storage_nodes=0; fi
+storage_label=stateful-stacks.io/storage=local
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler provisioner)
 if [[ $nodes -gt 0 ]]; then components+=(kwok); fi
 
 log() { echo "cluster: $*" >&2; }
@@ -35,7 +48,7 @@ usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 
 find_binaries() {
   local missing=0 c
-  for c in "${components[@]}"; do command -v "$c" > /dev/null || missing=1; done
+  for c in "${components[@]}"; do [[ $c == provisioner ]] || command -v "$c" > /dev/null || missing=1; done
   if [[ $nodes -gt 0 && -z ${STATEFUL_STACKS_E2E_KWOK_STAGES:-} ]]; then missing=1; fi
   if [[ $missing -eq 1 ]]; then
     local out rc=0
@@ -45,6 +58,7 @@ find_binaries() {
     eval "$out"
   fi
   for c in "${components[@]}"; do
+    [[ $c == provisioner ]] && continue
     command -v "$c" > /dev/null || { log "$c not found (tools/e2e/toolchain.sh builds it)"; exit 1; }
   done
 }
@@ -145,8 +159,15 @@ subjectAltName=IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kuberne
 launch() {
   local name=$1
   shift
+  launch_as "$name" "$name" "$@"
+}
+
+# launch_as NAME COMMAND ARGS...: like launch, for a component whose command is not its name.
+launch_as() {
+  local name=$1
+  shift
   # Own session: a Ctrl-C in the caller's terminal does not reach the cluster.
-  setsid "$name" "$@" > "$dir/$name.log" 2>&1 < /dev/null &
+  setsid "$@" >> "$dir/$name.log" 2>&1 < /dev/null &
   echo $! > "$dir/$name.pid"
 }
 
@@ -189,23 +210,93 @@ node_ready() {
     });'
 }
 
+# add_node NAME ZONE EXTRA_LABELS_JSON TAINTS_JSON
+add_node() {
+  admin_post /api/v1/nodes "$(printf '{"apiVersion":"v1","kind":"Node","metadata":{"name":"%s",
+    "annotations":{"kwok.x-k8s.io/node":"fake","node.alpha.kubernetes.io/ttl":"0"},
+    "labels":{"kubernetes.io/hostname":"%s","kubernetes.io/os":"linux","kubernetes.io/arch":"amd64",
+      "type":"kwok","topology.kubernetes.io/zone":"%s"%s}},
+    "spec":{"taints":%s},
+    "status":{"allocatable":{"cpu":"32","memory":"256Gi","pods":"110"},
+      "capacity":{"cpu":"32","memory":"256Gi","pods":"110"}}}' "$1" "$1" "$2" "$3" "$4")" > /dev/null
+}
+
 start_nodes() {
   local stages=$STATEFUL_STACKS_E2E_KWOK_STAGES i name zones=(local-a local-b local-c)
+  local key=${storage_label%%=*} value=${storage_label#*=}
   launch kwok --kubeconfig "$dir/admin.kubeconfig" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --node-ip 127.0.0.1 --cidr 10.244.0.0/16 \
     -c "$stages/node-initialize.yaml" -c "$stages/node-heartbeat.yaml" \
     -c "$stages/pod-ready.yaml" -c "$stages/pod-complete.yaml" -c "$stages/pod-delete.yaml"
   for ((i = 0; i < nodes; i++)); do
-    name=kwok-node-$i
-    admin_post /api/v1/nodes "$(printf '{"apiVersion":"v1","kind":"Node","metadata":{"name":"%s",
-      "annotations":{"kwok.x-k8s.io/node":"fake","node.alpha.kubernetes.io/ttl":"0"},
-      "labels":{"kubernetes.io/hostname":"%s","kubernetes.io/os":"linux","kubernetes.io/arch":"amd64",
-        "type":"kwok","topology.kubernetes.io/zone":"%s"}},
-      "status":{"allocatable":{"cpu":"32","memory":"256Gi","pods":"110"},
-        "capacity":{"cpu":"32","memory":"256Gi","pods":"110"}}}' "$name" "$name" "${zones[$((i % 3))]}")" > /dev/null
+    add_node "kwok-node-$i" "${zones[$((i % 3))]}" "" "[]"
+  done
+  for ((i = 0; i < storage_nodes; i++)); do
+    add_node "kwok-storage-$i" "${zones[$((i % 3))]}" ",\"$key\":\"$value\"" \
+      "[{\"key\":\"$key\",\"value\":\"$value\",\"effect\":\"NoSchedule\"}]"
   done
   for ((i = 0; i < nodes; i++)); do wait_for kwok node_ready "kwok-node-$i"; done
+  for ((i = 0; i < storage_nodes; i++)); do wait_for kwok node_ready "kwok-storage-$i"; done
+}
+
+start_provisioner() {
+  launch_as provisioner node "$here/provisioner.js" --server "https://127.0.0.1:$API_PORT" \
+    --ca "$dir/pki/ca.crt" --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" \
+    --storage-label "$storage_label"
+  wait_for provisioner grep -q "registered CSIDriver efs.csi.aws.com" "$dir/provisioner.log"
+}
+
+# WatchList=false: clients ask for watch-list streams, which etcd 3.4 cannot serve (no
+# RequestWatchProgress); with the server refusing them they use plain LIST/WATCH. Without
+# it kwok's pod watch keeps ending and pods become Ready only at its next re-list, tens of
+# seconds late.
+launch_apiserver() {
+  launch kube-apiserver \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
+    --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
+    --client-ca-file "$dir/pki/ca.crt" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
+    --service-cluster-ip-range 10.0.0.0/24 \
+    --authorization-mode RBAC --allow-privileged=true \
+    --endpoint-reconciler-type none --profiling=false --feature-gates WatchList=false
+}
+
+# stop_component NAME [GRACE]: TERM, then KILL after GRACE seconds (default 10).
+stop_component() {
+  local pid tries=$((${2:-10} * 5))
+  if alive "$1"; then
+    pid=$(cat "$dir/$1.pid")
+    kill "$pid" 2> /dev/null || true
+    for _ in $(seq 1 "$tries"); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2> /dev/null || true
+  fi
+  rm -f "$dir/$1.pid"
+}
+
+apiserver() {
+  [[ -f $dir/ports.env ]] || { log "no cluster in $dir"; exit 4; }
+  # shellcheck source=/dev/null
+  source "$dir/ports.env"
+  case "${1:-}" in
+    stop)
+      # A short grace: the server stops listening at once, and its watches would keep
+      # a graceful shutdown going for a minute.
+      stop_component kube-apiserver 2
+      log "kube-apiserver stopped (https://127.0.0.1:$API_PORT)"
+      ;;
+    start)
+      if alive kube-apiserver; then log "kube-apiserver already running"; return 0; fi
+      command -v kube-apiserver > /dev/null || { components=(kube-apiserver); find_binaries; }
+      deadline=$((SECONDS + timeout))
+      launch_apiserver
+      wait_for kube-apiserver admin_get /readyz
+      log "kube-apiserver ready again in ${SECONDS}s (https://127.0.0.1:$API_PORT)"
+      ;;
+    *) usage ;;
+  esac
 }
 
 start() {
@@ -233,16 +324,7 @@ start() {
     --initial-cluster "e2e=http://127.0.0.1:$ETCD_PEER_PORT" --logger zap --log-level warn
   wait_for etcd curl -sf "http://127.0.0.1:$ETCD_PORT/health"
 
-  launch kube-apiserver \
-    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-    --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
-    --client-ca-file "$dir/pki/ca.crt" \
-    --service-account-issuer https://kubernetes.default.svc.cluster.local \
-    --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
-    --service-cluster-ip-range 10.0.0.0/24 \
-    --authorization-mode RBAC --allow-privileged=true \
-    --endpoint-reconciler-type none --profiling=false
+  launch_apiserver
   wait_for kube-apiserver admin_get /readyz
 
   launch kube-controller-manager \
@@ -252,6 +334,7 @@ start() {
     --bind-address 127.0.0.1 --secure-port "$CM_PORT" --cert-dir "$dir/pki/controller-manager" \
     --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
+    --pvclaimbinder-sync-period 2s \
     --cluster-signing-cert-file "$dir/pki/ca.crt" --cluster-signing-key-file "$dir/pki/ca.key" \
     --profiling=false
   launch kube-scheduler \
@@ -263,22 +346,15 @@ start() {
   wait_for kube-scheduler healthz "$SCHED_PORT"
   # Pods are admitted only once the controller manager made the namespace's service account.
   wait_for kube-controller-manager admin_get /api/v1/namespaces/default/serviceaccounts/default
+  start_provisioner
   if [[ $nodes -gt 0 ]]; then start_nodes; fi
   trap - ERR
   log "ready in ${SECONDS}s: https://127.0.0.1:$API_PORT ($dir)"
 }
 
 stop_cluster() {
-  local c pid
-  for c in $(started_components | tac); do
-    if alive "$c"; then
-      pid=$(cat "$dir/$c.pid")
-      kill "$pid" 2> /dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
-      kill -9 "$pid" 2> /dev/null || true
-    fi
-    rm -f "$dir/$c.pid"
-  done
+  local c
+  for c in $(started_components | tac); do stop_component "$c"; done
   if [[ ${1:-} != --keep ]]; then
     rm -rf "$dir"
   fi
@@ -296,6 +372,9 @@ case "$command" in
     ;;
   stop)
     stop_cluster "${1:-}"
+    ;;
+  apiserver)
+    apiserver "${1:-}"
     ;;
   run)
     [[ ${1:-} == -- ]] && shift

@@ -4,7 +4,13 @@
 #
 #   tools/e2e/toolchain.sh            build what is missing, print `export K=V` lines
 #   tools/e2e/toolchain.sh --json     the same environment as one JSON object
-#   tools/e2e/toolchain.sh --status   print what is built / missing, build nothing
+#   tools/e2e/toolchain.sh --status   print what is built / building / missing; builds
+#                                     nothing and never waits for a running build
+#
+# Overrides: STATEFUL_STACKS_KUBERNETES_PROVIDER=/path/to/pulumi-resource-kubernetes uses
+# your own provider binary instead of building it from the Go module proxy;
+# STATEFUL_STACKS_LANGUAGE_HOST=/path/to/pulumi-language-nodejs uses Pulumi's Go language
+# host instead of the stand-in in tools/e2e/bin (the Go host is not on the proxy).
 #
 # Exit codes: 0 everything is there; 1 a build failed (its log is named on stderr);
 # 3 a piece cannot be had on this machine (the environment is still printed, and
@@ -255,6 +261,60 @@ build_etcd() {
 
 missing=()
 mkdir -p "$cache"
+pulumi_home=$cache/pulumi-home
+
+# The provider: built from the Go module proxy, unless a binary of your own is named by
+# STATEFUL_STACKS_KUBERNETES_PROVIDER (registered as the plugin of the locked version).
+provider_override=${STATEFUL_STACKS_KUBERNETES_PROVIDER:-}
+if [[ -n $provider_override && ! -x $provider_override ]]; then
+  echo "toolchain.sh: STATEFUL_STACKS_KUBERNETES_PROVIDER=$provider_override is not an executable file" >&2
+  exit 2
+fi
+# The Node.js language host: tools/e2e/bin/pulumi-language-nodejs (Pulumi's Go host is
+# not on the Go module proxy), unless STATEFUL_STACKS_LANGUAGE_HOST names a binary of
+# Pulumi's own host built elsewhere for the CLI's version.
+language_override=${STATEFUL_STACKS_LANGUAGE_HOST:-}
+if [[ -n $language_override && ! -x $language_override ]]; then
+  echo "toolchain.sh: STATEFUL_STACKS_LANGUAGE_HOST=$language_override is not an executable file" >&2
+  exit 2
+fi
+if [[ -n $language_override ]]; then language_host=real; else language_host=stand-in; fi
+
+# --status reads the cache only: it never takes the build lock, so it answers at once
+# while a build runs (the piece being built is reported as "building").
+if [[ $mode == status ]]; then
+  building=no
+  exec 9> "$cache/.lock"
+  flock -n 9 || building=yes
+  status_piece() {
+    local name=$1 version=$2 dir
+    dir=$cache/$(recipe_key "$name" "$version")
+    if [[ -f $dir/.complete ]]; then
+      echo "built $name $version ($(cat "$dir/build-seconds" 2>/dev/null || echo '?') s): $dir"
+    elif [[ $building == yes && -d $dir.tmp ]]; then
+      echo "building $name $version (log: $dir.tmp/build.log)"
+    else
+      echo "missing $name $version: $dir"
+    fi
+  }
+  status_piece pulumi "$PULUMI_VERSION"
+  status_piece kubernetes "$KUBERNETES_VERSION"
+  status_piece etcd debian
+  status_piece kwok "$KWOK_VERSION"
+  if [[ -n $provider_override ]]; then
+    echo "override kubernetes_provider $KUBERNETES_PROVIDER_VERSION: $provider_override (STATEFUL_STACKS_KUBERNETES_PROVIDER)"
+  else
+    status_piece kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"
+  fi
+  if [[ $language_host == real ]]; then
+    echo "language host: real (STATEFUL_STACKS_LANGUAGE_HOST): $language_override"
+  else
+    echo "language host: stand-in: $here/bin/pulumi-language-nodejs"
+  fi
+  [[ $building == no ]] || echo "a build is running (lock $cache/.lock held)"
+  exit 0
+fi
+
 # One build at a time per cache (a test harness and a shell may both call this).
 exec 9> "$cache/.lock"
 flock 9
@@ -262,80 +322,31 @@ ensure pulumi "$PULUMI_VERSION";                           pulumi_dir=$piece_dir
 ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece_dir
 ensure etcd debian;                                        etcd_dir=$piece_dir
 ensure kwok "$KWOK_VERSION";                               kwok_dir=$piece_dir
-ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
+if [[ -z $provider_override ]]; then
+  ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
+  provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
+else
+  provider_bin=$provider_override
+fi
 
 # Pulumi looks for its language host and the dynamic-provider plugin next to its own
 # binary first (anywhere else on PATH earns a warning on every run), so they are copied
-# there from tools/e2e/bin. The language host is Pulumi's own Go host when a binary of the
-# CLI's version was built elsewhere (the Go module proxy does not serve its module):
-# $STATEFUL_STACKS_LANGUAGE_HOST, by default
-# ~/.cache/stateful-stacks/handbuilt/bin/pulumi-language-nodejs-<version>. Else it is the
-# Node stand-in. This script never builds it.
-real_language_host=${STATEFUL_STACKS_LANGUAGE_HOST:-$HOME/.cache/stateful-stacks/handbuilt/bin/pulumi-language-nodejs-$PULUMI_VERSION}
-if [[ -f $real_language_host ]]; then
-  language_host=real
-else
-  language_host=stand-in
-fi
-if [[ $mode != status && -x $pulumi_dir/bin/pulumi ]]; then
+# there from tools/e2e/bin (or the language host from STATEFUL_STACKS_LANGUAGE_HOST).
+if [[ -x $pulumi_dir/bin/pulumi ]]; then
   for shim in "$here"/bin/*; do
     name=$(basename "$shim")
-    [[ $name == pulumi-language-nodejs && $language_host == real ]] && shim=$real_language_host
+    [[ $name == pulumi-language-nodejs && $language_host == real ]] && shim=$language_override
     cmp -s "$shim" "$pulumi_dir/bin/$name" || install -m 0755 "$shim" "$pulumi_dir/bin/$name"
   done
 fi
 
-pulumi_home=$cache/pulumi-home
-provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
-if [[ $mode != status && -x $provider_bin && -x $pulumi_dir/bin/pulumi && ! -f $provider_dir/.installed ]]; then
+# The provider is registered as the plugin of the locked version, again whenever the
+# installed file differs from the one built (or named).
+installed_provider=$pulumi_home/plugins/resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION/pulumi-resource-kubernetes
+if [[ -x $provider_bin && -x $pulumi_dir/bin/pulumi ]] && ! cmp -s "$provider_bin" "$installed_provider"; then
+  log "kubernetes_provider $KUBERNETES_PROVIDER_VERSION: installing $provider_bin as the plugin"
   PULUMI_HOME=$pulumi_home "$pulumi_dir/bin/pulumi" plugin install resource kubernetes \
     "$KUBERNETES_PROVIDER_VERSION" --file "$provider_bin" --reinstall >&2
-  touch "$provider_dir/.installed"
-fi
-
-# When the Go module proxy cannot serve the provider, a binary built elsewhere from the
-# same release may stand in: $STATEFUL_STACKS_KUBERNETES_PROVIDER, by default
-# ~/.cache/stateful-stacks/handbuilt/bin/pulumi-resource-kubernetes-<version>. It is
-# registered as the plugin of that version (again whenever the file differs from the
-# installed one); this script never builds it.
-prebuilt_provider=${STATEFUL_STACKS_KUBERNETES_PROVIDER:-$HOME/.cache/stateful-stacks/handbuilt/bin/pulumi-resource-kubernetes-$KUBERNETES_PROVIDER_VERSION}
-installed_provider=$pulumi_home/plugins/resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION/pulumi-resource-kubernetes
-if [[ ! -f $provider_dir/.complete ]]; then
-  if [[ -x $prebuilt_provider ]]; then
-    if [[ $mode == status ]]; then
-      log "kubernetes_provider $KUBERNETES_PROVIDER_VERSION: prebuilt $prebuilt_provider"
-    elif [[ -x $pulumi_dir/bin/pulumi ]] && ! cmp -s "$prebuilt_provider" "$installed_provider"; then
-      log "kubernetes_provider $KUBERNETES_PROVIDER_VERSION: installing the prebuilt $prebuilt_provider"
-      PULUMI_HOME=$pulumi_home "$pulumi_dir/bin/pulumi" plugin install resource kubernetes \
-        "$KUBERNETES_PROVIDER_VERSION" --file "$prebuilt_provider" --reinstall >&2
-    fi
-    kept=()
-    for m in "${missing[@]}"; do [[ $m == kubernetes_provider:* ]] || kept+=("$m"); done
-    missing=("${kept[@]}")
-  elif [[ $mode != status ]]; then
-    for i in "${!missing[@]}"; do
-      [[ ${missing[$i]} == kubernetes_provider:* ]] &&
-        missing[i]+=" (and no prebuilt binary at $prebuilt_provider: set STATEFUL_STACKS_KUBERNETES_PROVIDER)"
-    done
-  fi
-fi
-
-if [[ $mode == status ]]; then
-  for d in "$pulumi_dir" "$kubernetes_dir" "$etcd_dir" "$kwok_dir" "$provider_dir"; do
-    if [[ -f $d/.complete ]]; then
-      echo "built $(basename "$d") ($(cat "$d/build-seconds" 2>/dev/null || echo '?') s): $d"
-    elif [[ $d == "$provider_dir" && -x $prebuilt_provider ]]; then
-      echo "prebuilt $(basename "$d"): $prebuilt_provider"
-    else
-      echo "missing $(basename "$d")"
-    fi
-  done
-  if [[ $language_host == real ]]; then
-    echo "language host: real (Pulumi's Go host): $real_language_host"
-  else
-    echo "language host: stand-in (no file at $real_language_host): $here/bin/pulumi-language-nodejs"
-  fi
-  exit 0
 fi
 
 missing_text=$(IFS=';'; echo "${missing[*]:-}")

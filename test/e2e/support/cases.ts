@@ -18,9 +18,39 @@ export interface ChangeCase {
     /** Edits to the program, applied in a second copy of the project (e.g. a renamed component). */
     readonly edit?: Readonly<Record<string, (text: string) => string>>;
     readonly ops: Readonly<Record<string, string>>;
-    /** Whether the gate (default options) blocks the preview. */
+    /**
+     * Whether the gate (default options) blocks the preview. A preview that failed is
+     * always refused (the gate cannot judge what it did not see).
+     */
     readonly blocks: boolean;
+    /** The preview fails with @pulumi/kubernetes 4.25.0: the error it prints (see `provider`). */
+    readonly previewError?: RegExp;
+    /**
+     * How the case is applied after its preview:
+     * - "up": `pulumi up`; the live objects must change exactly as the preview said, and no
+     *   claim or volume may be lost;
+     * - "allow": blocked by the gate; applied as a user would with `--allow` for every
+     *   blocked URN, to prove what the loss is (`lost`), then restored;
+     * - "fails": the preview fails, and so does `pulumi up` (it previews first), with the
+     *   same error and nothing changed in the cluster.
+     * Every applied case is restored afterwards (`pulumi up` of the unchanged stack).
+     */
+    readonly apply: "up" | "allow" | "fails";
+    /** Claims (`<namespace>/<name>`) the applied change deletes; only with apply "allow". */
+    readonly lost?: readonly string[];
+    /** What @pulumi/kubernetes 4.25.0 does here, when it differs from the newest provider. */
+    readonly provider?: string;
 }
+
+/** The entry of test/fixtures/preview/cases.json for a case. */
+export function manifestEntry(c: ChangeCase): { note: string; blocks: boolean; previewFails: boolean; apply: string; lost: readonly string[]; provider?: string } {
+    return { note: c.note, blocks: c.blocks, previewFails: c.previewError !== undefined, apply: c.apply, lost: c.lost ?? [], ...(c.provider ? { provider: c.provider } : {}) };
+}
+
+/** 4.25 dry-runs a replacement's create as a server-side apply against the live object of the same name. */
+const FORBIDDEN_REPLACE = /Forbidden/;
+const FORBIDDEN_NOTE =
+    "4.25.0 fails this preview: it dry-runs the replacement's create as a server-side apply against the live object of the same name, which the API server refuses (Forbidden: the field is immutable); pulumi up fails the same way before changing anything. Providers >= 4.29 create client-side and preview the replacement.";
 
 export const CASES: readonly ChangeCase[] = [
     {
@@ -29,6 +59,7 @@ export const CASES: readonly ChangeCase[] = [
         note: "postgres-ebs previewed again without any change",
         ops: {},
         blocks: false,
+        apply: "up",
     },
     {
         name: "postgres-ebs-image",
@@ -40,6 +71,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:batch/v1:CronJob::postgres-backup": "update",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "postgres-ebs-volume-resize",
@@ -50,6 +82,9 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:apps/v1:StatefulSet::postgres": "replace",
         },
         blocks: true,
+        previewError: FORBIDDEN_REPLACE,
+        apply: "fails",
+        provider: FORBIDDEN_NOTE,
     },
     {
         name: "postgres-ebs-password-rotation",
@@ -60,6 +95,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:core/v1:Secret::postgres-credentials": "replace",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "postgres-ebs-fast-iops",
@@ -72,7 +108,10 @@ export const CASES: readonly ChangeCase[] = [
         ops: {
             "kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast": "replace",
         },
-        blocks: false,
+        blocks: true,
+        previewError: FORBIDDEN_REPLACE,
+        apply: "fails",
+        provider: FORBIDDEN_NOTE,
     },
     {
         name: "postgres-ebs-namespace-move",
@@ -91,6 +130,7 @@ export const CASES: readonly ChangeCase[] = [
             "pulumi:providers:kubernetes::cluster": "update",
         },
         blocks: true,
+        apply: "allow",
     },
     {
         name: "postgres-ebs-component-rename",
@@ -109,6 +149,7 @@ export const CASES: readonly ChangeCase[] = [
             "stateful-stacks:workload:StatefulWorkload::postgres-main": "create",
         },
         blocks: true,
+        apply: "allow",
     },
     {
         name: "zookeeper-ensemble-replicas",
@@ -119,6 +160,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:apps/v1:StatefulSet::zookeeper": "update",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "zookeeper-ensemble-pdb",
@@ -127,6 +169,7 @@ export const CASES: readonly ChangeCase[] = [
         edit: { "stacks/zookeeper-ensemble.ts": (text) => text.replace("disruptionBudget: { maxUnavailable: 1 },", 'disruptionBudget: { maxUnavailable: "34%" },') },
         ops: { "kubernetes:policy/v1:PodDisruptionBudget::zookeeper": "update" },
         blocks: false,
+        apply: "up",
     },
     {
         name: "zookeeper-ensemble-volume-resize",
@@ -137,18 +180,23 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:apps/v1:StatefulSet::zookeeper": "replace",
         },
         blocks: true,
+        previewError: FORBIDDEN_REPLACE,
+        apply: "fails",
+        provider: FORBIDDEN_NOTE,
     },
     {
         name: "shared-content-efs-storage-class",
         stack: "shared-content-efs",
-        note: "shared-content-efs: storageClassName shared-content-efs → shared-content-efs-v2 (StorageClass, the retained shared claim and the Deployment mounting it are replaced)",
+        note: "shared-content-efs: storageClassName shared-content-efs → shared-content-efs-v2 (StorageClass and the retained shared claim replaced; 4.25 fails before it reaches the Deployment mounting the claim)",
         config: { storageClassName: "shared-content-efs-v2" },
         ops: {
-            "kubernetes:apps/v1:Deployment::web": "replace",
             "kubernetes:core/v1:PersistentVolumeClaim::content": "replace",
             "kubernetes:storage.k8s.io/v1:StorageClass::shared-content": "replace",
         },
-        blocks: false,
+        blocks: true,
+        previewError: FORBIDDEN_REPLACE,
+        apply: "fails",
+        provider: FORBIDDEN_NOTE,
     },
     {
         name: "shared-content-efs-web-replicas",
@@ -159,6 +207,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:apps/v1:Deployment::web": "update",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "external-database-host",
@@ -171,6 +220,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:core/v1:Service::orders-db": "update",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "external-database-password-rotation",
@@ -182,6 +232,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:core/v1:Secret::orders-db-credentials": "replace",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "replicated-cache-replicas",
@@ -192,6 +243,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:apps/v1:Deployment::cache": "update",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "replicated-cache-engine",
@@ -203,6 +255,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:core/v1:Service::cache": "update",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "node-local-store-host-path",
@@ -213,6 +266,7 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:apps/v1:DaemonSet::local-store": "update",
         },
         blocks: false,
+        apply: "up",
     },
     {
         name: "node-local-store-storage-class",
@@ -223,5 +277,6 @@ export const CASES: readonly ChangeCase[] = [
             "kubernetes:storage.k8s.io/v1:StorageClass::local-store-local": "replace",
         },
         blocks: false,
+        apply: "up",
     },
 ];

@@ -22,3 +22,11 @@ export async function startCluster(dir: string, env: NodeJS.ProcessEnv): Promise
 export function stopCluster(dir: string, env: NodeJS.ProcessEnv): void {
     execFileSync(CLUSTER_SH, ["stop"], { cwd: REPO, env: { ...env, STATEFUL_STACKS_CLUSTER_DIR: dir }, stdio: ["ignore", "ignore", "inherit"] });
 }
+
+/** Stops or starts only kube-apiserver of the running cluster in `dir` (same port, same etcd data). */
+export async function apiserver(action: "stop" | "start", dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+    const result = await run(CLUSTER_SH, ["apiserver", action], { cwd: REPO, env: { ...env, STATEFUL_STACKS_CLUSTER_DIR: dir } });
+    if (result.code !== 0) {
+        throw new Error(`tools/e2e/cluster.sh apiserver ${action} failed (exit ${result.code}):\n${tail(result.stderr)}`);
+    }
+}

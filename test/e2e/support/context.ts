@@ -1,3 +1,4 @@
+import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { ClusterEnv } from "./cluster";
 import { Kube } from "./kube";
@@ -50,6 +51,24 @@ export async function pulumi(args: readonly string[], options: { cwd?: string; e
         throw new PulumiError(all, result);
     }
     return result;
+}
+
+/** A running CLI process (for interrupting it), and its result once it exits (never rejects on a non-zero exit). */
+export function startPulumi(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; done: Promise<RunResult>; output: () => string } {
+    const context = e2e();
+    // Its own process group (signals go only where a test sends them); Pulumi gives its plugins groups of their own.
+    const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: options.cwd ?? context.project, detached: true, env: context.env, stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (d: Buffer) => out.push(d));
+    child.stderr.on("data", (d: Buffer) => err.push(d));
+    const done = new Promise<RunResult>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code, signal) =>
+            resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: `${Buffer.concat(err).toString("utf8")}${signal ? `\n(killed by ${signal})` : ""}` }),
+        );
+    });
+    return { child, done, output: () => Buffer.concat(out).toString("utf8") };
 }
 
 /** The stack's config file in a project folder. */

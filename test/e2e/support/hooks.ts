@@ -51,7 +51,10 @@ export const mochaHooks = {
         stopEnv = env;
         clusterDir = path.join(root, "cluster");
         const started = Date.now();
-        const cluster = await startCluster(clusterDir, env);
+        // Six untainted nodes, two per zone: enough for the required host anti-affinity of
+        // the cache (5 replicas in one case) and the required zone + host spread of ZooKeeper
+        // (5 members in one case); plus cluster.sh's default two storage nodes.
+        const cluster = await startCluster(clusterDir, { STATEFUL_STACKS_CLUSTER_NODES: "6", ...env });
         console.log(`      (control plane ready in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.STATEFUL_STACKS_APISERVER})`);
         const backend = path.join(root, "backend");
         fs.mkdirSync(backend);

@@ -11,7 +11,7 @@ interface KubeconfigFile {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KubeObject = Record<string, any>;
 
-/** A minimal read-only client for the API server, with the admin client certificate of a kubeconfig (no kubectl here). */
+/** A minimal client for the API server, with the admin client certificate of a kubeconfig (no kubectl here). */
 export class Kube {
     private readonly server: URL;
     private readonly agent: https.Agent;
@@ -30,26 +30,63 @@ export class Kube {
     }
 
     /** GET a path; undefined on 404. */
-    get(path: string): Promise<KubeObject | undefined> {
+    async get(path: string): Promise<KubeObject | undefined> {
+        const { status, body } = await this.request("GET", path);
+        if (status === 404) {
+            return undefined;
+        }
+        if (status !== 200) {
+            throw new Error(`GET ${path}: HTTP ${status}: ${body}`);
+        }
+        return JSON.parse(body) as KubeObject;
+    }
+
+    /** POST an object to a collection path; resolves with the created object. */
+    async create(path: string, object: KubeObject): Promise<KubeObject> {
+        const { status, body } = await this.request("POST", path, JSON.stringify(object), "application/json");
+        if (status !== 201 && status !== 200) {
+            throw new Error(`POST ${path}: HTTP ${status}: ${body}`);
+        }
+        return JSON.parse(body) as KubeObject;
+    }
+
+    /** A JSON merge patch. */
+    async patch(path: string, patch: KubeObject): Promise<KubeObject> {
+        const { status, body } = await this.request("PATCH", path, JSON.stringify(patch), "application/merge-patch+json");
+        if (status !== 200) {
+            throw new Error(`PATCH ${path}: HTTP ${status}: ${body}`);
+        }
+        return JSON.parse(body) as KubeObject;
+    }
+
+    /** DELETE a path (background propagation); a 404 is fine. */
+    async delete(path: string): Promise<void> {
+        const { status, body } = await this.request("DELETE", path, JSON.stringify({ propagationPolicy: "Background" }), "application/json");
+        if (status !== 200 && status !== 202 && status !== 404) {
+            throw new Error(`DELETE ${path}: HTTP ${status}: ${body}`);
+        }
+    }
+
+    private request(method: string, path: string, body?: string, contentType?: string): Promise<{ status: number; body: string }> {
         return new Promise((resolve, reject) => {
+            const headers: Record<string, string | number> = { accept: "application/json" };
+            if (body !== undefined) {
+                headers["content-type"] = contentType ?? "application/json";
+                headers["content-length"] = Buffer.byteLength(body);
+            }
             const request = https.request(
-                { agent: this.agent, headers: { accept: "application/json" }, hostname: this.server.hostname, method: "GET", path, port: this.server.port },
+                { agent: this.agent, headers, hostname: this.server.hostname, method, path, port: this.server.port, timeout: 15_000 },
                 (response) => {
                     const chunks: Buffer[] = [];
                     response.on("data", (c: Buffer) => chunks.push(c));
-                    response.on("end", () => {
-                        const body = Buffer.concat(chunks).toString("utf8");
-                        if (response.statusCode === 404) {
-                            resolve(undefined);
-                        } else if (response.statusCode !== 200) {
-                            reject(new Error(`GET ${path}: HTTP ${response.statusCode}: ${body}`));
-                        } else {
-                            resolve(JSON.parse(body) as KubeObject);
-                        }
-                    });
+                    response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
                 },
             );
+            request.on("timeout", () => request.destroy(new Error(`${method} ${path}: timed out`)));
             request.on("error", reject);
+            if (body !== undefined) {
+                request.write(body);
+            }
             request.end();
         });
     }
@@ -98,4 +135,7 @@ export const paths = {
     batch: (namespace: string, resource: string, name = "") => `/apis/batch/v1/namespaces/${namespace}/${resource}${name ? `/${name}` : ""}`,
     policy: (namespace: string, resource: string, name = "") => `/apis/policy/v1/namespaces/${namespace}/${resource}${name ? `/${name}` : ""}`,
     storageClass: (name: string) => `/apis/storage.k8s.io/v1/storageclasses/${name}`,
+    storageClasses: () => "/apis/storage.k8s.io/v1/storageclasses",
+    pv: (name = "") => `/api/v1/persistentvolumes${name ? `/${name}` : ""}`,
+    nodes: () => "/api/v1/nodes",
 };

@@ -56,9 +56,28 @@ export function operations(document: PreviewDocument): Record<string, string> {
     );
 }
 
+/**
+ * What the program rendered, per step: the URN, the operation and the new state's type and
+ * inputs (secrets are `[secret]`). Nothing here depends on the live cluster (UIDs, times
+ * and the old state are left out), so a fixture whose rendered state differs from a live
+ * preview's was made by other code: it is stale.
+ */
+export function rendered(document: PreviewDocument): { urn: string; op: string; type?: string; inputs?: unknown }[] {
+    return document.steps
+        .map((step) => {
+            const s = step as unknown as { urn: string; op: string; newState?: { type?: string; inputs?: unknown } };
+            return { urn: s.urn, op: s.op, type: s.newState?.type, inputs: s.newState?.inputs };
+        })
+        .sort((a, b) => (`${a.urn} ${a.op}` < `${b.urn} ${b.op}` ? -1 : `${a.urn} ${a.op}` > `${b.urn} ${b.op}` ? 1 : 0));
+}
+
 export interface CaseEntry {
     readonly note: string;
     readonly blocks: boolean;
+    readonly previewFails: boolean;
+    readonly apply: string;
+    readonly lost: readonly string[];
+    readonly provider?: string;
 }
 
 /** Writes `<case>.json`, formatted like the engine's own output. */

@@ -1,0 +1,314 @@
+#!/usr/bin/env node
+// The cloud's part of volume provisioning for the e2e control plane, the way kwok plays
+// the kubelet's: no real volume exists anywhere. Everything else is the real control
+// plane: the scheduler picks a node for a WaitForFirstConsumer claim
+// (`volume.kubernetes.io/selected-node`), the PV controller hands the claim to the CSI
+// driver (`volume.kubernetes.io/storage-provisioner`), binds the PersistentVolume made
+// here to the claim, and releases it when the claim goes; the expand controller leaves a
+// grown claim of a CSI volume to the driver's resizer (event ExternalExpanding).
+//
+// What this process does, in a poll loop over the API server (admin client certificate):
+// - provisioner (external-provisioner + CSI CreateVolume): for a Pending claim the PV
+//   controller gave to ebs.csi.aws.com or efs.csi.aws.com, a PersistentVolume `pvc-<uid>`
+//   pre-bound to it (`claimRef`), of the claim's class, size, access modes and volume
+//   mode, with a CSI source (the driver's name, a volume handle shaped like the cloud's:
+//   `vol-…` for EBS, `<fileSystemId>::fsap-…` for EFS) and, for EBS, node affinity to
+//   the zone of the node the scheduler selected;
+// - static local volumes (the local-static-provisioner's part): for every
+//   `kubernetes.io/no-provisioner` class, unbound local PersistentVolumes on each node
+//   that carries the storage label (two of 100Gi each by default), for the scheduler's
+//   volume binder to match to a claim and the PV controller to bind; a used one is
+//   replaced by a new one;
+// - deleter: a Released (or Failed) PersistentVolume made here whose reclaim policy is
+//   Delete is deleted (Retain ones are left alone: the data "stays");
+// - resizer (external-resizer + CSI ControllerExpandVolume, and the node's expansion):
+//   when a Bound claim asks for more than its capacity and its class allows expansion,
+//   the PersistentVolume's capacity and the claim's `status.capacity` are set to the
+//   new size.
+//
+// Usage: provisioner.js --server URL --ca FILE --cert FILE --key FILE
+//        [--interval-ms 300] [--storage-label key=value] [--local-volumes 2]
+//        [--local-volume-size 100Gi]
+"use strict";
+
+const fs = require("fs");
+const https = require("https");
+const crypto = require("crypto");
+
+const DRIVERS = new Set(["ebs.csi.aws.com", "efs.csi.aws.com"]);
+const NO_PROVISIONER = "kubernetes.io/no-provisioner";
+const ZONE = "topology.kubernetes.io/zone";
+const HOST = "kubernetes.io/hostname";
+const PROVISIONED_BY = "pv.kubernetes.io/provisioned-by";
+const FOR_NODE = "stateful-stacks.io/local-volume-node";
+const LOCAL_PROVISIONER = "stateful-stacks.io/e2e-local-volumes";
+
+function parseArgs(argv) {
+    const out = { intervalMs: 300, storageLabel: "stateful-stacks.io/storage=local", localVolumes: 2, localVolumeSize: "100Gi" };
+    for (let i = 0; i < argv.length; i += 2) {
+        const [k, v] = [argv[i], argv[i + 1]];
+        if (v === undefined) throw new Error(`${k}: missing value`);
+        if (k === "--server") out.server = new URL(v);
+        else if (k === "--ca") out.ca = fs.readFileSync(v);
+        else if (k === "--cert") out.cert = fs.readFileSync(v);
+        else if (k === "--key") out.key = fs.readFileSync(v);
+        else if (k === "--interval-ms") out.intervalMs = Number(v);
+        else if (k === "--storage-label") out.storageLabel = v;
+        else if (k === "--local-volumes") out.localVolumes = Number(v);
+        else if (k === "--local-volume-size") out.localVolumeSize = v;
+        else throw new Error(`unknown argument ${k}`);
+    }
+    for (const k of ["server", "ca", "cert", "key"]) if (!out[k]) throw new Error(`--${k} is required`);
+    return out;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const agent = new https.Agent({ ca: opts.ca, cert: opts.cert, key: opts.key, keepAlive: true, maxSockets: 4 });
+
+function log(message) {
+    process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+}
+
+function request(method, path, body, contentType = "application/json") {
+    return new Promise((resolve, reject) => {
+        const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+        const req = https.request(
+            {
+                agent,
+                hostname: opts.server.hostname,
+                port: opts.server.port,
+                method,
+                path,
+                timeout: 10_000,
+                headers: { accept: "application/json", ...(data ? { "content-type": contentType, "content-length": data.length } : {}) },
+            },
+            (res) => {
+                const chunks = [];
+                res.on("data", (c) => chunks.push(c));
+                res.on("end", () => {
+                    const text = Buffer.concat(chunks).toString("utf8");
+                    if (res.statusCode >= 200 && res.statusCode < 300) resolve(text ? JSON.parse(text) : {});
+                    else {
+                        const e = new Error(`${method} ${path}: HTTP ${res.statusCode}: ${text.slice(0, 400)}`);
+                        e.status = res.statusCode;
+                        reject(e);
+                    }
+                });
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error(`${method} ${path}: timed out`)));
+        req.on("error", reject);
+        if (data) req.write(data);
+        req.end();
+    });
+}
+
+const list = async (path) => (await request("GET", path)).items;
+
+/** Kubernetes quantity → bytes (binary and decimal suffixes), for comparing sizes. */
+function bytes(quantity) {
+    const m = /^([0-9.]+)([KMGTPE]i?|[kmgtpe])?$/.exec(String(quantity ?? "0"));
+    if (!m) return 0;
+    const power = { k: 1, K: 1, M: 2, G: 3, T: 4, P: 5, E: 6 };
+    const suffix = m[2] ?? "";
+    const base = suffix.endsWith("i") ? 1024 : 1000;
+    return Number(m[1]) * base ** (suffix ? power[suffix[0]] : 0);
+}
+
+function handle(driver, pvc, sc) {
+    const hex = crypto.createHash("sha256").update(pvc.metadata.uid).digest("hex");
+    if (driver === "efs.csi.aws.com") {
+        const fileSystemId = sc.parameters?.fileSystemId ?? "fs-00000000";
+        return { volumeHandle: `${fileSystemId}::fsap-${hex.slice(0, 17)}`, volumeAttributes: { "storage.kubernetes.io/csiProvisionerIdentity": "stateful-stacks-e2e" } };
+    }
+    const fsType = sc.parameters?.["csi.storage.k8s.io/fstype"] ?? sc.parameters?.fsType ?? "ext4";
+    return { volumeHandle: `vol-${hex.slice(0, 17)}`, fsType, volumeAttributes: { "storage.kubernetes.io/csiProvisionerIdentity": "stateful-stacks-e2e" } };
+}
+
+/** The zone a new EBS volume goes into: the selected node's, else the class's allowed topology, else the first node's. */
+function zoneFor(pvc, sc, nodes) {
+    const selected = pvc.metadata.annotations?.["volume.kubernetes.io/selected-node"];
+    const node = nodes.find((n) => n.metadata.name === selected);
+    if (node?.metadata.labels?.[ZONE]) return node.metadata.labels[ZONE];
+    for (const term of sc.allowedTopologies ?? []) {
+        for (const e of term.matchLabelExpressions ?? []) if (e.key === ZONE && e.values?.length) return e.values[0];
+    }
+    return nodes.map((n) => n.metadata.labels?.[ZONE]).find(Boolean);
+}
+
+async function provision(pvc, sc, nodes) {
+    const driver = sc.provisioner;
+    const annotations = pvc.metadata.annotations ?? {};
+    // The PV controller's decision, not ours: only claims it handed to the driver.
+    if (annotations["volume.kubernetes.io/storage-provisioner"] !== driver) return;
+    const waitForConsumer = sc.volumeBindingMode === "WaitForFirstConsumer";
+    if (waitForConsumer && !annotations["volume.kubernetes.io/selected-node"]) return;
+    const pv = {
+        apiVersion: "v1",
+        kind: "PersistentVolume",
+        metadata: { name: `pvc-${pvc.metadata.uid}`, annotations: { [PROVISIONED_BY]: driver, "volume.kubernetes.io/provisioner-deletion-secret-name": "", "volume.kubernetes.io/provisioner-deletion-secret-namespace": "" } },
+        spec: {
+            accessModes: pvc.spec.accessModes,
+            capacity: { storage: pvc.spec.resources.requests.storage },
+            claimRef: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: pvc.metadata.namespace, name: pvc.metadata.name, uid: pvc.metadata.uid, resourceVersion: pvc.metadata.resourceVersion },
+            csi: { driver, ...handle(driver, pvc, sc) },
+            mountOptions: sc.mountOptions,
+            persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? "Delete",
+            storageClassName: sc.metadata.name,
+            volumeMode: pvc.spec.volumeMode ?? "Filesystem",
+        },
+    };
+    if (driver === "ebs.csi.aws.com") {
+        const zone = zoneFor(pvc, sc, nodes);
+        if (zone) pv.spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE, operator: "In", values: [zone] }] }] } };
+    }
+    try {
+        await request("POST", "/api/v1/persistentvolumes", pv);
+        log(`provisioned ${pv.metadata.name} (${driver}, ${pv.spec.capacity.storage}${pv.spec.nodeAffinity ? `, zone ${pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]}` : ""}) for ${pvc.metadata.namespace}/${pvc.metadata.name}`);
+    } catch (e) {
+        if (e.status !== 409) throw e;
+    }
+}
+
+/**
+ * Local volumes of the no-provisioner classes, the way the local-static-provisioner
+ * publishes the disks it finds: every storage node keeps `--local-volumes` unbound
+ * PersistentVolumes of `--local-volume-size` per such class, for the scheduler's volume
+ * binder to match to a claim (the claim's capacity is then the volume's). A used one is
+ * replaced; unbound ones of a class that no longer exists are removed.
+ */
+async function localPool(classes, nodes, pvs) {
+    const [key, value] = opts.storageLabel.split("=");
+    const storageNodes = nodes.filter((n) => n.metadata.labels?.[key] === value).map((n) => n.metadata.name).sort();
+    const work = [];
+    for (const sc of classes.filter((c) => c.provisioner === NO_PROVISIONER)) {
+        for (const node of storageNodes) {
+            const free = pvs.filter(
+                (v) => v.metadata.annotations?.[PROVISIONED_BY] === LOCAL_PROVISIONER && v.metadata.annotations?.[FOR_NODE] === node && v.spec.storageClassName === sc.metadata.name && !v.spec.claimRef,
+            );
+            for (let i = free.length; i < opts.localVolumes; i++) {
+                const id = crypto.randomBytes(4).toString("hex");
+                const pv = {
+                    apiVersion: "v1",
+                    kind: "PersistentVolume",
+                    metadata: { name: `local-${node}-${id}`, annotations: { [PROVISIONED_BY]: LOCAL_PROVISIONER, [FOR_NODE]: node } },
+                    spec: {
+                        accessModes: ["ReadWriteOnce"],
+                        capacity: { storage: opts.localVolumeSize },
+                        local: { path: `/mnt/stateful-stacks-local/${id}` },
+                        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: HOST, operator: "In", values: [node] }] }] } },
+                        persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? "Delete",
+                        storageClassName: sc.metadata.name,
+                        volumeMode: "Filesystem",
+                    },
+                };
+                work.push(request("POST", "/api/v1/persistentvolumes", pv).then(() => log(`published local volume ${pv.metadata.name} (${sc.metadata.name}, ${opts.localVolumeSize}) on ${node}`)));
+            }
+        }
+    }
+    const names = new Set(classes.map((c) => c.metadata.name));
+    for (const v of pvs) {
+        if (v.metadata.annotations?.[PROVISIONED_BY] === LOCAL_PROVISIONER && !v.spec.claimRef && !names.has(v.spec.storageClassName) && !v.metadata.deletionTimestamp) {
+            work.push(request("DELETE", `/api/v1/persistentvolumes/${v.metadata.name}`).then(() => log(`removed unbound local volume ${v.metadata.name} (class ${v.spec.storageClassName} is gone)`)));
+        }
+    }
+    return work;
+}
+
+async function reclaim(pv) {
+    const by = pv.metadata.annotations?.[PROVISIONED_BY];
+    if (!DRIVERS.has(by) && by !== LOCAL_PROVISIONER) return;
+    if (pv.spec.persistentVolumeReclaimPolicy !== "Delete") return;
+    if (!["Released", "Failed"].includes(pv.status?.phase)) return;
+    if (pv.metadata.deletionTimestamp) return;
+    await request("DELETE", `/api/v1/persistentvolumes/${pv.metadata.name}`);
+    log(`deleted ${pv.metadata.name} (reclaim policy Delete, was bound to ${pv.spec.claimRef?.namespace}/${pv.spec.claimRef?.name})`);
+}
+
+async function expand(pvc, sc, pvs) {
+    if (!sc.allowVolumeExpansion) return;
+    const wanted = pvc.spec.resources?.requests?.storage;
+    const have = pvc.status?.capacity?.storage;
+    if (!wanted || !have || bytes(wanted) <= bytes(have)) return;
+    const pv = pvs.find((v) => v.metadata.name === pvc.spec.volumeName);
+    if (!pv) return;
+    const by = pv.metadata.annotations?.[PROVISIONED_BY];
+    if (!DRIVERS.has(by)) return;
+    // Like the external-resizer: a claim whose volume is of this driver (the expand
+    // controller leaves CSI volumes to it, with an ExternalExpanding event).
+    if (bytes(pv.spec.capacity.storage) < bytes(wanted)) {
+        await request("PATCH", `/api/v1/persistentvolumes/${pv.metadata.name}`, { spec: { capacity: { storage: wanted } } }, "application/merge-patch+json");
+    }
+    await request(
+        "PATCH",
+        `/api/v1/namespaces/${pvc.metadata.namespace}/persistentvolumeclaims/${pvc.metadata.name}/status`,
+        { status: { capacity: { storage: wanted }, allocatedResources: { storage: wanted }, allocatedResourceStatuses: null, conditions: null } },
+        "application/merge-patch+json",
+    );
+    log(`expanded ${pv.metadata.name} and ${pvc.metadata.namespace}/${pvc.metadata.name}: ${have} → ${wanted}`);
+}
+
+let lastError = "";
+async function tick() {
+    const [classes, nodes, pvs, pvcs] = await Promise.all([
+        list("/apis/storage.k8s.io/v1/storageclasses"),
+        list("/api/v1/nodes"),
+        list("/api/v1/persistentvolumes"),
+        list("/api/v1/persistentvolumeclaims"),
+    ]);
+    const byName = new Map(classes.map((c) => [c.metadata.name, c]));
+    const work = [];
+    for (const pvc of pvcs) {
+        const sc = byName.get(pvc.spec.storageClassName ?? "");
+        if (!sc || pvc.metadata.deletionTimestamp) continue;
+        if (pvc.status?.phase === "Pending" && !pvc.spec.volumeName) {
+            if (DRIVERS.has(sc.provisioner)) {
+                if (!pvs.some((v) => v.spec.claimRef?.uid === pvc.metadata.uid)) work.push(provision(pvc, sc, nodes));
+            }
+        } else if (pvc.status?.phase === "Bound") {
+            work.push(expand(pvc, sc, pvs));
+        }
+    }
+    for (const pv of pvs) work.push(reclaim(pv));
+    work.push(...(await localPool(classes, nodes, pvs)));
+    const results = await Promise.allSettled(work);
+    for (const r of results) if (r.status === "rejected") log(`error: ${r.reason.message}`);
+}
+
+async function registerDrivers() {
+    // What the drivers' installation registers. attachRequired false: no attacher plays
+    // the attach step (the pods run on kwok nodes, nothing is mounted).
+    for (const name of DRIVERS) {
+        const driver = { apiVersion: "storage.k8s.io/v1", kind: "CSIDriver", metadata: { name }, spec: { attachRequired: false, podInfoOnMount: false, volumeLifecycleModes: ["Persistent"] } };
+        try {
+            await request("POST", "/apis/storage.k8s.io/v1/csidrivers", driver);
+            log(`registered CSIDriver ${name}`);
+        } catch (e) {
+            if (e.status !== 409) throw e;
+        }
+    }
+}
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => { stopping = true; log(`${signal}: stopping`); process.exit(0); });
+
+(async () => {
+    log(`provisioner for ${[...DRIVERS].join(", ")} and ${NO_PROVISIONER} (nodes labelled ${opts.storageLabel}) on ${opts.server.origin}, every ${opts.intervalMs} ms`);
+    let registered = false;
+    while (!stopping) {
+        try {
+            if (!registered) {
+                await registerDrivers();
+                registered = true;
+            }
+            await tick();
+            if (lastError) log("API server reachable again");
+            lastError = "";
+        } catch (e) {
+            // The API server may be restarted (the tier's fault cases do): keep polling.
+            if (e.message !== lastError) log(`error: ${e.message}`);
+            lastError = e.message;
+        }
+        await new Promise((r) => setTimeout(r, opts.intervalMs));
+    }
+})();
