@@ -9,7 +9,9 @@ import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values
  *      `create-replacement`, `delete-replaced`, `import-replacement` (the engine pairs every
  *      replacement with a delete of the old object, before or after the create); and
  *   2. the object holds data (see `dataRisk`: claims, volumes, namespaces, StatefulSets with
- *      claim templates, EFS/EBS/RDS/S3/DynamoDB/KMS, plus types named with `dataTypes`); and
+ *      claim templates, EFS/EBS/RDS/S3/DynamoDB/KMS, VolumeSnapshots, VolumeSnapshotContents
+ *      not known to be Retain, EBS snapshots, AWS Backup vaults, plus types named with
+ *      `dataTypes`; an AWS Backup plan removed is a weakened protection); and
  *   3. the old state is not `retainOnDelete` (the engine then drops it from state without
  *      calling the provider: the object and its data survive) and not `external` (a read
  *      resource: Pulumi never deletes it).
@@ -108,9 +110,13 @@ export function opEffect(op: StepOp): Effect | undefined {
     }
 }
 
-/** A data risk: `loss` blocks, `stateful` blocks unless retained claims are allowed, `warn` never blocks. */
+/**
+ * A data risk: `loss` blocks, `stateful` blocks unless retained claims are allowed, `warn`
+ * never blocks, `kept` is an object whose data survives its removal (a VolumeSnapshotContent
+ * with deletionPolicy Retain).
+ */
 export interface DataRisk {
-    readonly level: "loss" | "stateful" | "warn";
+    readonly level: "loss" | "stateful" | "warn" | "kept";
     readonly reason: string;
 }
 
@@ -126,10 +132,23 @@ const LOSS_BY_TYPE: Readonly<Record<string, string>> = {
     "aws:s3/bucket:Bucket": "an S3 bucket: removing it deletes its objects",
     "aws:s3/bucketV2:BucketV2": "an S3 bucket: removing it deletes its objects",
     "aws:dynamodb/table:Table": "a DynamoDB table: removing it deletes its items",
+    "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot": "a VolumeSnapshot: removing it deletes the snapshot in the storage backend unless its VolumeSnapshotContent's deletionPolicy is Retain (which the object does not show)",
+    "kubernetes:snapshot.storage.k8s.io/v1beta1:VolumeSnapshot": "a VolumeSnapshot: removing it deletes the snapshot in the storage backend unless its VolumeSnapshotContent's deletionPolicy is Retain (which the object does not show)",
+    "aws:ebs/snapshot:Snapshot": "an EBS snapshot: removing it deletes the point-in-time copy of the volume",
+    "aws:backup/vault:Vault": "an AWS Backup vault: removing it (with forceDestroy, or once emptied) deletes its recovery points",
 };
 
+/**
+ * VolumeSnapshotContents hold data unless their deletionPolicy is known to be Retain (then
+ * the backend snapshot survives the object). `aws:backup/plan:Plan` is not listed: deleting
+ * a plan takes no more backups but keeps the recovery points in their vault, so it is a
+ * weakened protection (see `weakenings`), not data loss.
+ */
+const SNAPSHOT_CONTENTS = ["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent", "kubernetes:snapshot.storage.k8s.io/v1beta1:VolumeSnapshotContent"];
+const BACKUP_PLAN = "aws:backup/plan:Plan";
+
 /** The type tokens whose objects hold data, whatever their state (a StatefulSet holds data when it has claim templates). */
-export const DATA_HOLDING_TYPES: readonly string[] = Object.keys(LOSS_BY_TYPE).filter((t) => t !== "kubernetes:core/v1:Namespace");
+export const DATA_HOLDING_TYPES: readonly string[] = [...Object.keys(LOSS_BY_TYPE).filter((t) => t !== "kubernetes:core/v1:Namespace"), ...SNAPSHOT_CONTENTS];
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -202,6 +221,12 @@ export function dataRisk(state: ResourceState, dataTypes: readonly string[] = []
     }
     if (state.type === STATEFUL_SET) {
         return statefulSetRisk(state);
+    }
+    if (SNAPSHOT_CONTENTS.includes(state.type)) {
+        const policy = field(objectOf(state), "spec", "deletionPolicy");
+        return policy === "Retain"
+            ? { level: "kept", reason: "a VolumeSnapshotContent with deletionPolicy: Retain: removing it keeps the snapshot in the storage backend" }
+            : { level: "loss", reason: `a VolumeSnapshotContent with deletionPolicy ${policyText(policy, "not known")}: removing it deletes the snapshot in the storage backend` };
     }
     if (state.type === SECRET) {
         return { level: "warn", reason: "a Secret: not data loss, but pods that read it at start keep the old value until restarted, and new pods fail while it is missing" };
@@ -414,6 +439,12 @@ function dataRemedy(type: string, op: Effect): string {
             ? "change only the claim's size (spec.resources.requests.storage grows in place); a new class or access mode needs a new claim under a new name, and a copy of the data"
             : "keep the claim in the program, or set retainOnDelete: true on it in an update before removing it";
     }
+    if (type.startsWith("kubernetes:snapshot.storage.k8s.io/") || type === "aws:ebs/snapshot:Snapshot") {
+        return "keep the snapshot in the program (or set retainOnDelete: true on it in an update before removing it); for a Kubernetes snapshot, set deletionPolicy: Retain on its VolumeSnapshotContent (and VolumeSnapshotClass) first, so the backend snapshot survives the object";
+    }
+    if (type === "aws:backup/vault:Vault") {
+        return "keep the vault (and forceDestroy off, so AWS refuses to delete it while it holds recovery points); move the plans to a new vault beside it and let the old recovery points expire";
+    }
     if (type === NAMESPACE) {
         return "keep the namespace; to move objects, create them in the new namespace beside the old ones and move the data before removing anything";
     }
@@ -484,6 +515,9 @@ export function judgeResource(steps: readonly PreviewStep[], options: GateOption
     if (risk.level === "warn") {
         return { ...base, rule: "secret", verdict: "warn", reason: risk.reason };
     }
+    if (risk.level === "kept") {
+        return { ...base, rule: "data-loss", verdict: "retained", reason: risk.reason };
+    }
     const rename = op === "delete" && old ? componentRename(old, context, dataTypes, urn) : undefined;
     if (rename) {
         return allowedOrBlocked({ ...base, rule: "component-rename", ...rename }, options);
@@ -518,6 +552,9 @@ interface Weakening {
 }
 
 function policyText(value: unknown, unset: string): string {
+    if (value === "[secret]") {
+        return "(secret)";
+    }
     if (value === undefined) {
         return `(unset: ${unset})`;
     }
@@ -568,8 +605,14 @@ function weakenings(old: ResourceState, next: ResourceState | undefined, deleted
             remedy: "keep backups on (EfsStorageClass fileSystem.backups, the default)",
         });
     }
+    if (old.type === BACKUP_PLAN && deleted) {
+        found.push({
+            reason: "the AWS Backup plan is removed: no data is lost by this change (its recovery points stay in their vault until their lifecycle expires them), but no more backups are taken of the resources it selected",
+            remedy: "keep the plan (or replace it with a new plan, created first, that selects the same resources)",
+        });
+    }
     const risk = dataRisk(old, dataTypes);
-    if (next && !deleted && risk !== undefined && risk.level !== "warn") {
+    if (next && !deleted && risk !== undefined && risk.level !== "warn" && risk.level !== "kept") {
         if (old.retainOnDelete && !next.retainOnDelete) {
             found.push({
                 reason: "retainOnDelete is removed from a data-holding resource: no data is lost by this change, but a later removal or replacement deletes the object and its data instead of only forgetting it",

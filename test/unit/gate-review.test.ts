@@ -1,0 +1,66 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { evaluateGate, Finding, parsePreview, readDocument } from "../../tools/gate";
+
+/** The reviewer's findings (issue 12): snapshots and backups, unknown scale-down, StorageClass swaps. Exact findings. */
+const GATE = path.join(__dirname, "..", "fixtures", "gate");
+const load = (name: string) => parsePreview(readDocument(path.join(GATE, `${name}.json`)));
+const findings = (name: string): Finding[] => [...evaluateGate(load(name)).findings];
+
+describe("gate: snapshot and backup deletions", () => {
+    it("a deleted VolumeSnapshot blocks", () => {
+        const urn = "urn:pulumi:s::p::kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot::snap";
+        assert.deepEqual(findings("snapshot-volume-snapshot-delete"), [{
+            urn, op: "delete", type: "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot", name: "snap", keys: [],
+            verdict: "block", rule: "data-loss",
+            reason: "a VolumeSnapshot: removing it deletes the snapshot in the storage backend unless its VolumeSnapshotContent's deletionPolicy is Retain (which the object does not show)",
+            remedy: "keep the snapshot in the program (or set retainOnDelete: true on it in an update before removing it); for a Kubernetes snapshot, set deletionPolicy: Retain on its VolumeSnapshotContent (and VolumeSnapshotClass) first, so the backend snapshot survives the object",
+            accept: `--allow '${urn}'`,
+        }]);
+    });
+
+    it("a deleted VolumeSnapshotContent blocks unless its deletionPolicy is Retain", () => {
+        const urn = (n: string) => `urn:pulumi:s::p::kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent::${n}`;
+        const type = "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent";
+        assert.deepEqual(findings("snapshot-content-delete"), [{
+            urn: urn("content-delete"), op: "delete", type, name: "content-delete", keys: [],
+            verdict: "block", rule: "data-loss",
+            reason: "a VolumeSnapshotContent with deletionPolicy Delete: removing it deletes the snapshot in the storage backend",
+            remedy: "keep the snapshot in the program (or set retainOnDelete: true on it in an update before removing it); for a Kubernetes snapshot, set deletionPolicy: Retain on its VolumeSnapshotContent (and VolumeSnapshotClass) first, so the backend snapshot survives the object",
+            accept: `--allow '${urn("content-delete")}'`,
+        }, {
+            urn: urn("content-retain"), op: "delete", type, name: "content-retain", keys: [],
+            verdict: "retained", rule: "data-loss",
+            reason: "a VolumeSnapshotContent with deletionPolicy: Retain: removing it keeps the snapshot in the storage backend",
+        }]);
+    });
+
+    it("a deleted EBS snapshot blocks", () => {
+        const urn = "urn:pulumi:s::p::aws:ebs/snapshot:Snapshot::snap";
+        assert.deepEqual(findings("aws-ebs-snapshot-delete"), [{
+            urn, op: "delete", type: "aws:ebs/snapshot:Snapshot", name: "snap", keys: [],
+            verdict: "block", rule: "data-loss",
+            reason: "an EBS snapshot: removing it deletes the point-in-time copy of the volume",
+            remedy: "keep the snapshot in the program (or set retainOnDelete: true on it in an update before removing it); for a Kubernetes snapshot, set deletionPolicy: Retain on its VolumeSnapshotContent (and VolumeSnapshotClass) first, so the backend snapshot survives the object",
+            accept: `--allow '${urn}'`,
+        }]);
+    });
+
+    it("a deleted backup vault destroys data; a deleted backup plan weakens protection", () => {
+        const vault = "urn:pulumi:s::p::aws:backup/vault:Vault::v";
+        const plan = "urn:pulumi:s::p::aws:backup/plan:Plan::daily";
+        assert.deepEqual(findings("aws-backup-vault-plan-delete"), [{
+            urn: plan, op: "delete", type: "aws:backup/plan:Plan", name: "daily", keys: [],
+            verdict: "block", rule: "weakened-protection",
+            reason: "the AWS Backup plan is removed: no data is lost by this change (its recovery points stay in their vault until their lifecycle expires them), but no more backups are taken of the resources it selected",
+            remedy: "keep the plan (or replace it with a new plan, created first, that selects the same resources)",
+            accept: `--allow '${plan}'`,
+        }, {
+            urn: vault, op: "delete", type: "aws:backup/vault:Vault", name: "v", keys: [],
+            verdict: "block", rule: "data-loss",
+            reason: "an AWS Backup vault: removing it (with forceDestroy, or once emptied) deletes its recovery points",
+            remedy: "keep the vault (and forceDestroy off, so AWS refuses to delete it while it holds recovery points); move the plans to a new vault beside it and let the old recovery points expire",
+            accept: `--allow '${vault}'`,
+        }]);
+    });
+});
