@@ -64,3 +64,17 @@ describe("gate: snapshot and backup deletions", () => {
         }]);
     });
 });
+
+describe("gate: scale-down with the new replicas not known", () => {
+    it("blocks while whenScaled is Delete: the update may delete the claims of removed ordinals", () => {
+        const urn = "urn:pulumi:zookeeper-ensemble::stateful-stacks::stateful-stacks:workload:StatefulWorkload$kubernetes:apps/v1:StatefulSet::zookeeper";
+        assert.deepEqual(findings("zookeeper-ensemble-scale-down-unknown"), [{
+            urn, op: "update", type: "kubernetes:apps/v1:StatefulSet", name: "zookeeper",
+            keys: ["spec.replicas", "spec.template.spec.containers[0].env[7].value"],
+            verdict: "block", rule: "scale-down",
+            reason: "replicas 5 → (known after update) with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the new replicas are not known at preview time, so the update may scale down and delete the claims of removed ordinals (any of data-zookeeper-0, data-zookeeper-1, data-zookeeper-2, data-zookeeper-3, data-zookeeper-4, datalog-zookeeper-0 and 4 more) with their data",
+            remedy: "make replicas known at preview time (a literal or a stack config value, not another resource's output), or set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own first",
+            accept: `--allow '${urn}'`,
+        }]);
+    });
+});

@@ -629,15 +629,22 @@ function weakenings(old: ResourceState, next: ResourceState | undefined, deleted
     return found;
 }
 
-/** The old and new replicas of a StatefulSet scaled down while its claims are deleted on scale-down. */
-function scaleDown(old: ResourceState, next: ResourceState | undefined): { from: number; to: number } | undefined {
+/**
+ * The old and new replicas of a StatefulSet scaled down while its claims are deleted on
+ * scale-down. `to` is undefined when the new replicas are not known at preview time (the
+ * engine's unknown value, or anything but a number): the update may scale down.
+ */
+function scaleDown(old: ResourceState, next: ResourceState | undefined): { from: number; to: number | undefined } | undefined {
     if (old.type !== STATEFUL_SET || next === undefined) {
         return undefined;
     }
     const from = replicasOf(old);
     const to = replicasOf(next);
     const whenScaled = field(objectOf(next), "spec", "persistentVolumeClaimRetentionPolicy", "whenScaled");
-    if (from === undefined || to === undefined || to >= from || whenScaled !== "Delete" || (claimTemplates(next)?.length ?? 0) === 0) {
+    if (from === undefined || from === 0 || objectOf(next) === undefined || whenScaled !== "Delete" || (claimTemplates(next)?.length ?? 0) === 0) {
+        return undefined;
+    }
+    if (to !== undefined && to >= from) {
         return undefined;
     }
     return { from, to };
@@ -666,12 +673,22 @@ export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions
         findings.push(allowedOrBlocked({ urn, op, type: old.type, name, keys, rule: "weakened-protection", reason: w.reason, remedy: w.remedy, accept: allowFlag(urn) }, options));
     }
     const scaled = deleted ? undefined : scaleDown(old, next);
-    if (scaled) {
-        const claims = statefulSetClaimNames(next, scaled.to, scaled.from);
+    if (scaled && scaled.to === undefined) {
+        const claims = statefulSetClaimNames(next, 0, scaled.from);
         findings.push(allowedOrBlocked({
             urn, op, type: old.type, name, keys,
             rule: "scale-down",
-            reason: `replicas ${scaled.from} → ${scaled.to} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the claims of ordinals ${scaled.to}–${scaled.from - 1}${claims.length ? ` (${claimList(claims)})` : ""} are deleted with their data`,
+            reason: `replicas ${scaled.from} → (known after update) with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the new replicas are not known at preview time, so the update may scale down and delete the claims of removed ordinals${claims.length ? ` (any of ${claimList(claims)})` : ""} with their data`,
+            remedy: "make replicas known at preview time (a literal or a stack config value, not another resource's output), or set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own first",
+            accept: allowFlag(urn),
+        }, options));
+    } else if (scaled && scaled.to !== undefined) {
+        const to = scaled.to;
+        const claims = statefulSetClaimNames(next, to, scaled.from);
+        findings.push(allowedOrBlocked({
+            urn, op, type: old.type, name, keys,
+            rule: "scale-down",
+            reason: `replicas ${scaled.from} → ${to} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the claims of ordinals ${to}–${scaled.from - 1}${claims.length ? ` (${claimList(claims)})` : ""} are deleted with their data`,
             remedy: "set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own before scaling down; the claims then wait for a later scale-up",
             accept: allowFlag(urn),
         }, options));
