@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as path from "path";
-import { evaluateGate, Finding, parsePreview, readDocument } from "../../tools/gate";
+import { evaluateGate, Finding, parsePreview, PreviewDocument, readDocument } from "../../tools/gate";
 
 /** The reviewer's findings (issue 12): snapshots and backups, unknown scale-down, StorageClass swaps. Exact findings. */
 const GATE = path.join(__dirname, "..", "fixtures", "gate");
@@ -76,5 +76,45 @@ describe("gate: scale-down with the new replicas not known", () => {
             remedy: "make replicas known at preview time (a literal or a stack config value, not another resource's output), or set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own first",
             accept: `--allow '${urn}'`,
         }]);
+    });
+});
+
+describe("gate: a class deleted and created under another URN with the same name", () => {
+    const SC = "kubernetes:storage.k8s.io/v1:StorageClass";
+    const VSC = "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass";
+    const urn = (type: string, n: string) => `urn:pulumi:s::p::${type}::${n}`;
+    const swap = (type: string, before: Record<string, unknown>, after: Record<string, unknown>, name = "fast"): PreviewDocument => ({
+        steps: [
+            { op: "delete", urn: urn(type, "a"), oldState: { urn: urn(type, "a"), type, custom: true, inputs: { metadata: { name }, ...before } } },
+            { op: "create", urn: urn(type, "b"), newState: { urn: urn(type, "b"), type, custom: true, inputs: { metadata: { name: "fast" }, ...after } } },
+        ],
+    });
+
+    it("StorageClass Retain → Delete blocks", () => {
+        const old = "urn:pulumi:postgres-ebs::stateful-stacks::stateful-stacks:storage:EbsStorageClass$kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast";
+        assert.deepEqual(findings("postgres-ebs-storage-class-swap"), [{
+            urn: old, op: "delete", type: SC, name: "postgres-fast", keys: [],
+            verdict: "block", rule: "weakened-protection",
+            reason: `deleted and created again under the same name "postgres-fast" as ${old}-v2: reclaimPolicy Retain → Delete: no data is lost by this change, but every volume provisioned from this class from now on is deleted with its claim (volumes provisioned earlier keep the policy they were made with)`,
+            remedy: "keep reclaimPolicy: Retain (the EbsStorageClass and EfsStorageClass default)",
+            accept: `--allow '${old}'`,
+        }]);
+    });
+
+    it("StorageClass Retain → unset (Delete) blocks; Retain kept, or another name, passes", () => {
+        assert.deepEqual(evaluateGate(swap(SC, { reclaimPolicy: "Retain" }, {})).findings.map((f) => f.reason.replace(/: no data.*/, "")), [
+            `deleted and created again under the same name "fast" as ${urn(SC, "b")}: reclaimPolicy Retain → (unset: Delete)`,
+        ]);
+        assert.deepEqual(evaluateGate(swap(SC, { reclaimPolicy: "Retain" }, { reclaimPolicy: "Retain" })).findings, []);
+        assert.deepEqual(evaluateGate(swap(SC, { reclaimPolicy: "Retain" }, { reclaimPolicy: "Delete" }, "slow")).findings, []);
+    });
+
+    it("VolumeSnapshotClass Retain → Delete blocks", () => {
+        const result = evaluateGate(swap(VSC, { driver: "ebs.csi.aws.com", deletionPolicy: "Retain" }, { driver: "ebs.csi.aws.com", deletionPolicy: "Delete" }));
+        assert.deepEqual(result.findings.map((f) => [f.verdict, f.rule, f.urn, f.reason, f.remedy]), [[
+            "block", "weakened-protection", urn(VSC, "a"),
+            `deleted and created again under the same name "fast" as ${urn(VSC, "b")}: deletionPolicy Retain → Delete: snapshots taken from now on are deleted in the storage backend with their VolumeSnapshot object`,
+            "keep deletionPolicy: Retain on the VolumeSnapshotClass",
+        ]]);
     });
 });

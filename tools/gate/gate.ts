@@ -24,7 +24,10 @@ import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values
  *
  * Besides destruction the gate blocks what makes a later change destroy data or leaves
  * the data behind (rules, see `Rule`): protection weakened (a Retain policy of a
- * StorageClass, VolumeSnapshotClass, PersistentVolume or StatefulSet turned to Delete, EFS backups off, `retainOnDelete`/`protect` dropped from a data-holding
+ * StorageClass, VolumeSnapshotClass, PersistentVolume or StatefulSet turned to Delete — a
+ * StorageClass or VolumeSnapshotClass deleted and created under another URN with the same
+ * `metadata.name` counts as one object (the pairing does not tell clusters apart) —, EFS
+ * backups off, an AWS Backup plan removed, `retainOnDelete`/`protect` dropped from a data-holding
  * resource), a StatefulSet scaled down while `whenScaled` is Delete, a retained Kubernetes
  * object replaced under its own name, a component renamed without `aliases`. It warns on a
  * StatefulSet replacement that takes every pod down at once and on a replaced Secret.
@@ -289,9 +292,24 @@ export interface DocumentContext {
     readonly createdComponents: ReadonlyMap<string, readonly string[]>;
     /** Created resources by `<component type>$<type>`: their new states. */
     readonly createdChildren: ReadonlyMap<string, readonly ResourceState[]>;
+    /**
+     * Created StorageClasses and VolumeSnapshotClasses by `<type>$<metadata.name>`: their new
+     * states. A class deleted under one URN and created under another with the same name
+     * (a renamed component that keeps storageClassName) is the same cluster object.
+     */
+    readonly createdClasses: ReadonlyMap<string, readonly ResourceState[]>;
 }
 
-const EMPTY_CONTEXT: DocumentContext = { deletedComponents: new Set(), createdComponents: new Map(), createdChildren: new Map() };
+const EMPTY_CONTEXT: DocumentContext = { deletedComponents: new Set(), createdComponents: new Map(), createdChildren: new Map(), createdClasses: new Map() };
+
+/** The class types whose policies are paired by `metadata.name` across URNs. */
+const NAMED_CLASSES = [STORAGE_CLASS, ...SNAPSHOT_CLASSES];
+
+/** `<type>$<metadata.name>` of a StorageClass or VolumeSnapshotClass (cluster-scoped: the name is the object). */
+function classKey(state: ResourceState | undefined): string | undefined {
+    const name = state && NAMED_CLASSES.includes(state.type) ? kubernetesName(state) : undefined;
+    return name === undefined ? undefined : `${state?.type}$${name}`;
+}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
     const list = map.get(key);
@@ -307,6 +325,7 @@ export function documentContext(doc: PreviewDocument): DocumentContext {
     const deletedComponents = new Set<string>();
     const createdComponents = new Map<string, string[]>();
     const createdChildren = new Map<string, ResourceState[]>();
+    const createdClasses = new Map<string, ResourceState[]>();
     const componentTypes = new Map<string, string>();
     for (const step of doc.steps) {
         const state = step.newState ?? step.oldState;
@@ -319,6 +338,10 @@ export function documentContext(doc: PreviewDocument): DocumentContext {
         if (step.op === "create" && step.newState && step.newState.custom !== true) {
             push(createdComponents, step.newState.type, step.urn);
         }
+        const key = step.op === "create" ? classKey(step.newState) : undefined;
+        if (key !== undefined && step.newState) {
+            push(createdClasses, key, step.newState);
+        }
     }
     for (const step of doc.steps) {
         const parent = step.newState?.parent;
@@ -327,7 +350,7 @@ export function documentContext(doc: PreviewDocument): DocumentContext {
             push(createdChildren, `${parentType}$${step.newState.type}`, step.newState);
         }
     }
-    return { deletedComponents, createdComponents, createdChildren };
+    return { deletedComponents, createdComponents, createdChildren, createdClasses };
 }
 
 function kubernetesName(state: ResourceState | undefined): string | undefined {
@@ -656,7 +679,7 @@ function hasOrphanPropagation(old: ResourceState): boolean {
 }
 
 /** Findings about what a change does besides deleting: weakened protection, scale-down deletions, pods going down. */
-export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions = {}): Finding[] {
+export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions = {}, context: DocumentContext = EMPTY_CONTEXT): Finding[] {
     const old = oldStateOf(steps);
     if (old === undefined) {
         return [];
@@ -671,6 +694,20 @@ export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions
     const findings: Finding[] = [];
     for (const w of weakenings(old, deleted ? undefined : next, deleted, options.dataTypes ?? [])) {
         findings.push(allowedOrBlocked({ urn, op, type: old.type, name, keys, rule: "weakened-protection", reason: w.reason, remedy: w.remedy, accept: allowFlag(urn) }, options));
+    }
+    // A class deleted here and created under another URN with the same name: the cluster
+    // sees one object whose policy changes.
+    const key = deleted ? classKey(old) : undefined;
+    for (const created of (key !== undefined ? context.createdClasses.get(key) : undefined) ?? []) {
+        for (const w of weakenings(old, created, false, [])) {
+            findings.push(allowedOrBlocked({
+                urn, op, type: old.type, name, keys,
+                rule: "weakened-protection",
+                reason: `deleted and created again under the same name "${kubernetesName(old)}" as ${created.urn}: ${w.reason}`,
+                remedy: w.remedy,
+                accept: allowFlag(urn),
+            }, options));
+        }
     }
     const scaled = deleted ? undefined : scaleDown(old, next);
     if (scaled && scaled.to === undefined) {
@@ -730,7 +767,7 @@ export function evaluateGate(doc: PreviewDocument, options: GateOptions = {}): G
         if (finding) {
             findings.push(finding);
         }
-        findings.push(...judgeChanges(steps, options));
+        findings.push(...judgeChanges(steps, options, context));
     }
     findings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : SEVERITY[a.verdict] - SEVERITY[b.verdict]));
     return { findings, blocked: findings.some((f) => f.verdict === "block"), notes: documentNotes(doc) };
