@@ -79,6 +79,19 @@ describe("gate: scale-down with the new replicas not known", () => {
     });
 });
 
+describe("gate: scale-down with replicas that are not a number", () => {
+    it("blocks as not comparable while whenScaled is Delete", () => {
+        const sts = (replicas: unknown) => ({ metadata: { name: "pg" }, spec: { replicas, persistentVolumeClaimRetentionPolicy: { whenScaled: "Delete" }, volumeClaimTemplates: [{ metadata: { name: "data" } }] } });
+        const type = "kubernetes:apps/v1:StatefulSet";
+        const urn = `urn:pulumi:s::p::${type}::pg`;
+        const doc: PreviewDocument = { steps: [{ op: "update", urn, oldState: { urn, type, custom: true, inputs: sts(2) }, newState: { urn, type, custom: true, inputs: sts("1") } }] };
+        assert.deepEqual(evaluateGate(doc).findings.map((f) => [f.verdict, f.rule, f.reason]), [[
+            "block", "scale-down",
+            'replicas 2 → "1" with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the new replicas are not a number the gate can compare, so the update may scale down and delete the claims of removed ordinals (any of data-pg-0, data-pg-1) with their data',
+        ]]);
+    });
+});
+
 describe("gate: a class deleted and created under another URN with the same name", () => {
     const SC = "kubernetes:storage.k8s.io/v1:StorageClass";
     const VSC = "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass";

@@ -712,10 +712,12 @@ export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions
     const scaled = deleted ? undefined : scaleDown(old, next);
     if (scaled && scaled.to === undefined) {
         const claims = statefulSetClaimNames(next, 0, scaled.from);
+        const raw = field(objectOf(next), "spec", "replicas");
+        const unknown = raw === UNKNOWN_VALUE ? "not known at preview time" : "not a number the gate can compare";
         findings.push(allowedOrBlocked({
             urn, op, type: old.type, name, keys,
             rule: "scale-down",
-            reason: `replicas ${scaled.from} → (known after update) with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the new replicas are not known at preview time, so the update may scale down and delete the claims of removed ordinals${claims.length ? ` (any of ${claimList(claims)})` : ""} with their data`,
+            reason: `replicas ${scaled.from} → ${raw === UNKNOWN_VALUE ? "(known after update)" : JSON.stringify(raw) ?? String(raw)} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the new replicas are ${unknown}, so the update may scale down and delete the claims of removed ordinals${claims.length ? ` (any of ${claimList(claims)})` : ""} with their data`,
             remedy: "make replicas known at preview time (a literal or a stack config value, not another resource's output), or set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own first",
             accept: allowFlag(urn),
         }, options));
