@@ -1,4 +1,6 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { UnknownValueError } from "@pulumi/policy";
+import { containsCredential } from "../components/common/credentials";
 import { EXPECT, isDns1123Label, isDns1123Subdomain } from "../components/common/kubernetes";
 import { looksLikeCredential } from "../components/workload/container-env";
 import { MAX_STATEFUL_SET_NAME } from "../components/workload/stateful-workload-validate";
@@ -10,6 +12,15 @@ import { DATA_HOLDING_TYPES } from "../tools/gate/gate";
  * declares it (its inputs and options), never the operation the engine plans: deleting or
  * replacing data is the preview gate's job (`stateful-stacks gate`), these keep the
  * declared resources safe. Values not known at preview time are skipped, not reported.
+ *
+ * How a value is known to be unknown: the engine sends a computed value as one of its
+ * unknown sentinels (`04da6b54-…` for a string, one per kind), and the SDK's props proxy
+ * throws `UnknownValueError` when one is read. `read` turns both into `UNKNOWN`, so a
+ * policy skips that one value (not the whole resource). An absent key is not unknown: it
+ * is unset, and reported where its default is unsafe (a StorageClass without
+ * reclaimPolicy reclaims with Delete; an EFS file system or EBS volume without encrypted
+ * is unencrypted). `pulumi.runtime.isDryRun()` is not used: a policy pack runs in its own
+ * process, whose runtime settings do not say whether the engine previews or updates.
  */
 
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
@@ -40,6 +51,45 @@ function field(value: unknown, ...path: (string | number)[]): unknown {
     return current;
 }
 
+/** The engine's unknown-value sentinels (`@pulumi/policy` proxy.js, one per kind of value). */
+const UNKNOWN_SENTINELS: readonly string[] = [
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+];
+
+/** A value not known at preview time. */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+
+/**
+ * `field`, but `UNKNOWN` when the value (or an object on its path) is not known at preview
+ * time: an unknown sentinel, or the SDK proxy's `UnknownValueError`.
+ */
+function read(value: unknown, ...path: (string | number)[]): unknown {
+    try {
+        let current = value;
+        for (const key of path) {
+            if (typeof current === "string" && UNKNOWN_SENTINELS.includes(current)) {
+                return UNKNOWN;
+            }
+            if (typeof current !== "object" || current === null) {
+                return undefined;
+            }
+            current = (current as Record<string | number, unknown>)[key];
+        }
+        return typeof current === "string" && UNKNOWN_SENTINELS.includes(current) ? UNKNOWN : current;
+    } catch (err) {
+        if (err instanceof UnknownValueError) {
+            return UNKNOWN;
+        }
+        throw err;
+    }
+}
+
 function list(value: unknown): unknown[] {
     return Array.isArray(value) ? value : [];
 }
@@ -64,13 +114,13 @@ export const storageClassRetain: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
         if (args.type === STORAGE_CLASS) {
-            const policy = args.props.reclaimPolicy;
-            if (policy !== "Retain") {
+            const policy = read(args.props, "reclaimPolicy");
+            if (policy !== "Retain" && policy !== UNKNOWN) {
                 report(`${subject(args.type, objectName(args.props, args.name))} has reclaimPolicy ${policy === undefined ? "unset (Kubernetes' default: Delete)" : JSON.stringify(policy)}: every volume it provisions is deleted with its claim. Set reclaimPolicy: "Retain".`);
             }
         } else if (SNAPSHOT_CLASSES.includes(args.type)) {
-            const policy = args.props.deletionPolicy;
-            if (policy !== "Retain") {
+            const policy = read(args.props, "deletionPolicy");
+            if (policy !== "Retain" && policy !== UNKNOWN) {
                 report(`${subject(args.type, objectName(args.props, args.name))} has deletionPolicy ${JSON.stringify(policy)}: a snapshot is deleted in the storage backend with its VolumeSnapshot object. Set deletionPolicy: "Retain".`);
             }
         }
@@ -82,14 +132,15 @@ export const encryptionAtRest: ResourceValidationPolicy = {
     description: "EBS StorageClasses, EBS volumes and EFS file systems are encrypted at rest.",
     enforcementLevel: "mandatory",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-        if (args.type === STORAGE_CLASS && EBS_PROVISIONERS.includes(String(args.props.provisioner))) {
-            const encrypted = field(args.props, "parameters", "encrypted");
-            if (encrypted !== "true") {
+        if (args.type === STORAGE_CLASS && EBS_PROVISIONERS.includes(String(read(args.props, "provisioner")))) {
+            const encrypted = read(args.props, "parameters", "encrypted");
+            if (encrypted !== "true" && encrypted !== UNKNOWN) {
                 report(`${subject(args.type, objectName(args.props, args.name))} provisions EBS volumes without encryption (parameters.encrypted is ${encrypted === undefined ? "unset" : JSON.stringify(encrypted)}). Set parameters.encrypted: "true".`);
             }
         } else if (args.type === "aws:efs/fileSystem:FileSystem" || args.type === "aws:ebs/volume:Volume") {
-            if (args.props.encrypted !== true) {
-                report(`${subject(args.type, args.name)} is not encrypted at rest (encrypted is ${args.props.encrypted === undefined ? "unset" : JSON.stringify(args.props.encrypted)}). Set encrypted: true; encryption cannot be turned on later without replacing it.`);
+            const encrypted = read(args.props, "encrypted");
+            if (encrypted !== true && encrypted !== UNKNOWN) {
+                report(`${subject(args.type, args.name)} is not encrypted at rest (encrypted is ${encrypted === undefined ? "unset" : JSON.stringify(encrypted)}). Set encrypted: true; encryption cannot be turned on later without replacing it.`);
             }
         }
     },
@@ -97,7 +148,7 @@ export const encryptionAtRest: ResourceValidationPolicy = {
 
 export const noLiteralCredentials: ResourceValidationPolicy = {
     name: "no-literal-credentials",
-    description: "Container environment variables named like credentials (PASSWORD, TOKEN, SECRET, API_KEY, …) take their value from a Secret, never a literal.",
+    description: "Container environment variables named like credentials (PASSWORD, TOKEN, SECRET, API_KEY, …), or whose value is itself a credential (a connection string with a password), take their value from a Secret, never a literal.",
     enforcementLevel: "mandatory",
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
         const specPath = POD_SPEC_PATHS[args.type];
@@ -108,11 +159,17 @@ export const noLiteralCredentials: ResourceValidationPolicy = {
         for (const kind of ["initContainers", "containers"] as const) {
             list(field(spec, kind)).forEach((container, c) => {
                 list(field(container, "env")).forEach((env, e) => {
-                    const name = field(env, "name");
-                    const value = field(env, "value");
-                    if (typeof name === "string" && typeof value === "string" && value !== "" && looksLikeCredential(name)) {
-                        const containerName = field(container, "name");
-                        report(`${subject(args.type, objectName(args.props, args.name))}: ${kind}[${c}]${typeof containerName === "string" ? ` (${containerName})` : ""}.env[${e}] ${name} holds a literal value: anyone who can read the ${kindOf(args.type)} reads it. Put it in a Secret and use valueFrom.secretKeyRef.`);
+                    const name = read(env, "name");
+                    const value = read(env, "value");
+                    if (typeof name !== "string" || typeof value !== "string" || value === "") {
+                        return;
+                    }
+                    const containerName = read(container, "name");
+                    const where = `${subject(args.type, objectName(args.props, args.name))}: ${kind}[${c}]${typeof containerName === "string" ? ` (${containerName})` : ""}.env[${e}] ${name}`;
+                    if (looksLikeCredential(name)) {
+                        report(`${where} holds a literal value: anyone who can read the ${kindOf(args.type)} reads it. Put it in a Secret and use valueFrom.secretKeyRef.`);
+                    } else if (containsCredential(value)) {
+                        report(`${where} holds a credential in its value (a password in a connection string or parameter): anyone who can read the ${kindOf(args.type)} reads it. Put the value in a Secret and use valueFrom.secretKeyRef.`);
                     }
                 });
             });
@@ -129,8 +186,8 @@ export const statefulSetClaimsRetained: ResourceValidationPolicy = {
             return;
         }
         for (const key of ["whenDeleted", "whenScaled"] as const) {
-            const policy = field(args.props, "spec", "persistentVolumeClaimRetentionPolicy", key);
-            if (policy !== undefined && policy !== "Retain") {
+            const policy = read(args.props, "spec", "persistentVolumeClaimRetentionPolicy", key);
+            if (policy !== undefined && policy !== "Retain" && policy !== UNKNOWN) {
                 report(`${subject(args.type, objectName(args.props, args.name))} has persistentVolumeClaimRetentionPolicy.${key} ${JSON.stringify(policy)}: its claims and their data are deleted ${key === "whenDeleted" ? "with the StatefulSet" : "when it scales down"}. Set ${key}: "Retain" (the Kubernetes default).`);
             }
         }

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { unknownCheckingProxy } from "@pulumi/policy";
 import {
     dataHoldingProtected,
     disruptionBudgetAllowsEviction,
@@ -281,5 +282,55 @@ describe("policy pack: the scenario stacks and a bad program", () => {
         ];
         const named = POLICIES.filter((p) => violations(p, bad).length > 0).map((p) => p.name);
         assert.deepEqual(named, POLICIES.map((p) => p.name));
+    });
+});
+
+/** Values not known at preview time are skipped; an unset value is still reported (its default is unsafe). */
+describe("policy pack: unknown values and credentials in values", () => {
+    const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const UNKNOWN_BOOL = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
+    const UNKNOWN_OBJECT = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff";
+    /** Props as the SDK hands them to a policy: reading an unknown throws UnknownValueError. */
+    const proxied = (props: Record<string, unknown>) => unknownCheckingProxy(props) as Record<string, unknown>;
+
+    it("storage-class-retain skips an unknown reclaimPolicy or deletionPolicy, raw or through the SDK's proxy; unset is still reported", () => {
+        assert.deepEqual(one(storageClassRetain, SC, gp3({ reclaimPolicy: UNKNOWN_STRING })), []);
+        assert.deepEqual(one(storageClassRetain, SC, proxied(gp3({ reclaimPolicy: UNKNOWN_STRING }))), []);
+        assert.deepEqual(one(storageClassRetain, "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass", proxied({ metadata: { name: "s" }, driver: "d", deletionPolicy: UNKNOWN_STRING })), []);
+        assert.deepEqual(one(storageClassRetain, SC, proxied(gp3({ reclaimPolicy: undefined }))), [
+            'StorageClass "fast" has reclaimPolicy unset (Kubernetes\' default: Delete): every volume it provisions is deleted with its claim. Set reclaimPolicy: "Retain".',
+        ]);
+        assert.deepEqual(one(storageClassRetain, SC, proxied(gp3({ reclaimPolicy: "Delete" }))), [
+            'StorageClass "fast" has reclaimPolicy "Delete": every volume it provisions is deleted with its claim. Set reclaimPolicy: "Retain".',
+        ]);
+    });
+
+    it("encryption-at-rest skips an unknown encrypted (or parameters); unset is still reported", () => {
+        assert.deepEqual(one(encryptionAtRest, SC, gp3({ parameters: { type: "gp3", encrypted: UNKNOWN_STRING } })), []);
+        assert.deepEqual(one(encryptionAtRest, SC, proxied(gp3({ parameters: UNKNOWN_OBJECT }))), []);
+        assert.deepEqual(one(encryptionAtRest, "aws:efs/fileSystem:FileSystem", { encrypted: UNKNOWN_BOOL }), []);
+        assert.deepEqual(one(encryptionAtRest, "aws:ebs/volume:Volume", proxied({ size: 100, encrypted: UNKNOWN_BOOL })), []);
+        assert.deepEqual(one(encryptionAtRest, "aws:ebs/volume:Volume", proxied({ size: 100 })), [
+            'Volume "r" is not encrypted at rest (encrypted is unset). Set encrypted: true; encryption cannot be turned on later without replacing it.',
+        ]);
+    });
+
+    it("statefulset-claims-retained skips an unknown retention policy", () => {
+        assert.deepEqual(one(statefulSetClaimsRetained, "kubernetes:apps/v1:StatefulSet", proxied(statefulSet({ whenDeleted: UNKNOWN_STRING, whenScaled: "Retain" }))), []);
+    });
+
+    it("no-literal-credentials reports a value that is a credential whatever its name, without printing it", () => {
+        const messages = one(noLiteralCredentials, "kubernetes:apps/v1:Deployment", deployment([
+            { name: "DATABASE_URL", value: "postgres://app:pw@db/x" },
+            { name: "JDBC", value: "jdbc:postgresql://db/x?password=pw" },
+            { name: "CACHE_URL", value: "redis://cache:6379" },
+            { name: "DB_PASSWORD", value: UNKNOWN_STRING },
+        ]));
+        assert.deepEqual(messages, [
+            'Deployment "api": containers[0] (api).env[0] DATABASE_URL holds a credential in its value (a password in a connection string or parameter): anyone who can read the Deployment reads it. Put the value in a Secret and use valueFrom.secretKeyRef.',
+            'Deployment "api": containers[0] (api).env[1] JDBC holds a credential in its value (a password in a connection string or parameter): anyone who can read the Deployment reads it. Put the value in a Secret and use valueFrom.secretKeyRef.',
+        ]);
+        assert.ok(!messages.some((m) => m.includes("pw")));
+        assert.deepEqual(one(noLiteralCredentials, "kubernetes:apps/v1:Deployment", proxied(deployment([{ name: "DATABASE_URL", value: "postgres://app:pw@db/x" }, { name: "API_KEY", value: "k" }]))).length, 2);
     });
 });

@@ -152,12 +152,13 @@ describe("gate v2: scale-down with whenScaled Delete", () => {
         assert.equal(f.remedy, "set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own before scaling down; the claims then wait for a later scale-up");
     });
 
-    it("passes with whenScaled Retain, on a scale-up, and when replicas are not known", () => {
+    it("passes with whenScaled Retain and on a scale-up; blocks when the new replicas are not known", () => {
         assert.deepEqual(evaluateGate(load(GATE, "zookeeper-ensemble-scale-down-retain")).findings, []);
         assert.deepEqual(evaluateGate(load(PREVIEW, "zookeeper-ensemble-replicas")).findings, []);
         const policy = { persistentVolumeClaimRetentionPolicy: { whenScaled: "Delete" } };
         assert.deepEqual(judgeChanges(update(STS, sts({ ...policy, replicas: 2 }), sts({ ...policy, replicas: 3 }))), []);
-        assert.deepEqual(judgeChanges(update(STS, sts({ ...policy, replicas: 2 }), sts({ ...policy, replicas: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }))), []);
+        assert.deepEqual(judgeChanges(update(STS, sts({ ...policy, replicas: 2 }), sts({ ...policy, replicas: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }))).map((f) => `${f.verdict} ${f.rule}`), ["block scale-down"]);
+        assert.deepEqual(judgeChanges(update(STS, sts({ replicas: 2 }), sts({ replicas: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }))), [], "whenScaled Retain (the default)");
     });
 
     it("an unset replicas is 1", () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { formatChange, formatValue, lookup, parsePropertyPath, PreviewStep, valueChanges } from "../../tools/gate";
+import * as path from "path";
+import { diffMarkdown, evaluateGate, formatChange, formatGate, formatValue, lookup, parsePropertyPath, parsePreview, PreviewStep, readDocument, redactValue, stepsByUrn, valueChanges } from "../../tools/gate";
 
 /** Old → new values for the diff: the property paths the engine writes, secrets kept secret. */
 describe("diff values: property paths", () => {
@@ -85,5 +86,77 @@ describe("diff values: lookup and formatting", () => {
             detailedDiff: { "spec.volumeMode": { kind: "update", inputDiff: false } },
         }];
         assert.deepEqual(valueChanges(steps).map(formatChange), ["spec.volumeMode: Filesystem → Block"]);
+    });
+});
+
+/** The diff lands in a PR comment: no credential in plaintext, whatever type or key holds it. */
+describe("diff values: credentials are never printed", () => {
+    const fixture = path.join(__dirname, "..", "fixtures", "gate", "credentials-in-diff.json");
+
+    it("hides env values named like credentials, connection strings with a password, and SecretPatch data", () => {
+        const doc = parsePreview(readDocument(fixture));
+        const markdown = diffMarkdown(doc);
+        assert.equal(markdown, [
+            "### Pulumi preview of `p` stack `s`",
+            "",
+            "| op | count |",
+            "| --- | ---: |",
+            "| update | 2 |",
+            "",
+            "| op | type | name | changes | data |",
+            "| --- | --- | --- | --- | --- |",
+            "| update | `kubernetes:apps/v1:Deployment` | `api` | `spec.template.spec.containers[0].env[0].value`: `[secret]` → `[secret]`<br>`spec.template.spec.containers[0].env[1].value`: `[secret]` → `[secret]` |  |",
+            "| update | `kubernetes:core/v1:SecretPatch` | `sp` | `stringData.password`: `[secret]` → `[secret]` |  |",
+            "",
+            "**Data gate: passed.** No change destroys data or weakens its protection.",
+            "",
+        ].join("\n"));
+        for (const leak of ["oldpass1", "newpass2"]) {
+            assert.ok(!markdown.includes(leak), leak);
+        }
+    });
+
+    it("the gate's printout hides them too", () => {
+        const doc = parsePreview(readDocument(fixture));
+        const changes = new Map([...stepsByUrn(doc).entries()].map(([urn, steps]) => [urn, valueChanges(steps)]));
+        const text = formatGate(evaluateGate(doc), changes) + [...changes.values()].flat().map(formatChange).join("\n");
+        assert.equal([...changes.values()].flat().map(formatChange).join("\n"), [
+            "spec.template.spec.containers[0].env[0].value: [secret] → [secret]",
+            "spec.template.spec.containers[0].env[1].value: [secret] → [secret]",
+            "stringData.password: [secret] → [secret]",
+        ].join("\n"));
+        assert.ok(!/oldpass1|newpass2/.test(text));
+    });
+
+    const state = (type: string, inputs: Record<string, unknown>) => ({ urn: `urn:pulumi:s::p::${type}::r`, type, custom: true, inputs });
+    const change = (type: string, path: string, olds: Record<string, unknown>, news: Record<string, unknown>) =>
+        valueChanges([{ op: "update", urn: `urn:pulumi:s::p::${type}::r`, oldState: state(type, olds), newState: state(type, news), detailedDiff: { [path]: { kind: "update" } } } as PreviewStep]).map(formatChange);
+
+    it("data and stringData of every type named with Secret are secret", () => {
+        assert.deepEqual(change("kubernetes:core/v1:SecretList", "items", { items: [] }, { items: [] }), ["items: [] → []"]);
+        assert.deepEqual(change("kubernetes:core/v1:SecretPatch", "data.HOSTS", { data: { HOSTS: "a" } }, { data: { HOSTS: "b" } }), ["data.HOSTS: [secret] → [secret]"]);
+        assert.deepEqual(change("kubernetes:core/v1:Secret", "stringData", { stringData: { a: "1" } }, { stringData: { a: "2" } }), ["stringData: [secret] → [secret]"]);
+    });
+
+    it("a value under a credential-looking key anywhere is secret; a Secret reference is not", () => {
+        assert.deepEqual(change("kubernetes:core/v1:ConfigMap", "data.DB_PASSWORD", { data: { DB_PASSWORD: "x1" } }, { data: { DB_PASSWORD: "x2" } }), ["data.DB_PASSWORD: [secret] → [secret]"]);
+        assert.deepEqual(change("aws:rds/instance:Instance", "password", { password: "x1" }, { password: "x2" }), ["password: [secret] → [secret]"]);
+        assert.deepEqual(
+            change("kubernetes:apps/v1:Deployment", "spec.volumes[0].secret.secretName", { spec: { volumes: [{ secret: { secretName: "a" } }] } }, { spec: { volumes: [{ secret: { secretName: "b" } }] } }),
+            ["spec.volumes[0].secret.secretName: a → b"],
+        );
+    });
+
+    it("a whole object or list printed is redacted inside", () => {
+        const env = (pw: string) => ({ env: [{ name: "PGPASSWORD", value: pw }, { name: "URL", value: `postgres://app:${pw}@db/x` }, { name: "MODE", value: "on" }], options: { apiToken: pw, user: "app" } });
+        assert.deepEqual(redactValue(env("p1")), {
+            env: [{ name: "PGPASSWORD", value: "[secret]" }, { name: "URL", value: "[secret]" }, { name: "MODE", value: "on" }],
+            options: { apiToken: "[secret]", user: "app" },
+        });
+        assert.deepEqual(change("kubernetes:core/v1:Pod", "env", { env: [{ name: "TOKEN", value: "p1" }] }, { env: [{ name: "TOKEN", value: "p2" }] }), [
+            'env: [{"name":"TOKEN","value":"[secret]"}] → [{"name":"TOKEN","value":"[secret]"}]',
+        ]);
+        assert.deepEqual(change("kubernetes:core/v1:ConfigMap", "data.URL", { data: { URL: "postgres://app:p1@db/x" } }, { data: { URL: "jdbc:postgresql://db/x?password=p2" } }), ["data.URL: [secret] → [secret]"]);
+        assert.deepEqual(change("kubernetes:core/v1:ConfigMap", "data.CONF", { data: { CONF: "a\nurl=postgres://app:p1@db/x" } }, { data: { CONF: "b" } }), ["data.CONF: [secret] → b"]);
     });
 });

@@ -9,7 +9,9 @@ import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values
  *      `create-replacement`, `delete-replaced`, `import-replacement` (the engine pairs every
  *      replacement with a delete of the old object, before or after the create); and
  *   2. the object holds data (see `dataRisk`: claims, volumes, namespaces, StatefulSets with
- *      claim templates, EFS/EBS/RDS/S3/DynamoDB/KMS, plus types named with `dataTypes`); and
+ *      claim templates, EFS/EBS/RDS/S3/DynamoDB/KMS, VolumeSnapshots, VolumeSnapshotContents
+ *      not known to be Retain, EBS snapshots, AWS Backup vaults, plus types named with
+ *      `dataTypes`; an AWS Backup plan removed is a weakened protection); and
  *   3. the old state is not `retainOnDelete` (the engine then drops it from state without
  *      calling the provider: the object and its data survive) and not `external` (a read
  *      resource: Pulumi never deletes it).
@@ -22,7 +24,10 @@ import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values
  *
  * Besides destruction the gate blocks what makes a later change destroy data or leaves
  * the data behind (rules, see `Rule`): protection weakened (a Retain policy of a
- * StorageClass, VolumeSnapshotClass, PersistentVolume or StatefulSet turned to Delete, EFS backups off, `retainOnDelete`/`protect` dropped from a data-holding
+ * StorageClass, VolumeSnapshotClass, PersistentVolume or StatefulSet turned to Delete — a
+ * StorageClass or VolumeSnapshotClass deleted and created under another URN with the same
+ * `metadata.name` counts as one object (the pairing does not tell clusters apart) —, EFS
+ * backups off, an AWS Backup plan removed, `retainOnDelete`/`protect` dropped from a data-holding
  * resource), a StatefulSet scaled down while `whenScaled` is Delete, a retained Kubernetes
  * object replaced under its own name, a component renamed without `aliases`. It warns on a
  * StatefulSet replacement that takes every pod down at once and on a replaced Secret.
@@ -108,9 +113,13 @@ export function opEffect(op: StepOp): Effect | undefined {
     }
 }
 
-/** A data risk: `loss` blocks, `stateful` blocks unless retained claims are allowed, `warn` never blocks. */
+/**
+ * A data risk: `loss` blocks, `stateful` blocks unless retained claims are allowed, `warn`
+ * never blocks, `kept` is an object whose data survives its removal (a VolumeSnapshotContent
+ * with deletionPolicy Retain).
+ */
 export interface DataRisk {
-    readonly level: "loss" | "stateful" | "warn";
+    readonly level: "loss" | "stateful" | "warn" | "kept";
     readonly reason: string;
 }
 
@@ -126,10 +135,23 @@ const LOSS_BY_TYPE: Readonly<Record<string, string>> = {
     "aws:s3/bucket:Bucket": "an S3 bucket: removing it deletes its objects",
     "aws:s3/bucketV2:BucketV2": "an S3 bucket: removing it deletes its objects",
     "aws:dynamodb/table:Table": "a DynamoDB table: removing it deletes its items",
+    "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot": "a VolumeSnapshot: removing it deletes the snapshot in the storage backend unless its VolumeSnapshotContent's deletionPolicy is Retain (which the object does not show)",
+    "kubernetes:snapshot.storage.k8s.io/v1beta1:VolumeSnapshot": "a VolumeSnapshot: removing it deletes the snapshot in the storage backend unless its VolumeSnapshotContent's deletionPolicy is Retain (which the object does not show)",
+    "aws:ebs/snapshot:Snapshot": "an EBS snapshot: removing it deletes the point-in-time copy of the volume",
+    "aws:backup/vault:Vault": "an AWS Backup vault: removing it (with forceDestroy, or once emptied) deletes its recovery points",
 };
 
+/**
+ * VolumeSnapshotContents hold data unless their deletionPolicy is known to be Retain (then
+ * the backend snapshot survives the object). `aws:backup/plan:Plan` is not listed: deleting
+ * a plan takes no more backups but keeps the recovery points in their vault, so it is a
+ * weakened protection (see `weakenings`), not data loss.
+ */
+const SNAPSHOT_CONTENTS = ["kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent", "kubernetes:snapshot.storage.k8s.io/v1beta1:VolumeSnapshotContent"];
+const BACKUP_PLAN = "aws:backup/plan:Plan";
+
 /** The type tokens whose objects hold data, whatever their state (a StatefulSet holds data when it has claim templates). */
-export const DATA_HOLDING_TYPES: readonly string[] = Object.keys(LOSS_BY_TYPE).filter((t) => t !== "kubernetes:core/v1:Namespace");
+export const DATA_HOLDING_TYPES: readonly string[] = [...Object.keys(LOSS_BY_TYPE).filter((t) => t !== "kubernetes:core/v1:Namespace"), ...SNAPSHOT_CONTENTS];
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -203,6 +225,12 @@ export function dataRisk(state: ResourceState, dataTypes: readonly string[] = []
     if (state.type === STATEFUL_SET) {
         return statefulSetRisk(state);
     }
+    if (SNAPSHOT_CONTENTS.includes(state.type)) {
+        const policy = field(objectOf(state), "spec", "deletionPolicy");
+        return policy === "Retain"
+            ? { level: "kept", reason: "a VolumeSnapshotContent with deletionPolicy: Retain: removing it keeps the snapshot in the storage backend" }
+            : { level: "loss", reason: `a VolumeSnapshotContent with deletionPolicy ${policyText(policy, "not known")}: removing it deletes the snapshot in the storage backend` };
+    }
     if (state.type === SECRET) {
         return { level: "warn", reason: "a Secret: not data loss, but pods that read it at start keep the old value until restarted, and new pods fail while it is missing" };
     }
@@ -264,9 +292,24 @@ export interface DocumentContext {
     readonly createdComponents: ReadonlyMap<string, readonly string[]>;
     /** Created resources by `<component type>$<type>`: their new states. */
     readonly createdChildren: ReadonlyMap<string, readonly ResourceState[]>;
+    /**
+     * Created StorageClasses and VolumeSnapshotClasses by `<type>$<metadata.name>`: their new
+     * states. A class deleted under one URN and created under another with the same name
+     * (a renamed component that keeps storageClassName) is the same cluster object.
+     */
+    readonly createdClasses: ReadonlyMap<string, readonly ResourceState[]>;
 }
 
-const EMPTY_CONTEXT: DocumentContext = { deletedComponents: new Set(), createdComponents: new Map(), createdChildren: new Map() };
+const EMPTY_CONTEXT: DocumentContext = { deletedComponents: new Set(), createdComponents: new Map(), createdChildren: new Map(), createdClasses: new Map() };
+
+/** The class types whose policies are paired by `metadata.name` across URNs. */
+const NAMED_CLASSES = [STORAGE_CLASS, ...SNAPSHOT_CLASSES];
+
+/** `<type>$<metadata.name>` of a StorageClass or VolumeSnapshotClass (cluster-scoped: the name is the object). */
+function classKey(state: ResourceState | undefined): string | undefined {
+    const name = state && NAMED_CLASSES.includes(state.type) ? kubernetesName(state) : undefined;
+    return name === undefined ? undefined : `${state?.type}$${name}`;
+}
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
     const list = map.get(key);
@@ -282,6 +325,7 @@ export function documentContext(doc: PreviewDocument): DocumentContext {
     const deletedComponents = new Set<string>();
     const createdComponents = new Map<string, string[]>();
     const createdChildren = new Map<string, ResourceState[]>();
+    const createdClasses = new Map<string, ResourceState[]>();
     const componentTypes = new Map<string, string>();
     for (const step of doc.steps) {
         const state = step.newState ?? step.oldState;
@@ -294,6 +338,10 @@ export function documentContext(doc: PreviewDocument): DocumentContext {
         if (step.op === "create" && step.newState && step.newState.custom !== true) {
             push(createdComponents, step.newState.type, step.urn);
         }
+        const key = step.op === "create" ? classKey(step.newState) : undefined;
+        if (key !== undefined && step.newState) {
+            push(createdClasses, key, step.newState);
+        }
     }
     for (const step of doc.steps) {
         const parent = step.newState?.parent;
@@ -302,7 +350,7 @@ export function documentContext(doc: PreviewDocument): DocumentContext {
             push(createdChildren, `${parentType}$${step.newState.type}`, step.newState);
         }
     }
-    return { deletedComponents, createdComponents, createdChildren };
+    return { deletedComponents, createdComponents, createdChildren, createdClasses };
 }
 
 function kubernetesName(state: ResourceState | undefined): string | undefined {
@@ -414,6 +462,12 @@ function dataRemedy(type: string, op: Effect): string {
             ? "change only the claim's size (spec.resources.requests.storage grows in place); a new class or access mode needs a new claim under a new name, and a copy of the data"
             : "keep the claim in the program, or set retainOnDelete: true on it in an update before removing it";
     }
+    if (type.startsWith("kubernetes:snapshot.storage.k8s.io/") || type === "aws:ebs/snapshot:Snapshot") {
+        return "keep the snapshot in the program (or set retainOnDelete: true on it in an update before removing it); for a Kubernetes snapshot, set deletionPolicy: Retain on its VolumeSnapshotContent (and VolumeSnapshotClass) first, so the backend snapshot survives the object";
+    }
+    if (type === "aws:backup/vault:Vault") {
+        return "keep the vault (and forceDestroy off, so AWS refuses to delete it while it holds recovery points); move the plans to a new vault beside it and let the old recovery points expire";
+    }
     if (type === NAMESPACE) {
         return "keep the namespace; to move objects, create them in the new namespace beside the old ones and move the data before removing anything";
     }
@@ -484,6 +538,9 @@ export function judgeResource(steps: readonly PreviewStep[], options: GateOption
     if (risk.level === "warn") {
         return { ...base, rule: "secret", verdict: "warn", reason: risk.reason };
     }
+    if (risk.level === "kept") {
+        return { ...base, rule: "data-loss", verdict: "retained", reason: risk.reason };
+    }
     const rename = op === "delete" && old ? componentRename(old, context, dataTypes, urn) : undefined;
     if (rename) {
         return allowedOrBlocked({ ...base, rule: "component-rename", ...rename }, options);
@@ -518,6 +575,9 @@ interface Weakening {
 }
 
 function policyText(value: unknown, unset: string): string {
+    if (value === "[secret]") {
+        return "(secret)";
+    }
     if (value === undefined) {
         return `(unset: ${unset})`;
     }
@@ -568,8 +628,14 @@ function weakenings(old: ResourceState, next: ResourceState | undefined, deleted
             remedy: "keep backups on (EfsStorageClass fileSystem.backups, the default)",
         });
     }
+    if (old.type === BACKUP_PLAN && deleted) {
+        found.push({
+            reason: "the AWS Backup plan is removed: no data is lost by this change (its recovery points stay in their vault until their lifecycle expires them), but no more backups are taken of the resources it selected",
+            remedy: "keep the plan (or replace it with a new plan, created first, that selects the same resources)",
+        });
+    }
     const risk = dataRisk(old, dataTypes);
-    if (next && !deleted && risk !== undefined && risk.level !== "warn") {
+    if (next && !deleted && risk !== undefined && risk.level !== "warn" && risk.level !== "kept") {
         if (old.retainOnDelete && !next.retainOnDelete) {
             found.push({
                 reason: "retainOnDelete is removed from a data-holding resource: no data is lost by this change, but a later removal or replacement deletes the object and its data instead of only forgetting it",
@@ -586,15 +652,22 @@ function weakenings(old: ResourceState, next: ResourceState | undefined, deleted
     return found;
 }
 
-/** The old and new replicas of a StatefulSet scaled down while its claims are deleted on scale-down. */
-function scaleDown(old: ResourceState, next: ResourceState | undefined): { from: number; to: number } | undefined {
+/**
+ * The old and new replicas of a StatefulSet scaled down while its claims are deleted on
+ * scale-down. `to` is undefined when the new replicas are not known at preview time (the
+ * engine's unknown value, or anything but a number): the update may scale down.
+ */
+function scaleDown(old: ResourceState, next: ResourceState | undefined): { from: number; to: number | undefined } | undefined {
     if (old.type !== STATEFUL_SET || next === undefined) {
         return undefined;
     }
     const from = replicasOf(old);
     const to = replicasOf(next);
     const whenScaled = field(objectOf(next), "spec", "persistentVolumeClaimRetentionPolicy", "whenScaled");
-    if (from === undefined || to === undefined || to >= from || whenScaled !== "Delete" || (claimTemplates(next)?.length ?? 0) === 0) {
+    if (from === undefined || from === 0 || objectOf(next) === undefined || whenScaled !== "Delete" || (claimTemplates(next)?.length ?? 0) === 0) {
+        return undefined;
+    }
+    if (to !== undefined && to >= from) {
         return undefined;
     }
     return { from, to };
@@ -606,7 +679,7 @@ function hasOrphanPropagation(old: ResourceState): boolean {
 }
 
 /** Findings about what a change does besides deleting: weakened protection, scale-down deletions, pods going down. */
-export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions = {}): Finding[] {
+export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions = {}, context: DocumentContext = EMPTY_CONTEXT): Finding[] {
     const old = oldStateOf(steps);
     if (old === undefined) {
         return [];
@@ -622,13 +695,39 @@ export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions
     for (const w of weakenings(old, deleted ? undefined : next, deleted, options.dataTypes ?? [])) {
         findings.push(allowedOrBlocked({ urn, op, type: old.type, name, keys, rule: "weakened-protection", reason: w.reason, remedy: w.remedy, accept: allowFlag(urn) }, options));
     }
+    // A class deleted here and created under another URN with the same name: the cluster
+    // sees one object whose policy changes.
+    const key = deleted ? classKey(old) : undefined;
+    for (const created of (key !== undefined ? context.createdClasses.get(key) : undefined) ?? []) {
+        for (const w of weakenings(old, created, false, [])) {
+            findings.push(allowedOrBlocked({
+                urn, op, type: old.type, name, keys,
+                rule: "weakened-protection",
+                reason: `deleted and created again under the same name "${kubernetesName(old)}" as ${created.urn}: ${w.reason}`,
+                remedy: w.remedy,
+                accept: allowFlag(urn),
+            }, options));
+        }
+    }
     const scaled = deleted ? undefined : scaleDown(old, next);
-    if (scaled) {
-        const claims = statefulSetClaimNames(next, scaled.to, scaled.from);
+    if (scaled && scaled.to === undefined) {
+        const claims = statefulSetClaimNames(next, 0, scaled.from);
+        const raw = field(objectOf(next), "spec", "replicas");
+        const unknown = raw === UNKNOWN_VALUE ? "not known at preview time" : "not a number the gate can compare";
         findings.push(allowedOrBlocked({
             urn, op, type: old.type, name, keys,
             rule: "scale-down",
-            reason: `replicas ${scaled.from} → ${scaled.to} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the claims of ordinals ${scaled.to}–${scaled.from - 1}${claims.length ? ` (${claimList(claims)})` : ""} are deleted with their data`,
+            reason: `replicas ${scaled.from} → ${raw === UNKNOWN_VALUE ? "(known after update)" : JSON.stringify(raw) ?? String(raw)} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the new replicas are ${unknown}, so the update may scale down and delete the claims of removed ordinals${claims.length ? ` (any of ${claimList(claims)})` : ""} with their data`,
+            remedy: "make replicas known at preview time (a literal or a stack config value, not another resource's output), or set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own first",
+            accept: allowFlag(urn),
+        }, options));
+    } else if (scaled && scaled.to !== undefined) {
+        const to = scaled.to;
+        const claims = statefulSetClaimNames(next, to, scaled.from);
+        findings.push(allowedOrBlocked({
+            urn, op, type: old.type, name, keys,
+            rule: "scale-down",
+            reason: `replicas ${scaled.from} → ${to} with persistentVolumeClaimRetentionPolicy.whenScaled: Delete: the claims of ordinals ${to}–${scaled.from - 1}${claims.length ? ` (${claimList(claims)})` : ""} are deleted with their data`,
             remedy: "set whenScaled: Retain (StatefulWorkload pvcRetention.whenScaled) in an update of its own before scaling down; the claims then wait for a later scale-up",
             accept: allowFlag(urn),
         }, options));
@@ -670,7 +769,7 @@ export function evaluateGate(doc: PreviewDocument, options: GateOptions = {}): G
         if (finding) {
             findings.push(finding);
         }
-        findings.push(...judgeChanges(steps, options));
+        findings.push(...judgeChanges(steps, options, context));
     }
     findings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : SEVERITY[a.verdict] - SEVERITY[b.verdict]));
     return { findings, blocked: findings.some((f) => f.verdict === "block"), notes: documentNotes(doc) };

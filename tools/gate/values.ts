@@ -1,3 +1,4 @@
+import { containsCredential, looksLikeCredential, redactText } from "../../components/common/credentials";
 import { PreviewStep, ResourceState } from "./preview";
 
 /**
@@ -5,6 +6,16 @@ import { PreviewStep, ResourceState } from "./preview";
  * printout. Values are read from the states the engine wrote: a secret arrives as the
  * string "[secret]" (or sits under a property that is "[secret]") and is printed as
  * `[secret]`; the data of a Kubernetes Secret is `[secret]` whatever the document holds.
+ *
+ * Credentials in plaintext are hidden too, since the printout lands in a PR comment:
+ * - `data`/`stringData` of every type whose kind contains "Secret" (Secret, SecretPatch,
+ *   SecretList, …) is `[secret]`;
+ * - a value under a credential-looking key anywhere on its path (`stringData.password`,
+ *   `config.apiToken`) is `[secret]`;
+ * - an `env[i].value` whose sibling `name` looks like a credential (`PGPASSWORD`) is `[secret]`;
+ * - a string that is itself a credential (`postgres://app:pw@db/x`) is `[secret]`;
+ * - an object or list printed whole has the same rules applied inside it, and every
+ *   printed text (paths included) goes through `redactText`.
  */
 
 /** The engine's placeholder for a value not known until the update runs (`plugin.UnknownStringValue`). */
@@ -118,10 +129,74 @@ export interface ValueChange {
     readonly replaces: boolean;
 }
 
-const SECRET_TYPE = "kubernetes:core/v1:Secret";
+/** A type whose `data`/`stringData` are secret: any kind named with "Secret" (Secret, SecretPatch, SecretList). */
+function isSecretType(type: string | undefined): boolean {
+    return type !== undefined && type.slice(type.lastIndexOf(":") + 1).includes("Secret");
+}
 
 function isSecretData(state: ResourceState | undefined, segments: readonly PathSegment[]): boolean {
-    return state?.type === SECRET_TYPE && (segments[0] === "data" || segments[0] === "stringData");
+    return isSecretType(state?.type) && (segments[0] === "data" || segments[0] === "stringData");
+}
+
+/**
+ * Kubernetes fields whose contents name a Secret or one of its keys (a reference, not a
+ * credential): a `secret` volume source, `secretRef`, `secretKeyRef`, `imagePullSecrets`.
+ */
+const REFERENCE_FIELDS = ["secret", "secretRef", "secretKeyRef", "imagePullSecrets"];
+
+/** A key whose value is a credential: it looks like one and is not a reference field. */
+function isCredentialKey(key: PathSegment): boolean {
+    return typeof key === "string" && !REFERENCE_FIELDS.includes(key) && looksLikeCredential(key);
+}
+
+/** True for a `{ name: <credential-looking>, value }` entry (a container env variable). */
+function isCredentialEnvEntry(entry: unknown): boolean {
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+        return false;
+    }
+    const name = (entry as Record<string, unknown>).name;
+    return typeof name === "string" && looksLikeCredential(name);
+}
+
+/**
+ * A value with every credential inside it replaced by `[secret]`: strings that are
+ * credentials, values under credential-looking keys, the `value` of an env entry whose
+ * `name` looks like a credential.
+ */
+export function redactValue(value: unknown): unknown {
+    if (typeof value === "string") {
+        return containsCredential(value) ? SECRET_VALUE : value;
+    }
+    if (Array.isArray(value)) {
+        return value.map(redactValue);
+    }
+    if (typeof value === "object" && value !== null) {
+        const credentialEntry = isCredentialEnvEntry(value);
+        return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+            k,
+            isCredentialKey(k) || (credentialEntry && k === "value") ? SECRET_VALUE : redactValue(v),
+        ]));
+    }
+    return value;
+}
+
+function rawValueIn(state: ResourceState, segments: readonly PathSegment[]): Lookup {
+    const fromInputs = lookup(state.inputs, segments);
+    return fromInputs.kind === "absent" ? lookup(state.outputs, segments) : fromInputs;
+}
+
+/** True when the path itself says its value is a credential: a credential-looking key, or an env entry's value named like one. */
+function isCredentialPath(state: ResourceState, segments: readonly PathSegment[]): boolean {
+    const reference = segments.findIndex((s) => typeof s === "string" && REFERENCE_FIELDS.includes(s));
+    if ((reference < 0 ? segments : segments.slice(0, reference)).some(isCredentialKey)) {
+        return true;
+    }
+    const last = segments.length - 1;
+    if (segments[last] === "value" && typeof segments[last - 1] === "number") {
+        const entry = rawValueIn(state, segments.slice(0, last));
+        return entry.kind === "value" && isCredentialEnvEntry(entry.value);
+    }
+    return false;
 }
 
 function valueIn(state: ResourceState | undefined, segments: readonly PathSegment[] | undefined): Lookup {
@@ -131,8 +206,15 @@ function valueIn(state: ResourceState | undefined, segments: readonly PathSegmen
     if (isSecretData(state, segments)) {
         return { kind: "secret" };
     }
-    const fromInputs = lookup(state.inputs, segments);
-    return fromInputs.kind === "absent" ? lookup(state.outputs, segments) : fromInputs;
+    const found = rawValueIn(state, segments);
+    if (found.kind !== "value") {
+        return found;
+    }
+    if (isCredentialPath(state, segments)) {
+        return { kind: "secret" };
+    }
+    const redacted = redactValue(found.value);
+    return redacted === SECRET_VALUE ? { kind: "secret" } : { kind: "value", value: redacted };
 }
 
 /**
@@ -175,9 +257,9 @@ export function valueChanges(steps: readonly PreviewStep[]): ValueChange[] {
     const changes = [...paths].map((path): ValueChange => {
         const segments = parsePropertyPath(path);
         return {
-            path,
-            old: formatValue(valueIn(oldState, segments)),
-            new: formatValue(valueIn(newState, segments)),
+            path: redactText(path),
+            old: redactText(formatValue(valueIn(oldState, segments))),
+            new: redactText(formatValue(valueIn(newState, segments))),
             replaces: replacing.has(path),
         };
     });
