@@ -136,7 +136,7 @@ export const CASES: readonly ChangeCase[] = [
         name: "postgres-ebs-component-rename",
         stack: "postgres-ebs",
         note: "postgres-ebs: the StatefulWorkload renamed postgres → postgres-main in the program, without aliases",
-        edit: { "stacks/postgres-ebs.ts": (text) => text.replace('new StatefulWorkload(\n            "postgres",', 'new StatefulWorkload(\n            "postgres-main",') },
+        edit: { "stacks/postgres-ebs.ts": (text) => text.replace(/new StatefulWorkload\(\n(\s+)"postgres",/, 'new StatefulWorkload(\n$1"postgres-main",') },
         ops: {
             "kubernetes:apps/v1:StatefulSet::postgres": "delete",
             "kubernetes:apps/v1:StatefulSet::postgres-main": "create",
