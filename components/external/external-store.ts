@@ -5,6 +5,7 @@ import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
 import { validateExternalStoreArgs } from "./external-store-validate";
+import { disposableChildOptions } from "../common/options";
 
 export {
     EXTERNAL_STORE_DEFAULT_PORTS,
@@ -81,16 +82,16 @@ export class ExternalStore extends pulumi.ComponentResource {
         this.port = resolved.port;
         this.envPrefix = resolved.envPrefix;
 
-        this.configMap = new k8s.core.v1.ConfigMap(`${name}-connection`, rendered.configMap, { parent: this });
+        this.configMap = new k8s.core.v1.ConfigMap(`${name}-connection`, rendered.configMap, disposableChildOptions(this));
         if (rendered.secret) {
             this.secret = new k8s.core.v1.Secret(
                 `${name}-credentials`,
                 { ...rendered.secret, stringData: pulumi.secret(rendered.secret.stringData) },
-                { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+                disposableChildOptions(this, { additionalSecretOutputs: ["data", "stringData"] }),
             );
         }
         if (rendered.service) {
-            this.service = new k8s.core.v1.Service(name, rendered.service, { parent: this });
+            this.service = new k8s.core.v1.Service(name, rendered.service, disposableChildOptions(this));
         }
 
         this.configMapName = this.configMap.metadata.name;
