@@ -171,3 +171,11 @@ function containsCredentialWord(name: string): boolean {
     }
     return hasCredentialWord(words);
 }
+
+/** HTTP headers whose value is a credential, whatever it looks like. */
+const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"];
+
+/** True for an HTTP header name that carries a credential (`Authorization`, `Cookie`, `X-Api-Key`). */
+export function isCredentialHeader(name: string): boolean {
+    return typeof name === "string" && (CREDENTIAL_HEADERS.includes(name.toLowerCase()) || looksLikeCredential(name));
+}

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isCredentialPath, looksLikeCredential, redactText } from "./credentials";
+import { isCredentialHeader, isCredentialPath, looksLikeCredential, redactText } from "./credentials";
 
 /**
  * One invalid argument: where it is (`volumes[1].size`), what was given, and what
@@ -173,12 +173,17 @@ function renderValue(value: unknown, depth: number, path: Set<object>): string {
         }
     } else {
         const keys = Object.keys(object);
+        // A Kubernetes-shaped entry (`{ name: "PGPASSWORD", value: "…" }`, an env var or an
+        // HTTP header) keeps its credential in `value`, under an innocent key.
+        const entryName = (object as Record<string, unknown>).name;
+        const namedCredential = typeof entryName === "string" && (looksLikeCredential(entryName) || isCredentialHeader(entryName));
         for (const key of keys.slice(0, MAX_VALUE_ENTRIES)) {
             const entry = (object as Record<string, unknown>)[key];
             if (entry === undefined) {
                 continue;
             }
-            parts.push(`${JSON.stringify(key)}:${looksLikeCredential(key) ? JSON.stringify(SECRET_PLACEHOLDER) : renderValue(entry, depth + 1, path)}`);
+            const hidden = looksLikeCredential(key) || (namedCredential && key === "value");
+            parts.push(`${JSON.stringify(key)}:${hidden ? JSON.stringify(SECRET_PLACEHOLDER) : renderValue(entry, depth + 1, path)}`);
         }
         if (keys.length > MAX_VALUE_ENTRIES) {
             parts.push("…");
