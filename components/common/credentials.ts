@@ -131,12 +131,17 @@ const URL_AUTHORITY_END = "/?#@ \t\n\r\f\v";
 export const REDACTED = "[secret]";
 
 /**
- * A text with every URL userinfo and every credential parameter's value replaced by
- * `[secret]`: `postgres://app:pw@db/x` → `postgres://[secret]@db/x`.
+ * A text with every URL userinfo (up to the authority's last `@`), every scheme-less
+ * `user:password@host` and every credential parameter's value replaced by `[secret]`:
+ * `postgres://app:pw@db/x` → `postgres://[secret]@db/x`, `admin:pw@db` → `[secret]@db`.
  */
 export function redactText(text: string): string {
     return text
-        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s"]*@/gi, `$1${REDACTED}@`)
+        // Userinfo runs to the last `@` of the authority: an unencoded `@` in a password
+        // (`https://app:p@ss@db`) must not leave the password's tail behind.
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"]*@/gi, `$1${REDACTED}@`)
+        // `user:password@host` without a scheme (a host written with its credentials).
+        .replace(/(^|[\s",=(])[A-Za-z0-9._%+~-]+:[^/?#\s"]*@(?=[A-Za-z0-9[])/g, `$1${REDACTED}@`)
         .replace(/((?:^|[?&;\s"])(?:password|passwd|pwd|pass|sslpassword|secret|token|access_token|api_key|apikey)=)[^&;\s"]*/gi, `$1${REDACTED}`);
 }
 
