@@ -16,7 +16,7 @@ import {
     isQualifiedName,
     snapshotArgs,
 } from "../common/checks";
-import { containsCredential } from "../common/credentials";
+import { commandHoldsCredential, containsCredential, isCredentialAnnotationKey, isCredentialFlag, isCredentialHeader, isLiteralCredential } from "../common/credentials";
 import { checkBoundedQuantity, EXPECT, checkSubdomain, isIanaServiceName, isPort, parseQuantity, sortKeys } from "../common/kubernetes";
 import { checkKubernetesValue, KubernetesModel } from "../common/kubernetes-schema";
 import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, Toleration } from "../common/kubernetes-types";
@@ -218,20 +218,36 @@ export function checkCommand(problems: ProblemList, path: string, value: unknown
         problems,
         path,
         value,
-        (itemPath, item) => {
+        (itemPath, item, index) => {
             if (isDeferred(item)) {
                 problems.add(itemPath, item, EXPECT_CHECK.deferred);
             } else if (typeof item !== "string") {
                 problems.add(itemPath, item, "must be a string");
-            } else if (containsCredential(item)) {
-                problems.addSecret(
-                    itemPath,
-                    "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv",
-                );
+            } else if (commandHoldsCredential(item) || followsCredentialFlag(value as unknown[], index)) {
+                problems.addSecret(itemPath, EXPECT_NO_CREDENTIAL_IN_COMMAND);
             }
         },
         { expected: "must be a list of strings, e.g. [\"postgres\", \"-c\", \"max_connections=200\"]: a single string is not split into words" },
     );
+}
+
+/** Most words of a command, args or exec probe, and most headers of an HTTP probe. */
+export const MAX_COMMAND_WORDS = 1000;
+
+/**
+ * The expectation of a command or args word that holds a credential; "a password=
+ * parameter" also covers `--password=…`, `--requirepass …` and `PGPASSWORD=…`.
+ */
+const EXPECT_NO_CREDENTIAL_IN_COMMAND =
+    "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv";
+
+/** True when a command's word is the literal value of the credential flag before it (`["--requirepass", "pw"]`). */
+function followsCredentialFlag(words: readonly unknown[], index: number | undefined): boolean {
+    if (index === undefined || index === 0) {
+        return false;
+    }
+    const word = words[index];
+    return isCredentialFlag(words[index - 1]) && typeof word === "string" && !word.startsWith("-") && isLiteralCredential(word);
 }
 
 /** Checks the ports: at least one (when required), names and per-protocol numbers unique. */
@@ -348,8 +364,26 @@ export function checkProbe(problems: ProblemList, path: string, probe: unknown, 
                 own.add(`${path}.${handler}.port`, port, `must be one of the port names (${portNames.join(", ") || "none"}) or a number from 1 to 65535`);
             }
         }
-        if (isPlainObject(probe.exec) && Array.isArray(probe.exec.command) && probe.exec.command.some((part) => containsCredential(part))) {
+        const execCommand = isPlainObject(probe.exec) ? probe.exec.command : undefined;
+        if (
+            Array.isArray(execCommand) &&
+            execCommand.length <= MAX_COMMAND_WORDS &&
+            execCommand.some((part, i) => commandHoldsCredential(part) || followsCredentialFlag(execCommand, i))
+        ) {
             own.addSecret(`${path}.exec.command`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; read it from an environment variable set with secretEnv");
+        }
+        const httpGet = probe.httpGet;
+        if (isPlainObject(httpGet) && Array.isArray(httpGet.httpHeaders) && httpGet.httpHeaders.length <= MAX_COMMAND_WORDS) {
+            httpGet.httpHeaders.forEach((header, i) => {
+                if (isPlainObject(header) && typeof header.name === "string" && isCredentialHeader(header.name) && typeof header.value === "string" && header.value !== "") {
+                    own.addSecret(
+                        `${path}.httpGet.httpHeaders[${i}].value`,
+                        `must not hold a credential: ${header.name} is sent with every probe and the pod spec is not secret; probe an endpoint that needs no credential, or use an exec probe that reads it from an environment variable set with secretEnv`,
+                    );
+                } else if (isPlainObject(header) && containsCredential(header.value)) {
+                    own.addSecret(`${path}.httpGet.httpHeaders[${i}].value`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret");
+                }
+            });
         }
     });
 }
@@ -459,7 +493,10 @@ export function validatePodArgs(problems: ProblemList, args: Record<string, unkn
     checkBudget(problems, args.disruptionBudget);
     if (checkAnnotations(problems, "podAnnotations", args.podAnnotations)) {
         for (const key of Object.keys(args.podAnnotations).sort()) {
-            if (containsCredential(args.podAnnotations[key])) {
+            const annotation = args.podAnnotations[key];
+            if (isCredentialAnnotationKey(key) && typeof annotation === "string" && annotation !== "" && annotation !== "true" && annotation !== "false") {
+                problems.addSecret(`podAnnotations.${key}`, `must not be a literal value: ${key} names a credential, and the pod template is not secret; keep the credential in a Secret`);
+            } else if (containsCredential(annotation)) {
                 problems.addSecret(`podAnnotations.${key}`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod template is not secret");
             }
         }
