@@ -99,6 +99,25 @@ export function dirname(path: string): string {
 
 export { isQualifiedName } from "../common/checks";
 
+/**
+ * Directories the ordinal file's directory must not be or lie below: the kernel's and the
+ * node's file systems (/proc, /dev, /sys), and the image's system directories (/etc,
+ * /bin, /sbin, /lib, /lib64, /usr), which the file's emptyDir would shadow.
+ */
+const ORDINAL_FORBIDDEN_DIRECTORIES = ["/proc", "/dev", "/sys", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/usr"] as const;
+
+function isShadowedSystemDirectory(directory: string): boolean {
+    return ORDINAL_FORBIDDEN_DIRECTORIES.some((system) => directory === system || directory.startsWith(`${system}/`));
+}
+
+/** True when one directory is the other or lies below it (`/data` and `/data/run`). */
+function pathsOverlap(a: string, b: string): boolean {
+    const x = a.replace(/\/+$/, "") || "/";
+    const y = b.replace(/\/+$/, "") || "/";
+    const within = (inner: string, outer: string) => inner === outer || outer === "/" || inner.startsWith(`${outer}/`);
+    return within(x, y) || within(y, x);
+}
+
 function checkOrdinal(problems: ProblemList, value: unknown): void {
     if (value === undefined) {
         return;
@@ -125,6 +144,12 @@ function checkOrdinal(problems: ProblemList, value: unknown): void {
     if (value.file !== undefined && checkAbsolutePath(problems, "ordinalEnvVar.file", value.file)) {
         if (!SHELL_SAFE_PATH.test(value.file) || value.file.endsWith("/") || dirname(value.file) === "/") {
             problems.add("ordinalEnvVar.file", value.file, "must name a file below a directory other than \"/\", using only letters, digits, '.', '_', '-' and '/' (it is written by a shell command)");
+        } else if (isShadowedSystemDirectory(dirname(value.file))) {
+            problems.add(
+                "ordinalEnvVar.file",
+                value.file,
+                `must not lie in or below ${ORDINAL_FORBIDDEN_DIRECTORIES.join(", ")}: its directory gets its own emptyDir, which would hide the kernel's, the node's or the image's own files there`,
+            );
         }
     }
 }
@@ -382,8 +407,21 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
                 problems.add(`${path}.mountPath`, volume.mountPath, "must be unique among the volumes");
             }
             mountPaths.add(volume.mountPath);
-            if (shifted && typeof volume.mountPath === "string" && dirname(ordinal.file) === volume.mountPath) {
+            if (shifted && typeof volume.mountPath === "string" && dirname(ordinal.file) === volume.mountPath.replace(/\/+$/, "")) {
                 problems.add(`${path}.mountPath`, volume.mountPath, `must not be the directory of ordinalEnvVar.file (${ordinal.file}), which gets its own emptyDir`);
+            } else if (
+                shifted &&
+                typeof volume.mountPath === "string" &&
+                volume.mountPath.startsWith("/") &&
+                ordinal.file.startsWith("/") &&
+                dirname(ordinal.file) !== "/" &&
+                pathsOverlap(dirname(ordinal.file), volume.mountPath)
+            ) {
+                problems.add(
+                    `${path}.mountPath`,
+                    volume.mountPath,
+                    `must not be a parent or a child of the directory of ordinalEnvVar.file (${dirname(ordinal.file)}), which gets its own emptyDir: one mount would hide the other's files`,
+                );
             }
         },
         { expected: "must be a list of { name, mountPath, size, storageClass, accessModes? }" },
