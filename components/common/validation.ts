@@ -201,10 +201,20 @@ export interface ComponentRef {
     readonly name: string;
 }
 
-/** Formats the single message that lists every problem of a component. */
+/** Most problems a message lists; the rest are counted ("… and 12 more"). */
+export const MAX_LISTED_PROBLEMS = 50;
+
+/**
+ * Formats the single message that lists the problems of a component: the first
+ * {@link MAX_LISTED_PROBLEMS}, then how many more there are, so a list of a million holes
+ * cannot make a million-line message.
+ */
 export function formatProblems(component: ComponentRef, problems: readonly Problem[]): string {
     const noun = problems.length === 1 ? "argument" : "arguments";
-    const lines = problems.map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`);
+    const lines = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`);
+    if (problems.length > MAX_LISTED_PROBLEMS) {
+        lines.push(`  … and ${problems.length - MAX_LISTED_PROBLEMS} more`);
+    }
     return [`${component.kind} "${component.name}" has ${problems.length} invalid ${noun}:`, ...lines].join("\n");
 }
 

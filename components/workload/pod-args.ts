@@ -15,6 +15,7 @@ import {
     isPlainObject,
     isQualifiedName,
     snapshotArgs,
+    MAX_LIST_LENGTH,
 } from "../common/checks";
 import { commandHoldsCredential, containsCredential, isCredentialAnnotationKey, isCredentialFlag, isCredentialHeader, isLiteralCredential } from "../common/credentials";
 import { checkBoundedQuantity, EXPECT, checkSubdomain, isIanaServiceName, isPort, parseQuantity, sortKeys } from "../common/kubernetes";
@@ -576,7 +577,8 @@ function checkNoDeferred(problems: ProblemList, path: string, value: unknown, de
     }
     ancestors.add(value);
     if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
+        // A longer list is refused by its own list check; it is not read element by element.
+        for (let i = 0; i < Math.min(value.length, MAX_LIST_LENGTH); i++) {
             if (i in value) {
                 checkNoDeferred(problems, `${path}[${i}]`, value[i], depth + 1, ancestors);
             }
