@@ -65,6 +65,11 @@ export class ExternalStore extends pulumi.ComponentResource {
     public readonly checksum: pulumi.Output<string>;
     /** `<name>.<namespace>.svc.cluster.local` when `externalName` is given, otherwise undefined. */
     public readonly serviceDnsName: pulumi.Output<string | undefined>;
+    /**
+     * The names of the variables in {@link env}, known at construction (`DB_HOSTS`,
+     * `DB_PASSWORD`, …), so that a workload can refuse setting one of them itself.
+     */
+    public readonly envNames: readonly string[];
     public readonly configMap: k8s.core.v1.ConfigMap;
     public readonly secret?: k8s.core.v1.Secret;
     public readonly service?: k8s.core.v1.Service;
@@ -97,6 +102,7 @@ export class ExternalStore extends pulumi.ComponentResource {
         this.configMapName = this.configMap.metadata.name;
         this.secretName = this.secret ? this.secret.metadata.name : pulumi.output(resolved.names.secretName);
         this.env = pulumi.output(rendered.env);
+        this.envNames = Object.freeze(rendered.env.map((v) => v.name).filter((n): n is string => typeof n === "string"));
         this.envFrom = pulumi.output(rendered.envFrom);
         this.serviceDnsName = pulumi.output(rendered.serviceDnsName);
         const secretVersion: pulumi.Output<ExternalStoreChecksumInput["secret"]> = this.secret

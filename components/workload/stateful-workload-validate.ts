@@ -301,6 +301,34 @@ function checkExternalStores(problems: ProblemList, value: unknown, namespace: u
     return stores;
 }
 
+/**
+ * Refuses a variable of env, configMapEnv or secretEnv that an external store also sets
+ * (`env.DB_HOSTS` beside a store with envPrefix "DB_"): the container would get the name
+ * twice, and which value wins is up to the kubelet.
+ */
+function checkStoreEnvOverlap(problems: ProblemList, raw: Record<string, unknown>, stores: readonly ExternalStore[]): void {
+    const setBy = new Map<string, string>();
+    stores.forEach((store, i) => {
+        for (const name of store.envNames ?? []) {
+            if (!setBy.has(name)) {
+                setBy.set(name, `externalStores[${i}] ("${store.storeName}")`);
+            }
+        }
+    });
+    for (const field of ["env", "configMapEnv", "secretEnv"] as const) {
+        const given = raw[field];
+        if (!isPlainObject(given)) {
+            continue;
+        }
+        for (const name of Object.keys(given).sort()) {
+            const store = setBy.get(name);
+            if (store !== undefined) {
+                problems.add(`${field}.${name}`, name, `must not also be set by ${store}, which sets ${name} from its ConfigMap or Secret: each variable comes from one place`);
+            }
+        }
+    }
+}
+
 function checkUpdateStrategy(problems: ProblemList, strategy: unknown, replicas: number): void {
     if (strategy === undefined) {
         return;
@@ -386,6 +414,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     const reservedEnv = ordinal ? [...RESERVED_ENV, ordinal.name] : RESERVED_ENV;
     validatePodArgs(problems, raw, { reservedEnv });
     const stores = checkExternalStores(problems, raw.externalStores, raw.namespace);
+    checkStoreEnvOverlap(problems, raw, stores);
 
     const volumeNames = new Set<unknown>();
     const mountPaths = new Set<unknown>();
