@@ -193,6 +193,11 @@ export interface PodArgsContext {
     readonly reservedEnv: readonly string[];
     /** Whether at least one port is required. @default true */
     readonly portsRequired?: boolean;
+    /**
+     * The replica count, when known: a disruption budget whose minAvailable reaches it
+     * blocks every eviction. @default unknown (only the percentage rules apply)
+     */
+    readonly replicas?: number;
 }
 
 /** What validation found that the component's own checks need. */
@@ -423,7 +428,24 @@ function checkSecurity(problems: ProblemList, value: unknown): void {
     }
 }
 
-function checkBudget(problems: ProblemList, budget: unknown): void {
+/**
+ * The rule shared by every component with a disruption budget: the budget must let at
+ * least one pod be evicted, or no node could ever be drained. Refused: maxUnavailable 0
+ * or "0%", minAvailable "100%", and an integer minAvailable of at least `replicas` (when
+ * known and at least 1). Run on a budget whose values the shape check accepted.
+ */
+export function checkBudgetAllowsEviction(problems: ProblemList, budget: Record<string, unknown>, replicas: number | undefined): void {
+    const max = budget.maxUnavailable;
+    if (max === 0 || max === "0%") {
+        problems.add("disruptionBudget.maxUnavailable", max, "must be at least 1 (or a percentage above \"0%\"), or no node could ever be drained");
+    }
+    const min = budget.minAvailable;
+    if (min === "100%" || (replicas !== undefined && replicas >= 1 && isInteger(min) && min >= replicas)) {
+        problems.add("disruptionBudget.minAvailable", min, `must be less than replicas (${replicas ?? "100%"}), or no node could ever be drained`);
+    }
+}
+
+function checkBudget(problems: ProblemList, budget: unknown, replicas?: number): void {
     if (budget === undefined || budget === false) {
         return;
     }
@@ -435,10 +457,14 @@ function checkBudget(problems: ProblemList, budget: unknown): void {
     if (budget.maxUnavailable !== undefined && budget.minAvailable !== undefined) {
         problems.add("disruptionBudget", budget, "cannot set both minAvailable and maxUnavailable");
     }
+    const before = problems.size;
     for (const key of ["maxUnavailable", "minAvailable"] as const) {
         if (budget[key] !== undefined && !isIntOrPercent(budget[key], 0)) {
             problems.add(`disruptionBudget.${key}`, budget[key], 'must be an integer ≥ 0 or a percentage from "0%" to "100%"');
         }
+    }
+    if (problems.size === before && (budget.maxUnavailable === undefined || budget.minAvailable === undefined)) {
+        checkBudgetAllowsEviction(problems, budget, replicas);
     }
 }
 
@@ -491,7 +517,7 @@ export function validatePodArgs(problems: ProblemList, args: Record<string, unkn
         checkOneOf(problems, "spread.zones", args.spread.zones, SPREAD_MODES);
         checkOneOf(problems, "spread.hosts", args.spread.hosts, SPREAD_MODES);
     }
-    checkBudget(problems, args.disruptionBudget);
+    checkBudget(problems, args.disruptionBudget, context.replicas);
     if (checkAnnotations(problems, "podAnnotations", args.podAnnotations)) {
         for (const key of Object.keys(args.podAnnotations).sort()) {
             const annotation = args.podAnnotations[key];

@@ -412,7 +412,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     const ordinal = resolveOrdinal(raw.ordinalEnvVar);
     const shifted = ordinal !== undefined && ordinal.offset !== 0;
     const reservedEnv = ordinal ? [...RESERVED_ENV, ordinal.name] : RESERVED_ENV;
-    validatePodArgs(problems, raw, { reservedEnv });
+    validatePodArgs(problems, raw, { replicas: raw.replicas === undefined || isInteger(raw.replicas, 0, MAX_REPLICAS) ? replicas : undefined, reservedEnv });
     const stores = checkExternalStores(problems, raw.externalStores, raw.namespace);
     checkStoreEnvOverlap(problems, raw, stores);
 
