@@ -28,8 +28,8 @@ export function dataChildOptions(
 /**
  * Options of a child that holds no data and is rebuilt from the arguments (a StorageClass,
  * a VolumeSnapshotClass, a security group, a mount target, a Service, a
- * PodDisruptionBudget, a ConfigMap, a Deployment or DaemonSet whose pods keep no claims,
- * an ExternalStore's Secret, which is re-created from the component's arguments): never
+ * PodDisruptionBudget, a ConfigMap, a Deployment or DaemonSet whose pods keep no claims):
+ * never
  * protected and never retained, whatever the component was given. The Node SDK copies a
  * parent's `protect` to every child that does not set it, so `protect: false` is set
  * explicitly: a routine change can replace the child under `protect: true`, and a

@@ -5,7 +5,7 @@ import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
 import { validateExternalStoreArgs } from "./external-store-validate";
-import { disposableChildOptions } from "../common/options";
+import { dataChildOptions, disposableChildOptions } from "../common/options";
 
 export {
     EXTERNAL_STORE_DEFAULT_PORTS,
@@ -87,12 +87,15 @@ export class ExternalStore extends pulumi.ComponentResource {
         this.port = resolved.port;
         this.envPrefix = resolved.envPrefix;
 
+        // The ConfigMap and Service are rebuilt from the arguments: never protected. The
+        // Secret holds the credentials, which the package's policy counts as data: it keeps
+        // the component's protect and retainOnDelete.
         this.configMap = new k8s.core.v1.ConfigMap(`${name}-connection`, rendered.configMap, disposableChildOptions(this));
         if (rendered.secret) {
             this.secret = new k8s.core.v1.Secret(
                 `${name}-credentials`,
                 { ...rendered.secret, stringData: pulumi.secret(rendered.secret.stringData) },
-                disposableChildOptions(this, { additionalSecretOutputs: ["data", "stringData"] }),
+                dataChildOptions(this, opts, { additionalSecretOutputs: ["data", "stringData"] }),
             );
         }
         if (rendered.service) {

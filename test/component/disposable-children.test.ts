@@ -43,7 +43,7 @@ describe("protect on a component freezes only the children that hold data", () =
         ]);
     });
 
-    it("ExternalStore: the ConfigMap, the Secret (re-created from the arguments) and the Service are not protected", async () => {
+    it("ExternalStore: the ConfigMap and the Service are not protected; the Secret (credentials) keeps protect", async () => {
         const rec = await render(
             () =>
                 new ExternalStore(
@@ -60,10 +60,11 @@ describe("protect on a component freezes only the children that hold data", () =
                     { protect: true },
                 ),
         );
-        const got = options(rec.resources);
-        assert.ok(got.length >= 3, JSON.stringify(got));
-        assert.deepStrictEqual(got.filter(([, protect, retain]) => protect || retain), []);
-        assert.deepStrictEqual(got.map(([name]) => name.split("::")[0]), ["kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Secret", "kubernetes:core/v1:Service"]);
+        assert.deepStrictEqual(options(rec.resources), [
+            ["kubernetes:core/v1:ConfigMap::orders-connection", false, false],
+            ["kubernetes:core/v1:Secret::orders-credentials", true, false],
+            ["kubernetes:core/v1:Service::orders", false, false],
+        ]);
     });
 
     it("ReplicatedCache: the Deployment, the Service and the PDB are not protected", async () => {
