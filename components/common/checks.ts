@@ -270,9 +270,18 @@ export function checkOneOf<T extends string | number | boolean>(problems: Proble
     return true;
 }
 
+/**
+ * Most elements of any list argument (ports, volumes, initContainers, env lists,
+ * tolerations, hosts, command words, …) unless its rule says fewer: the length is checked
+ * before any element is read, so a sparse `new Array(1e6)` or an array-like claiming
+ * 2³²−1 elements is refused at once instead of exhausting the heap.
+ */
+export const MAX_LIST_LENGTH = 1000;
+
 /** Options of {@link checkList}. */
 export interface ListRule {
     readonly minLength?: number;
+    /** @default {@link MAX_LIST_LENGTH} */
     readonly maxLength?: number;
     /** The expectation when the value is not a list. @default "must be a list" */
     readonly expected?: string;
@@ -302,9 +311,10 @@ export function checkList(
         problems.add(path, value, rule.minLength === 1 ? "must not be empty" : `must have at least ${rule.minLength} elements`);
         return true;
     }
-    if (rule.maxLength !== undefined && value.length > rule.maxLength) {
-        problems.add(path, `${value.length} elements`, `must have at most ${rule.maxLength} elements`);
-        return true;
+    const maxLength = Math.min(rule.maxLength ?? MAX_LIST_LENGTH, MAX_LIST_LENGTH);
+    if (value.length > maxLength) {
+        problems.add(path, `${value.length} elements`, `must have at most ${maxLength} elements`);
+        return false;
     }
     for (let i = 0; i < value.length; i++) {
         const itemPath = `${path}[${i}]`;
@@ -615,6 +625,11 @@ export function snapshotArgs<T>(args: T, root = "args"): { readonly args: T; rea
         }
         if (isList) {
             const source = value as unknown[];
+            if (source.length > MAX_LIST_LENGTH) {
+                // Not copied element by element (an array-like may claim 2³²−1 of them):
+                // every list check refuses it by its length before reading any element.
+                return value;
+            }
             const list: unknown[] = [];
             copies.set(value, list);
             list.length = source.length;

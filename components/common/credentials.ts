@@ -131,12 +131,17 @@ const URL_AUTHORITY_END = "/?#@ \t\n\r\f\v";
 export const REDACTED = "[secret]";
 
 /**
- * A text with every URL userinfo and every credential parameter's value replaced by
- * `[secret]`: `postgres://app:pw@db/x` → `postgres://[secret]@db/x`.
+ * A text with every URL userinfo (up to the authority's last `@`), every scheme-less
+ * `user:password@host` and every credential parameter's value replaced by `[secret]`:
+ * `postgres://app:pw@db/x` → `postgres://[secret]@db/x`, `admin:pw@db` → `[secret]@db`.
  */
 export function redactText(text: string): string {
     return text
-        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s"]*@/gi, `$1${REDACTED}@`)
+        // Userinfo runs to the last `@` of the authority: an unencoded `@` in a password
+        // (`https://app:p@ss@db`) must not leave the password's tail behind.
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#\s"]*@/gi, `$1${REDACTED}@`)
+        // `user:password@host` without a scheme (a host written with its credentials).
+        .replace(/(^|[\s",=(])[A-Za-z0-9._%+~-]+:[^/?#\s"]*@(?=[A-Za-z0-9[])/g, `$1${REDACTED}@`)
         .replace(/((?:^|[?&;\s"])(?:password|passwd|pwd|pass|sslpassword|secret|token|access_token|api_key|apikey)=)[^&;\s"]*/gi, `$1${REDACTED}`);
 }
 
@@ -170,4 +175,77 @@ function containsCredentialWord(name: string): boolean {
         return false;
     }
     return hasCredentialWord(words);
+}
+
+/** HTTP headers whose value is a credential, whatever it looks like. */
+const CREDENTIAL_HEADERS = ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"];
+
+/** True for an HTTP header name that carries a credential (`Authorization`, `Cookie`, `X-Api-Key`). */
+export function isCredentialHeader(name: string): boolean {
+    return typeof name === "string" && (CREDENTIAL_HEADERS.includes(name.toLowerCase()) || looksLikeCredential(name));
+}
+
+/** Option names that take a credential though the name rule does not say so (Redis's `--requirepass`, `--masterauth`). */
+const CREDENTIAL_OPTIONS = ["AUTH", "MASTERAUTH", "MASTERPASS", "PASS", "PASSWD", "PWD", "REQUIREPASS"];
+
+/** True for an option or variable name that takes a credential: `password`, `--token`, `PGPASSWORD`, `requirepass`. */
+function isCredentialOption(name: string): boolean {
+    const bare = name.replace(/^-+/, "");
+    return bare !== "" && (looksLikeCredential(bare) || CREDENTIAL_OPTIONS.includes(bare.toUpperCase()));
+}
+
+/**
+ * True when a value of a command line holds a literal credential: a credential-looking
+ * `--option=value` or shell assignment `NAME=value` (`--password=pw`, `--token=abc`,
+ * `--requirepass=pw`, `PGPASSWORD=pw psql`), a credential option followed by its value
+ * as the next word (`--requirepass pw`), or what {@link containsCredential} finds. Not a
+ * credential: an empty value, a value read from the environment or a command (`$PGPASSWORD`,
+ * `$(cat /run/secrets/pw)`), and a name that says where the credential is
+ * (`--password-file=/run/secrets/pw`, `PASSWORD_FILE=…`).
+ */
+export function commandHoldsCredential(text: unknown): boolean {
+    if (typeof text !== "string") {
+        return false;
+    }
+    if (containsCredential(text)) {
+        return true;
+    }
+    const words = text.split(/[\s;&|()'"`]+/).filter((w) => w !== "");
+    return words.some((word, i) => {
+        const equals = word.indexOf("=");
+        if (equals > 0) {
+            return isCredentialOption(word.slice(0, equals)) && isLiteralCredential(word.slice(equals + 1));
+        }
+        const next = words[i + 1];
+        return word.startsWith("--") && isCredentialOption(word) && next !== undefined && !next.startsWith("-") && isLiteralCredential(next);
+    });
+}
+
+/** True for a non-empty value that is not read from elsewhere (`$VAR`, `${VAR}`, `$(VAR)`). */
+export function isLiteralCredential(value: string): boolean {
+    return value !== "" && !value.startsWith("$");
+}
+
+/**
+ * True for a `--option` word that takes a credential as the next word of a command
+ * (`["redis-server", "--requirepass", "pw"]`).
+ */
+export function isCredentialFlag(word: unknown): boolean {
+    return typeof word === "string" && word.startsWith("--") && !word.includes("=") && isCredentialOption(word);
+}
+
+/**
+ * True when an annotation key names a credential: the part after its prefix
+ * (`example.com/db-password`) looks like a credential and ends with the credential word,
+ * so that keys naming where secrets are injected (`vault.hashicorp.com/agent-inject-secret-db`)
+ * are not taken for one.
+ */
+export function isCredentialAnnotationKey(key: string): boolean {
+    const name = key.slice(key.lastIndexOf("/") + 1);
+    const words = nameWords(name);
+    if (!looksLikeCredential(name) || words.length === 0) {
+        return false;
+    }
+    const last = words[words.length - 1];
+    return looksLikeCredential(last) || CREDENTIAL_LAST_WORDS.includes(last) || CREDENTIAL_PAIRS.some(([, second]) => second === last);
 }

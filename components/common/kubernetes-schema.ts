@@ -1,6 +1,6 @@
 import { readFileSync } from "fs";
 import { dirname, join } from "path";
-import { INT32_MAX, INT32_MIN, isDeferred, oneOfText, unknownFieldText } from "./checks";
+import { INT32_MAX, INT32_MIN, isDeferred, MAX_LIST_LENGTH, oneOfText, unknownFieldText } from "./checks";
 import { EXPECT } from "./kubernetes";
 import { ProblemList } from "./validation";
 
@@ -241,7 +241,10 @@ function plainCopy(problems: ProblemList, model: KubernetesModel, base: string, 
     }
     ancestors.add(value);
     let copy: unknown;
-    if (Array.isArray(value)) {
+    if (Array.isArray(value) && value.length > MAX_LIST_LENGTH) {
+        problems.add(toPath(base, at), `${value.length} elements`, `must have at most ${MAX_LIST_LENGTH} elements`);
+        copy = [];
+    } else if (Array.isArray(value)) {
         const list: unknown[] = [];
         for (let i = 0; i < value.length; i++) {
             if (!(i in value)) {

@@ -24,3 +24,17 @@ export function dataChildOptions(
     }
     return result;
 }
+
+/**
+ * Options of a child that holds no data and is rebuilt from the arguments (a StorageClass,
+ * a VolumeSnapshotClass, a security group, a mount target, a Service, a
+ * PodDisruptionBudget, a ConfigMap, a Deployment or DaemonSet whose pods keep no claims):
+ * never
+ * protected and never retained, whatever the component was given. The Node SDK copies a
+ * parent's `protect` to every child that does not set it, so `protect: false` is set
+ * explicitly: a routine change can replace the child under `protect: true`, and a
+ * replacement never collides with a retained old object of the same explicit name.
+ */
+export function disposableChildOptions(parent: pulumi.Resource, extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return childOptions(parent, { ...extra, protect: false, retainOnDelete: false });
+}

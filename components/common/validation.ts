@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isCredentialPath, looksLikeCredential, redactText } from "./credentials";
+import { isCredentialHeader, isCredentialPath, looksLikeCredential, redactText } from "./credentials";
 
 /**
  * One invalid argument: where it is (`volumes[1].size`), what was given, and what
@@ -173,12 +173,17 @@ function renderValue(value: unknown, depth: number, path: Set<object>): string {
         }
     } else {
         const keys = Object.keys(object);
+        // A Kubernetes-shaped entry (`{ name: "PGPASSWORD", value: "…" }`, an env var or an
+        // HTTP header) keeps its credential in `value`, under an innocent key.
+        const entryName = (object as Record<string, unknown>).name;
+        const namedCredential = typeof entryName === "string" && (looksLikeCredential(entryName) || isCredentialHeader(entryName));
         for (const key of keys.slice(0, MAX_VALUE_ENTRIES)) {
             const entry = (object as Record<string, unknown>)[key];
             if (entry === undefined) {
                 continue;
             }
-            parts.push(`${JSON.stringify(key)}:${looksLikeCredential(key) ? JSON.stringify(SECRET_PLACEHOLDER) : renderValue(entry, depth + 1, path)}`);
+            const hidden = looksLikeCredential(key) || (namedCredential && key === "value");
+            parts.push(`${JSON.stringify(key)}:${hidden ? JSON.stringify(SECRET_PLACEHOLDER) : renderValue(entry, depth + 1, path)}`);
         }
         if (keys.length > MAX_VALUE_ENTRIES) {
             parts.push("…");
@@ -196,10 +201,20 @@ export interface ComponentRef {
     readonly name: string;
 }
 
-/** Formats the single message that lists every problem of a component. */
+/** Most problems a message lists; the rest are counted ("… and 12 more"). */
+export const MAX_LISTED_PROBLEMS = 50;
+
+/**
+ * Formats the single message that lists the problems of a component: the first
+ * {@link MAX_LISTED_PROBLEMS}, then how many more there are, so a list of a million holes
+ * cannot make a million-line message.
+ */
 export function formatProblems(component: ComponentRef, problems: readonly Problem[]): string {
     const noun = problems.length === 1 ? "argument" : "arguments";
-    const lines = problems.map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`);
+    const lines = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`);
+    if (problems.length > MAX_LISTED_PROBLEMS) {
+        lines.push(`  … and ${problems.length - MAX_LISTED_PROBLEMS} more`);
+    }
     return [`${component.kind} "${component.name}" has ${problems.length} invalid ${noun}:`, ...lines].join("\n");
 }
 

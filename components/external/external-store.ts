@@ -5,6 +5,7 @@ import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
 import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
 import { validateExternalStoreArgs } from "./external-store-validate";
+import { dataChildOptions, disposableChildOptions } from "../common/options";
 
 export {
     EXTERNAL_STORE_DEFAULT_PORTS,
@@ -64,6 +65,11 @@ export class ExternalStore extends pulumi.ComponentResource {
     public readonly checksum: pulumi.Output<string>;
     /** `<name>.<namespace>.svc.cluster.local` when `externalName` is given, otherwise undefined. */
     public readonly serviceDnsName: pulumi.Output<string | undefined>;
+    /**
+     * The names of the variables in {@link env}, known at construction (`DB_HOSTS`,
+     * `DB_PASSWORD`, …), so that a workload can refuse setting one of them itself.
+     */
+    public readonly envNames: readonly string[];
     public readonly configMap: k8s.core.v1.ConfigMap;
     public readonly secret?: k8s.core.v1.Secret;
     public readonly service?: k8s.core.v1.Service;
@@ -81,21 +87,25 @@ export class ExternalStore extends pulumi.ComponentResource {
         this.port = resolved.port;
         this.envPrefix = resolved.envPrefix;
 
-        this.configMap = new k8s.core.v1.ConfigMap(`${name}-connection`, rendered.configMap, { parent: this });
+        // The ConfigMap and Service are rebuilt from the arguments: never protected. The
+        // Secret holds the credentials, which the package's policy counts as data: it keeps
+        // the component's protect and retainOnDelete.
+        this.configMap = new k8s.core.v1.ConfigMap(`${name}-connection`, rendered.configMap, disposableChildOptions(this));
         if (rendered.secret) {
             this.secret = new k8s.core.v1.Secret(
                 `${name}-credentials`,
                 { ...rendered.secret, stringData: pulumi.secret(rendered.secret.stringData) },
-                { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+                dataChildOptions(this, opts, { additionalSecretOutputs: ["data", "stringData"] }),
             );
         }
         if (rendered.service) {
-            this.service = new k8s.core.v1.Service(name, rendered.service, { parent: this });
+            this.service = new k8s.core.v1.Service(name, rendered.service, disposableChildOptions(this));
         }
 
         this.configMapName = this.configMap.metadata.name;
         this.secretName = this.secret ? this.secret.metadata.name : pulumi.output(resolved.names.secretName);
         this.env = pulumi.output(rendered.env);
+        this.envNames = Object.freeze(rendered.env.map((v) => v.name).filter((n): n is string => typeof n === "string"));
         this.envFrom = pulumi.output(rendered.envFrom);
         this.serviceDnsName = pulumi.output(rendered.serviceDnsName);
         const secretVersion: pulumi.Output<ExternalStoreChecksumInput["secret"]> = this.secret

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { checkBoolean, checkImage, checkList, checkObject, checkString } from "../common/checks";
+import { checkBoolean, checkImage, checkList, checkObject, checkString, isDeferred, isPlainObject } from "../common/checks";
 import { checkLabel } from "../common/kubernetes";
 import type { Container, EnvFromSource, EnvVar, PodTemplateSpec } from "../common/kubernetes-types";
 import { Problem, ProblemList } from "../common/validation";
@@ -106,11 +106,55 @@ export function externalStoreWiringInputProblems(stores: unknown, opts: unknown,
     return [...problems.problems];
 }
 
-function throwIfWiringProblems(problems: readonly Problem[]): void {
+function throwIfWiringProblems(problems: readonly Problem[], heading = "these external stores cannot be wired into one pod"): void {
     if (problems.length > 0) {
-        throw new Error(`these external stores cannot be wired into one pod:\n${problems.map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`).join("\n")}`);
+        throw new pulumi.InputPropertiesError({
+            message: `${heading}:\n${problems.map((p) => `  - ${p.path}: ${p.expected} (got ${p.value})`).join("\n")}`,
+            errors: problems.map((p) => ({ propertyPath: p.path, reason: `${p.expected} (got ${p.value})` })),
+        });
     }
 }
+
+const EXPECT_TEMPLATE = "must be a pod template: an object whose spec.containers is a list of at least one container";
+
+/**
+ * Checks the pod template given to {@link withExternalStores}: an object with
+ * `spec.containers`, a list of at least one container (objects). A template that is an
+ * Output or a Promise is checked when its value is known.
+ */
+export function podTemplateProblems(template: unknown): Problem[] {
+    const problems = new ProblemList({ root: "template" });
+    if (isDeferred(template)) {
+        return [];
+    }
+    if (!isPlainObject(template)) {
+        problems.add("template", template, EXPECT_TEMPLATE);
+        return [...problems.problems];
+    }
+    const spec = template.spec;
+    if (isDeferred(spec)) {
+        return [];
+    }
+    if (!isPlainObject(spec)) {
+        problems.add("template.spec", spec, EXPECT_TEMPLATE);
+        return [...problems.problems];
+    }
+    if (isDeferred(spec.containers)) {
+        return [];
+    }
+    if (!Array.isArray(spec.containers) || spec.containers.length === 0) {
+        problems.add("template.spec.containers", spec.containers, "must be a list of at least one container");
+        return [...problems.problems];
+    }
+    checkList(problems, "template.spec.containers", spec.containers, (path, container) => {
+        if (!isDeferred(container) && !isPlainObject(container)) {
+            problems.add(path, container, "must be a container (an object with a name and an image)");
+        }
+    });
+    return [...problems.problems];
+}
+
+const WITH_STORES_HEADING = "withExternalStores cannot wire these external stores into the pod template";
 
 /** The shell script that waits until one of the hosts accepts a TCP connection on `port`. */
 export function waitForStoreScript(hosts: readonly string[], port: number): string {
@@ -183,10 +227,13 @@ export function withExternalStores(
     stores: readonly ExternalStore[],
     opts: WithExternalStoresOptions = {},
 ): pulumi.Output<PodTemplateSpec> {
+    throwIfWiringProblems(podTemplateProblems(template), WITH_STORES_HEADING);
     const wiring = wire(stores, opts, true);
     return pulumi
         .all([pulumi.output(template), wiring.env, wiring.envFrom, wiring.annotations, wiring.initContainers])
         .apply(([t, env, envFrom, annotations, initContainers]) => {
+            // A computed template is checked once its value is known.
+            throwIfWiringProblems(podTemplateProblems(t), WITH_STORES_HEADING);
             const spec = t.spec ?? { containers: [] };
             const wanted = (c: { name: string }) => opts.containers === undefined || opts.containers.includes(c.name);
             return {

@@ -177,7 +177,7 @@ function checkSnapshots(problems: ProblemList, name: string, args: EbsStorageCla
  * component's resource options, checked against `deleteWithStack`.
  */
 export function validateEbsArgs(name: string, args: EbsStorageClassArgs | undefined, opts?: pulumi.ComponentResourceOptions): Problem[] {
-    const problems = new ProblemList();
+    const problems = new ProblemList({ redactCredentialPaths: true });
     checkComponentName(problems, name);
     if (args === undefined) {
         checkCommonClassArgs(problems, name, {});

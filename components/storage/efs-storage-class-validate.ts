@@ -199,7 +199,7 @@ function checkAccessPointArgs(problems: ProblemList, args: EfsStorageClassArgs):
  * Plain values are checked; Outputs are passed through to the provider.
  */
 export function validateEfsArgs(name: string, args: EfsStorageClassArgs | undefined, opts?: pulumi.ComponentResourceOptions): Problem[] {
-    const problems = new ProblemList();
+    const problems = new ProblemList({ redactCredentialPaths: true });
     checkComponentName(problems, name);
     if (isDeferred(args)) {
         problems.add("args", args, EXPECT_CHECK.deferredArgs);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkBoolean, checkOneOf, checkPlain, integerText, isInteger } from "../common/checks";
 import { checkSubdomain, EXPECT, isDns1123Subdomain } from "../common/kubernetes";
-import { childOptions, dataChildOptions } from "../common/options";
+import { dataChildOptions, disposableChildOptions } from "../common/options";
 import { StorageClassFacts } from "../common/storage-class-ref";
 import { describeValue, ProblemList } from "../common/validation";
 
@@ -63,16 +63,8 @@ export function dataHoldingOptions(
     return { ...dataChildOptions(parent, opts, extra), retainOnDelete: opts?.retainOnDelete ?? !deleteWithStack };
 }
 
-/**
- * Options of a child that holds no data and is rebuilt from the arguments (a StorageClass,
- * a VolumeSnapshotClass, a security group, a mount target): never protected and never
- * retained, whatever the component was given, so that a routine change can replace it
- * under `protect: true`, and a replacement never collides with a retained old object of
- * the same explicit name.
- */
-export function disposableChildOptions(parent: pulumi.Resource, extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-    return childOptions(parent, { ...extra, protect: false, retainOnDelete: false });
-}
+/** Re-exported from `../common/options`, where every component takes it from. */
+export { disposableChildOptions };
 
 /**
  * Checks `deleteWithStack` against the component's resource options: asking to delete

@@ -5,6 +5,7 @@ import { validatedArgs } from "../common/checks";
 import { NodeLocalStoreArgs } from "./node-local-store-args";
 import { nodeLocalMetadata, renderNodeLocalStoreSpecs, resolveNodeLocalStore } from "./node-local-store-render";
 import { validateNodeLocalStoreArgs } from "./node-local-store-validate";
+import { disposableChildOptions } from "../common/options";
 
 export { HOST_PATH_PREFIXES } from "./node-local-store-args";
 export type { NodeLocalPort, NodeLocalStoreArgs, NodeLocalToleration } from "./node-local-store-args";
@@ -44,13 +45,13 @@ export class NodeLocalStore extends pulumi.ComponentResource {
         super("stateful-stacks:workload:NodeLocalStore", name, {}, opts);
 
         this.hostPath = store.hostPath;
-        this.daemonSet = new k8s.apps.v1.DaemonSet(name, { metadata: nodeLocalMetadata(name, store, name, true), spec: specs.daemonSet }, { parent: this });
-        this.headlessService = new k8s.core.v1.Service(`${name}-peers`, { metadata: nodeLocalMetadata(name, store, `${name}-peers`, true), spec: specs.service }, { parent: this });
+        this.daemonSet = new k8s.apps.v1.DaemonSet(name, { metadata: nodeLocalMetadata(name, store, name, true), spec: specs.daemonSet }, disposableChildOptions(this));
+        this.headlessService = new k8s.core.v1.Service(`${name}-peers`, { metadata: nodeLocalMetadata(name, store, `${name}-peers`, true), spec: specs.service }, disposableChildOptions(this));
         if (store.storageClassName !== undefined && specs.storageClass) {
             this.storageClass = new k8s.storage.v1.StorageClass(
                 `${name}-local`,
                 { metadata: { labels: standardLabels(name, "node-local-store"), name: store.storageClassName }, ...specs.storageClass },
-                { parent: this },
+                disposableChildOptions(this),
             );
             this.storageClassName = this.storageClass.metadata.name;
         }

@@ -15,8 +15,9 @@ import {
     isPlainObject,
     isQualifiedName,
     snapshotArgs,
+    MAX_LIST_LENGTH,
 } from "../common/checks";
-import { containsCredential } from "../common/credentials";
+import { commandHoldsCredential, containsCredential, isCredentialAnnotationKey, isCredentialFlag, isCredentialHeader, isLiteralCredential } from "../common/credentials";
 import { checkBoundedQuantity, EXPECT, checkSubdomain, isIanaServiceName, isPort, parseQuantity, sortKeys } from "../common/kubernetes";
 import { checkKubernetesValue, KubernetesModel } from "../common/kubernetes-schema";
 import type { PodSecurityContext, Probe, ResourceRequirements, SecurityContext, Toleration } from "../common/kubernetes-types";
@@ -192,6 +193,11 @@ export interface PodArgsContext {
     readonly reservedEnv: readonly string[];
     /** Whether at least one port is required. @default true */
     readonly portsRequired?: boolean;
+    /**
+     * The replica count, when known: a disruption budget whose minAvailable reaches it
+     * blocks every eviction. @default unknown (only the percentage rules apply)
+     */
+    readonly replicas?: number;
 }
 
 /** What validation found that the component's own checks need. */
@@ -218,20 +224,36 @@ export function checkCommand(problems: ProblemList, path: string, value: unknown
         problems,
         path,
         value,
-        (itemPath, item) => {
+        (itemPath, item, index) => {
             if (isDeferred(item)) {
                 problems.add(itemPath, item, EXPECT_CHECK.deferred);
             } else if (typeof item !== "string") {
                 problems.add(itemPath, item, "must be a string");
-            } else if (containsCredential(item)) {
-                problems.addSecret(
-                    itemPath,
-                    "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv",
-                );
+            } else if (commandHoldsCredential(item) || followsCredentialFlag(value as unknown[], index)) {
+                problems.addSecret(itemPath, EXPECT_NO_CREDENTIAL_IN_COMMAND);
             }
         },
         { expected: "must be a list of strings, e.g. [\"postgres\", \"-c\", \"max_connections=200\"]: a single string is not split into words" },
     );
+}
+
+/** Most words of a command, args or exec probe, and most headers of an HTTP probe. */
+export const MAX_COMMAND_WORDS = 1000;
+
+/**
+ * The expectation of a command or args word that holds a credential; "a password=
+ * parameter" also covers `--password=…`, `--requirepass …` and `PGPASSWORD=…`.
+ */
+const EXPECT_NO_CREDENTIAL_IN_COMMAND =
+    "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv";
+
+/** True when a command's word is the literal value of the credential flag before it (`["--requirepass", "pw"]`). */
+function followsCredentialFlag(words: readonly unknown[], index: number | undefined): boolean {
+    if (index === undefined || index === 0) {
+        return false;
+    }
+    const word = words[index];
+    return isCredentialFlag(words[index - 1]) && typeof word === "string" && !word.startsWith("-") && isLiteralCredential(word);
 }
 
 /** Checks the ports: at least one (when required), names and per-protocol numbers unique. */
@@ -348,8 +370,26 @@ export function checkProbe(problems: ProblemList, path: string, probe: unknown, 
                 own.add(`${path}.${handler}.port`, port, `must be one of the port names (${portNames.join(", ") || "none"}) or a number from 1 to 65535`);
             }
         }
-        if (isPlainObject(probe.exec) && Array.isArray(probe.exec.command) && probe.exec.command.some((part) => containsCredential(part))) {
+        const execCommand = isPlainObject(probe.exec) ? probe.exec.command : undefined;
+        if (
+            Array.isArray(execCommand) &&
+            execCommand.length <= MAX_COMMAND_WORDS &&
+            execCommand.some((part, i) => commandHoldsCredential(part) || followsCredentialFlag(execCommand, i))
+        ) {
             own.addSecret(`${path}.exec.command`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; read it from an environment variable set with secretEnv");
+        }
+        const httpGet = probe.httpGet;
+        if (isPlainObject(httpGet) && Array.isArray(httpGet.httpHeaders) && httpGet.httpHeaders.length <= MAX_COMMAND_WORDS) {
+            httpGet.httpHeaders.forEach((header, i) => {
+                if (isPlainObject(header) && typeof header.name === "string" && isCredentialHeader(header.name) && typeof header.value === "string" && header.value !== "") {
+                    own.addSecret(
+                        `${path}.httpGet.httpHeaders[${i}].value`,
+                        `must not hold a credential: ${header.name} is sent with every probe and the pod spec is not secret; probe an endpoint that needs no credential, or use an exec probe that reads it from an environment variable set with secretEnv`,
+                    );
+                } else if (isPlainObject(header) && containsCredential(header.value)) {
+                    own.addSecret(`${path}.httpGet.httpHeaders[${i}].value`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret");
+                }
+            });
         }
     });
 }
@@ -388,7 +428,24 @@ function checkSecurity(problems: ProblemList, value: unknown): void {
     }
 }
 
-function checkBudget(problems: ProblemList, budget: unknown): void {
+/**
+ * The rule shared by every component with a disruption budget: the budget must let at
+ * least one pod be evicted, or no node could ever be drained. Refused: maxUnavailable 0
+ * or "0%", minAvailable "100%", and an integer minAvailable of at least `replicas` (when
+ * known and at least 1). Run on a budget whose values the shape check accepted.
+ */
+export function checkBudgetAllowsEviction(problems: ProblemList, budget: Record<string, unknown>, replicas: number | undefined): void {
+    const max = budget.maxUnavailable;
+    if (max === 0 || max === "0%") {
+        problems.add("disruptionBudget.maxUnavailable", max, "must be at least 1 (or a percentage above \"0%\"), or no node could ever be drained");
+    }
+    const min = budget.minAvailable;
+    if (min === "100%" || (replicas !== undefined && replicas >= 1 && isInteger(min) && min >= replicas)) {
+        problems.add("disruptionBudget.minAvailable", min, `must be less than replicas (${replicas ?? "100%"}), or no node could ever be drained`);
+    }
+}
+
+function checkBudget(problems: ProblemList, budget: unknown, replicas?: number): void {
     if (budget === undefined || budget === false) {
         return;
     }
@@ -400,10 +457,14 @@ function checkBudget(problems: ProblemList, budget: unknown): void {
     if (budget.maxUnavailable !== undefined && budget.minAvailable !== undefined) {
         problems.add("disruptionBudget", budget, "cannot set both minAvailable and maxUnavailable");
     }
+    const before = problems.size;
     for (const key of ["maxUnavailable", "minAvailable"] as const) {
         if (budget[key] !== undefined && !isIntOrPercent(budget[key], 0)) {
             problems.add(`disruptionBudget.${key}`, budget[key], 'must be an integer ≥ 0 or a percentage from "0%" to "100%"');
         }
+    }
+    if (problems.size === before && (budget.maxUnavailable === undefined || budget.minAvailable === undefined)) {
+        checkBudgetAllowsEviction(problems, budget, replicas);
     }
 }
 
@@ -456,10 +517,13 @@ export function validatePodArgs(problems: ProblemList, args: Record<string, unkn
         checkOneOf(problems, "spread.zones", args.spread.zones, SPREAD_MODES);
         checkOneOf(problems, "spread.hosts", args.spread.hosts, SPREAD_MODES);
     }
-    checkBudget(problems, args.disruptionBudget);
+    checkBudget(problems, args.disruptionBudget, context.replicas);
     if (checkAnnotations(problems, "podAnnotations", args.podAnnotations)) {
         for (const key of Object.keys(args.podAnnotations).sort()) {
-            if (containsCredential(args.podAnnotations[key])) {
+            const annotation = args.podAnnotations[key];
+            if (isCredentialAnnotationKey(key) && typeof annotation === "string" && annotation !== "" && annotation !== "true" && annotation !== "false") {
+                problems.addSecret(`podAnnotations.${key}`, `must not be a literal value: ${key} names a credential, and the pod template is not secret; keep the credential in a Secret`);
+            } else if (containsCredential(annotation)) {
                 problems.addSecret(`podAnnotations.${key}`, "must not hold a password (a URL's user:password@ or a password= parameter): the pod template is not secret");
             }
         }
@@ -539,7 +603,8 @@ function checkNoDeferred(problems: ProblemList, path: string, value: unknown, de
     }
     ancestors.add(value);
     if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
+        // A longer list is refused by its own list check; it is not read element by element.
+        for (let i = 0; i < Math.min(value.length, MAX_LIST_LENGTH); i++) {
             if (i in value) {
                 checkNoDeferred(problems, `${path}[${i}]`, value[i], depth + 1, ancestors);
             }

@@ -47,12 +47,11 @@ function checkCacheScheduling(problems: ProblemList, a: Record<string, unknown>,
     if (a.maxUnavailable !== undefined) {
         problems.add("maxUnavailable", a.maxUnavailable, "cannot be combined with disruptionBudget; give only disruptionBudget.maxUnavailable");
     }
-    for (const key of ["maxUnavailable", "minAvailable"] as const) {
-        const limit = budget[key];
-        if (limit === "100%" || (replicas !== undefined && isInteger(limit) && limit >= replicas)) {
-            const why = key === "maxUnavailable" ? "so a drain never takes the whole cache down" : "or no node could ever be drained";
-            problems.add(`disruptionBudget.${key}`, limit, `must be less than replicas (${replicas ?? "100%"}), ${why}`);
-        }
+    // minAvailable (and maxUnavailable 0) is the shared rule, in validatePodArgs; a cache
+    // also keeps at least one replica up through a drain.
+    const limit = budget.maxUnavailable;
+    if (limit === "100%" || (replicas !== undefined && isInteger(limit) && limit >= replicas)) {
+        problems.add("disruptionBudget.maxUnavailable", limit, `must be less than replicas (${replicas ?? "100%"}), so a drain never takes the whole cache down`);
     }
 }
 
@@ -126,7 +125,7 @@ export function validateReplicatedCacheArgs(name: string, args: unknown): Proble
     validatePodArgs(
         problems,
         { ...pod, disruptionBudget: a.disruptionBudget === false ? undefined : a.disruptionBudget, ports: validPort ? [{ name: portName, port }] : undefined },
-        { portsRequired: false, reservedEnv: [] },
+        { portsRequired: false, replicas, reservedEnv: [] },
     );
     if (a.maxUnavailable !== undefined) {
         if (!isInteger(a.maxUnavailable, 1, INT32_MAX)) {

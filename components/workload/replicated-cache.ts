@@ -4,6 +4,7 @@ import { validatedArgs } from "../common/checks";
 import { ReplicatedCacheArgs } from "./replicated-cache-args";
 import { renderReplicatedCacheSpecs, replicatedCacheMetadata, resolveReplicatedCache } from "./replicated-cache-render";
 import { validateReplicatedCacheArgs } from "./replicated-cache-validate";
+import { disposableChildOptions } from "../common/options";
 
 export { CACHE_ENGINE_PRESETS } from "./replicated-cache-args";
 export type { CacheEngine, CacheMemoryVolume, ReplicatedCacheArgs } from "./replicated-cache-args";
@@ -34,12 +35,12 @@ export class ReplicatedCache extends pulumi.ComponentResource {
         super("stateful-stacks:workload:ReplicatedCache", name, {}, opts);
 
         this.port = cache.port;
-        this.deployment = new k8s.apps.v1.Deployment(name, { metadata: replicatedCacheMetadata(name, cache, "", true), spec: specs.deployment }, { parent: this });
-        this.service = new k8s.core.v1.Service(name, { metadata: replicatedCacheMetadata(name, cache, "", true), spec: specs.service }, { parent: this });
+        this.deployment = new k8s.apps.v1.Deployment(name, { metadata: replicatedCacheMetadata(name, cache, "", true), spec: specs.deployment }, disposableChildOptions(this));
+        this.service = new k8s.core.v1.Service(name, { metadata: replicatedCacheMetadata(name, cache, "", true), spec: specs.service }, disposableChildOptions(this));
         this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
             `${name}-pdb`,
             { metadata: replicatedCacheMetadata(name, cache, "-pdb", false), spec: specs.disruptionBudget },
-            { parent: this },
+            disposableChildOptions(this),
         );
 
         this.deploymentName = this.deployment.metadata.name;

@@ -131,7 +131,9 @@ export interface OrdinalArgs {
     readonly offset?: number;
     /**
      * Absolute path of the file holding the shifted ordinal. Its directory is an
-     * emptyDir mounted read-only in the main container; it must not be a volume's mountPath.
+     * emptyDir mounted read-only in the main container; it must not be a volume's mountPath,
+     * nor a parent or a child of one, and not in or below /proc, /dev, /sys, /etc, /bin,
+     * /sbin, /lib, /lib64 or /usr (the emptyDir would shadow the system's files).
      * @default "/var/run/pod-ordinal/ordinal"
      */
     readonly file?: string;

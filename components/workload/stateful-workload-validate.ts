@@ -99,6 +99,25 @@ export function dirname(path: string): string {
 
 export { isQualifiedName } from "../common/checks";
 
+/**
+ * Directories the ordinal file's directory must not be or lie below: the kernel's and the
+ * node's file systems (/proc, /dev, /sys), and the image's system directories (/etc,
+ * /bin, /sbin, /lib, /lib64, /usr), which the file's emptyDir would shadow.
+ */
+const ORDINAL_FORBIDDEN_DIRECTORIES = ["/proc", "/dev", "/sys", "/etc", "/bin", "/sbin", "/lib", "/lib64", "/usr"] as const;
+
+function isShadowedSystemDirectory(directory: string): boolean {
+    return ORDINAL_FORBIDDEN_DIRECTORIES.some((system) => directory === system || directory.startsWith(`${system}/`));
+}
+
+/** True when one directory is the other or lies below it (`/data` and `/data/run`). */
+function pathsOverlap(a: string, b: string): boolean {
+    const x = a.replace(/\/+$/, "") || "/";
+    const y = b.replace(/\/+$/, "") || "/";
+    const within = (inner: string, outer: string) => inner === outer || outer === "/" || inner.startsWith(`${outer}/`);
+    return within(x, y) || within(y, x);
+}
+
 function checkOrdinal(problems: ProblemList, value: unknown): void {
     if (value === undefined) {
         return;
@@ -125,6 +144,12 @@ function checkOrdinal(problems: ProblemList, value: unknown): void {
     if (value.file !== undefined && checkAbsolutePath(problems, "ordinalEnvVar.file", value.file)) {
         if (!SHELL_SAFE_PATH.test(value.file) || value.file.endsWith("/") || dirname(value.file) === "/") {
             problems.add("ordinalEnvVar.file", value.file, "must name a file below a directory other than \"/\", using only letters, digits, '.', '_', '-' and '/' (it is written by a shell command)");
+        } else if (isShadowedSystemDirectory(dirname(value.file))) {
+            problems.add(
+                "ordinalEnvVar.file",
+                value.file,
+                `must not lie in or below ${ORDINAL_FORBIDDEN_DIRECTORIES.join(", ")}: its directory gets its own emptyDir, which would hide the kernel's, the node's or the image's own files there`,
+            );
         }
     }
 }
@@ -276,6 +301,34 @@ function checkExternalStores(problems: ProblemList, value: unknown, namespace: u
     return stores;
 }
 
+/**
+ * Refuses a variable of env, configMapEnv or secretEnv that an external store also sets
+ * (`env.DB_HOSTS` beside a store with envPrefix "DB_"): the container would get the name
+ * twice, and which value wins is up to the kubelet.
+ */
+function checkStoreEnvOverlap(problems: ProblemList, raw: Record<string, unknown>, stores: readonly ExternalStore[]): void {
+    const setBy = new Map<string, string>();
+    stores.forEach((store, i) => {
+        for (const name of store.envNames ?? []) {
+            if (!setBy.has(name)) {
+                setBy.set(name, `externalStores[${i}] ("${store.storeName}")`);
+            }
+        }
+    });
+    for (const field of ["env", "configMapEnv", "secretEnv"] as const) {
+        const given = raw[field];
+        if (!isPlainObject(given)) {
+            continue;
+        }
+        for (const name of Object.keys(given).sort()) {
+            const store = setBy.get(name);
+            if (store !== undefined) {
+                problems.add(`${field}.${name}`, name, `must not also be set by ${store}, which sets ${name} from its ConfigMap or Secret: each variable comes from one place`);
+            }
+        }
+    }
+}
+
 function checkUpdateStrategy(problems: ProblemList, strategy: unknown, replicas: number): void {
     if (strategy === undefined) {
         return;
@@ -359,8 +412,9 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     const ordinal = resolveOrdinal(raw.ordinalEnvVar);
     const shifted = ordinal !== undefined && ordinal.offset !== 0;
     const reservedEnv = ordinal ? [...RESERVED_ENV, ordinal.name] : RESERVED_ENV;
-    validatePodArgs(problems, raw, { reservedEnv });
+    validatePodArgs(problems, raw, { replicas: raw.replicas === undefined || isInteger(raw.replicas, 0, MAX_REPLICAS) ? replicas : undefined, reservedEnv });
     const stores = checkExternalStores(problems, raw.externalStores, raw.namespace);
+    checkStoreEnvOverlap(problems, raw, stores);
 
     const volumeNames = new Set<unknown>();
     const mountPaths = new Set<unknown>();
@@ -382,8 +436,21 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
                 problems.add(`${path}.mountPath`, volume.mountPath, "must be unique among the volumes");
             }
             mountPaths.add(volume.mountPath);
-            if (shifted && typeof volume.mountPath === "string" && dirname(ordinal.file) === volume.mountPath) {
+            if (shifted && typeof volume.mountPath === "string" && dirname(ordinal.file) === volume.mountPath.replace(/\/+$/, "")) {
                 problems.add(`${path}.mountPath`, volume.mountPath, `must not be the directory of ordinalEnvVar.file (${ordinal.file}), which gets its own emptyDir`);
+            } else if (
+                shifted &&
+                typeof volume.mountPath === "string" &&
+                volume.mountPath.startsWith("/") &&
+                ordinal.file.startsWith("/") &&
+                dirname(ordinal.file) !== "/" &&
+                pathsOverlap(dirname(ordinal.file), volume.mountPath)
+            ) {
+                problems.add(
+                    `${path}.mountPath`,
+                    volume.mountPath,
+                    `must not be a parent or a child of the directory of ordinalEnvVar.file (${dirname(ordinal.file)}), which gets its own emptyDir: one mount would hide the other's files`,
+                );
             }
         },
         { expected: "must be a list of { name, mountPath, size, storageClass, accessModes? }" },

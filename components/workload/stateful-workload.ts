@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validatedArgs } from "../common/checks";
-import { childOptions, dataChildOptions } from "../common/options";
+import { dataChildOptions, disposableChildOptions } from "../common/options";
 import { StatefulWorkloadArgs } from "./stateful-workload-args";
 import {
     buildClientService,
@@ -66,7 +66,7 @@ export class StatefulWorkload extends pulumi.ComponentResource {
         const names = statefulWorkloadNames(name, args);
         const replicas = replicasOf(args);
 
-        this.headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(name, args), childOptions(this));
+        this.headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(name, args), disposableChildOptions(this));
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             name,
             buildStatefulSet(name, args),
@@ -74,12 +74,12 @@ export class StatefulWorkload extends pulumi.ComponentResource {
         );
         const clientService = buildClientService(name, args);
         if (clientService) {
-            this.clientService = new k8s.core.v1.Service(name, clientService, childOptions(this));
+            this.clientService = new k8s.core.v1.Service(name, clientService, disposableChildOptions(this));
             this.clientServiceName = this.clientService.metadata.name;
         }
         const budget = buildDisruptionBudget(name, args);
         if (budget) {
-            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(name, budget, childOptions(this));
+            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(name, budget, disposableChildOptions(this));
         }
 
         this.statefulSetName = this.statefulSet.metadata.name;

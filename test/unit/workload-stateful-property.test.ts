@@ -48,7 +48,7 @@ const argsArb: fc.Arbitrary<{ name: string; args: StatefulWorkloadArgs }> = fc
         podManagementPolicy: fc.constantFrom<StatefulWorkloadArgs["podManagementPolicy"]>(undefined, "OrderedReady", "Parallel"),
         ordinal: fc.constantFrom<StatefulWorkloadArgs["ordinalEnvVar"]>(undefined, "ORDINAL", { name: "MYID", offset: 1 }, { name: "IDX", offset: -1, file: "/run/ids/idx" }),
         strategy: fc.constantFrom("rolling", "partition", "ondelete"),
-        budget: fc.constantFrom<StatefulWorkloadArgs["disruptionBudget"]>(undefined, false, {}, { maxUnavailable: "50%" }, { minAvailable: 1 }),
+        budget: fc.constantFrom<StatefulWorkloadArgs["disruptionBudget"]>(undefined, false, {}, { maxUnavailable: "50%" }, { minAvailable: "50%" }, { maxUnavailable: 1 }),
         zones: fc.constantFrom<"preferred" | "required" | "none">("preferred", "required", "none"),
         hosts: fc.constantFrom<"preferred" | "required" | "none">("preferred", "required", "none"),
         clientService: fc.boolean(),
