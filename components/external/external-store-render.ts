@@ -1,4 +1,4 @@
-import { createHash } from "crypto";
+import { pbkdf2Sync } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
 import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
@@ -151,9 +151,8 @@ export function buildExternalStoreEnvFrom(name: string, args: ExternalStoreArgs)
 }
 
 /**
- * What the checksum is computed from. Every field is readable by whoever can read the
- * ConfigMap, the Service or the Secret's metadata; none is, or is derived from, a
- * credential, so the type itself keeps passwords out.
+ * What the checksum is computed from: the ConfigMap's data, the ExternalName target, an
+ * existing Secret's name and keys, and the created Secret's data (the credentials).
  */
 export interface ExternalStoreChecksumInput {
     /** The ConfigMap's data, exactly as rendered (already in plain text in the ConfigMap). */
@@ -162,33 +161,26 @@ export interface ExternalStoreChecksumInput {
     readonly externalName: string | null;
     /** The name and keys of a Secret the user manages (`existingSecretName`), or null. */
     readonly existingSecret: { readonly name: string; readonly keys: Readonly<Record<string, string>> } | null;
-    /**
-     * The created Secret's `metadata.uid` and `metadata.resourceVersion` as the API server
-     * reports them once it has applied the Secret (null when there is none, or when the
-     * engine reports none, as under test mocks). The API server gives the Secret a new
-     * resourceVersion whenever it is written, so a new password gives a new version; the
-     * version itself is a counter of the cluster's store and says nothing about the data.
-     */
-    readonly secret: { readonly uid: string | null; readonly resourceVersion: string | null } | null;
+    /** The created Secret's data (username, password, secret options), or null when there is none. */
+    readonly secret: Readonly<Record<string, string>> | null;
 }
 
-/** Domain separation: a digest of this input can never be mistaken for another one of ours. */
-const CHECKSUM_DOMAIN = "stateful-stacks/external-store/checksum/v2";
+/** Cost of the checksum's key stretching: each guess at a password costs this many SHA-256 rounds. */
+const CHECKSUM_ITERATIONS = 20000;
 
 /**
- * The store's checksum: SHA-256 (hex) of the canonical JSON (sorted keys) of the store's
- * name and namespace and {@link ExternalStoreChecksumInput}: the ConfigMap's data, the
- * ExternalName target, the name and keys of an existing Secret, and the created Secret's
- * uid and resourceVersion. It changes whenever any of them changes, and with it whenever
- * the Secret's contents change (the password included), because the API server writes the
- * Secret under a new resourceVersion. It reveals nothing that is not already readable by
- * whoever can read the ConfigMap and the Secret's metadata: no credential, nor anything
- * computed from one, goes into it, so it cannot be used to check a guessed password
- * offline. It is deterministic: no random value and no time goes into it.
+ * The store's checksum: PBKDF2-SHA256 (hex) over the canonical JSON (sorted keys) of
+ * {@link ExternalStoreChecksumInput}, salted with the store's namespace and name. It is
+ * known when the program runs (a preview shows the consuming pods' template as an update,
+ * not as unknown), deterministic, and changes whenever any value changes, the password
+ * included. It is not secret, and it is a slow but real way to test a guessed password
+ * offline for whoever can read pod specs: that is the price of rolling pods on a password
+ * change without a key the program does not have. Use `existingSecretName` (the checksum
+ * then holds no credential) where that matters.
  */
 export function externalStoreChecksum(name: string, namespace: string, input: ExternalStoreChecksumInput): string {
-    const canonical = JSON.stringify(sortKeys({ ...input, name, namespace }));
-    return createHash("sha256").update(`${CHECKSUM_DOMAIN}\n${canonical}`).digest("hex");
+    const canonical = JSON.stringify(sortKeys(input));
+    return pbkdf2Sync(canonical, `stateful-stacks/external-store/${namespace}/${name}`, CHECKSUM_ITERATIONS, 32, "sha256").toString("hex");
 }
 
 /** The annotation key a consuming pod template carries the store's checksum under. */

@@ -53,14 +53,13 @@ export class ExternalStore extends pulumi.ComponentResource {
     public readonly envFrom: pulumi.Output<EnvFromSource[]>;
     /**
      * A digest that changes whenever the store's data changes, the credentials included,
-     * for a pod-template annotation that rolls the consuming pods. Not secret, and safe to
-     * show to whoever reads pod specs: SHA-256 of the ConfigMap's data, the ExternalName
-     * target, the existing Secret's name and keys, and the created Secret's `uid` and
-     * `resourceVersion` as the API server reports them after applying it. No credential
-     * goes into it, so it is no oracle for
-     * guessing one offline. Unknown in a preview that creates or changes the Secret. With
-     * `existingSecretName` the Secret's contents are not read, so rotating them does not
-     * change it.
+     * for a pod-template annotation that rolls the consuming pods: PBKDF2-SHA256 over the
+     * ConfigMap's data, the ExternalName target, an existing Secret's name and keys and the
+     * created Secret's data, salted with the store's namespace and name. Known when the
+     * program runs, so a preview shows the consumers as updated. Not secret; it is a slow
+     * (20,000 rounds per guess) but real way for whoever reads pod specs to test a guessed
+     * password offline. With `existingSecretName` no credential goes into it (and rotating
+     * that Secret does not change it).
      */
     public readonly checksum: pulumi.Output<string>;
     /** `<name>.<namespace>.svc.cluster.local` when `externalName` is given, otherwise undefined. */
@@ -108,12 +107,10 @@ export class ExternalStore extends pulumi.ComponentResource {
         this.envNames = Object.freeze(rendered.env.map((v) => v.name).filter((n): n is string => typeof n === "string"));
         this.envFrom = pulumi.output(rendered.envFrom);
         this.serviceDnsName = pulumi.output(rendered.serviceDnsName);
-        const secretVersion: pulumi.Output<ExternalStoreChecksumInput["secret"]> = this.secret
-            ? pulumi
-                  .all([this.secret.metadata.uid, this.secret.metadata.resourceVersion])
-                  .apply(([uid, resourceVersion]) => ({ resourceVersion: resourceVersion ?? null, uid: uid ?? null }))
+        const secretData: pulumi.Output<ExternalStoreChecksumInput["secret"]> = rendered.secret
+            ? (pulumi.output(rendered.secret.stringData) as pulumi.Output<Record<string, string>>)
             : pulumi.output(null as ExternalStoreChecksumInput["secret"]);
-        this.checksum = pulumi.unsecret(secretVersion.apply((secret) => externalStoreChecksum(name, resolved.namespace, { ...rendered.checksumBase, secret })));
+        this.checksum = pulumi.unsecret(secretData.apply((secret) => externalStoreChecksum(name, resolved.namespace, { ...rendered.checksumBase, secret })));
 
         this.registerOutputs({
             checksum: this.checksum,

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { createHash } from "crypto";
+import { pbkdf2Sync } from "crypto";
 import * as fc from "fast-check";
 import {
     buildExternalStoreConfigData,
@@ -147,12 +147,12 @@ describe("ExternalStore builders", () => {
         ]);
     });
 
-    it("digests only public data: the ConfigMap, the Service target, the existing Secret's name and the Secret's version", () => {
+    it("digests the ConfigMap, the Service target, the existing Secret's name and the Secret's data with PBKDF2, salted with the store", () => {
         const input = {
             config: buildExternalStoreConfigData(BASE),
             existingSecret: null,
             externalName: null,
-            secret: { resourceVersion: "48213", uid: "0d7a4c1e-6f0b-4c55-9d1e-2a8f3b7c9e10" },
+            secret: { PASSWORD: "planted-password", USERNAME: "orders_app" },
         };
         const a = externalStoreChecksum("orders", "shop", input);
         assert.match(a, /^[0-9a-f]{64}$/);
@@ -160,15 +160,14 @@ describe("ExternalStore builders", () => {
             config: { ENGINE: "postgresql", HOSTS: "db.example.com", PORT: "5432" },
             existingSecret: null,
             externalName: null,
-            name: "orders",
-            namespace: "shop",
-            secret: { resourceVersion: "48213", uid: "0d7a4c1e-6f0b-4c55-9d1e-2a8f3b7c9e10" },
+            secret: { PASSWORD: "planted-password", USERNAME: "orders_app" },
         });
-        assert.strictEqual(a, createHash("sha256").update(`stateful-stacks/external-store/checksum/v2\n${canonical}`).digest("hex"), "a plain SHA-256 of public values, reproducible by anyone");
+        assert.strictEqual(a, pbkdf2Sync(canonical, "stateful-stacks/external-store/shop/orders", 20000, 32, "sha256").toString("hex"));
+        assert.ok(!a.includes("planted-password"));
         assert.strictEqual(a, externalStoreChecksum("orders", "shop", { ...input }), "deterministic");
-        assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, secret: { ...input.secret, resourceVersion: "48214" } }), "a rewritten Secret changes it");
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, secret: { ...input.secret, PASSWORD: "rotated" } }), "a new password changes it");
         assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, config: { ...input.config, PORT: "5433" } }));
-        assert.notStrictEqual(a, externalStoreChecksum("orders", "other", input));
+        assert.notStrictEqual(a, externalStoreChecksum("orders", "other", input), "salted with the namespace");
         assert.strictEqual(externalStoreChecksumAnnotation("orders"), "stateful-stacks.io/store-orders-checksum");
     });
 });
