@@ -82,6 +82,31 @@ function killTree(pid: number): void {
     }
 }
 
+/** `pulumi up --refresh`, then a preview with nothing to change and the ensemble live as declared. */
+async function convergeWithRefresh(stack: string): Promise<void> {
+    await pulumi(["up", "--yes", "--refresh", "--skip-preview", "-s", stack]);
+    await pulumi(["preview", "--expect-no-changes", "-s", stack]);
+    await expectStatefulSetLive(e2e().kube, stack, "zookeeper", ZOOKEEPER_VOLUMES);
+}
+
+/**
+ * Starts `pulumi up` of a configured scale-up that cannot become ready and returns once
+ * the StatefulSet took the new replica count and the provider is waiting; the CLI and its
+ * plugins are killed if it never gets there.
+ */
+async function startStuckScaleUp(stack: string): Promise<ReturnType<typeof startPulumi>> {
+    const { kube } = e2e();
+    const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+    try {
+        await until("the StatefulSet scaled to 7", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 7 ? true : undefined), 240_000);
+        await new Promise((r) => setTimeout(r, 2000));
+    } catch (error) {
+        killTree(run.child.pid as number);
+        throw error;
+    }
+    return run;
+}
+
 /** The run's result, or undefined if it is still running after `ms`. */
 async function within(ms: number, run: { done: Promise<RunResult> }): Promise<RunResult | undefined> {
     let timer: NodeJS.Timeout | undefined;
@@ -152,9 +177,7 @@ describe("e2e: faults during pulumi up", function () {
             assert.ok(result, "pulumi up did not finish within 5 minutes of the API server's restart");
             assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
             expectNoClaimLost(before, await storageSnapshot(kube), "after the outage");
-            await pulumi(["up", "--yes", "--refresh", "--skip-preview", "-s", stack]);
-            await pulumi(["preview", "--expect-no-changes", "-s", stack]);
-            await expectStatefulSetLive(kube, stack, "zookeeper", ZOOKEEPER_VOLUMES);
+            await convergeWithRefresh(stack);
         });
         await pulumi(["up", "--yes", "--skip-preview", "-s", stack]);
         expectNoClaimLost(before, await storageSnapshot(kube), "after restoring");
@@ -167,11 +190,9 @@ describe("e2e: faults during pulumi up", function () {
         const before = await storageSnapshot(kube);
         // 7 members with required host anti-affinity on 6 nodes: the 7th pod stays Pending, so the await cannot end.
         await withConfig(stack, { replicas: "7" }, {}, async () => {
-            const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
+            const run = await startStuckScaleUp(stack);
             let result: RunResult | undefined;
             try {
-                await until("the StatefulSet scaled to 7", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 7 ? true : undefined), 240_000);
-                await new Promise((r) => setTimeout(r, 2000));
                 run.child.kill("SIGINT");
                 result = await within(60_000, run);
             } finally {
@@ -191,9 +212,7 @@ describe("e2e: faults during pulumi up", function () {
         // A plain preview compares the program with the state only: it sees nothing to do.
         await pulumi(["preview", "--expect-no-changes", "-s", stack]);
         assert.equal((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas, 7, "the cluster kept the interrupted change");
-        await pulumi(["up", "--yes", "--refresh", "--skip-preview", "-s", stack]);
-        await pulumi(["preview", "--expect-no-changes", "-s", stack]);
-        await expectStatefulSetLive(kube, stack, "zookeeper", ZOOKEEPER_VOLUMES);
+        await convergeWithRefresh(stack);
         expectNoClaimLost(before, await storageSnapshot(kube), "after pulumi up --refresh");
     });
 
@@ -203,9 +222,7 @@ describe("e2e: faults during pulumi up", function () {
         await deploy(stack);
         const before = await storageSnapshot(kube);
         await withConfig(stack, { replicas: "7" }, {}, async () => {
-            const run = startPulumi(["up", "--yes", "--skip-preview", "-s", stack]);
-            await until("the StatefulSet scaled to 7", async () => ((await kube.must(paths.apps(stack, "statefulsets", "zookeeper"))).spec.replicas === 7 ? true : undefined), 240_000);
-            await new Promise((r) => setTimeout(r, 2000));
+            const run = await startStuckScaleUp(stack);
             killTree(run.child.pid as number);
             const result = await run.done;
             assert.notEqual(result.code, 0);
@@ -221,9 +238,7 @@ describe("e2e: faults during pulumi up", function () {
         // operations (pending creates would need --clear-pending-creates); then the next up.
         await pulumi(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "-s", stack]);
         assert.deepEqual(pendingOperations((await pulumi(["stack", "export", "-s", stack])).stdout), [], "no pending operation after the refresh");
-        await pulumi(["up", "--yes", "--refresh", "--skip-preview", "-s", stack]);
-        await pulumi(["preview", "--expect-no-changes", "-s", stack]);
-        await expectStatefulSetLive(kube, stack, "zookeeper", ZOOKEEPER_VOLUMES);
+        await convergeWithRefresh(stack);
         expectNoClaimLost(before, await storageSnapshot(kube), "after recovering");
     });
 });
