@@ -78,6 +78,31 @@ describe("stack postgres-ebs", () => {
         ]);
     });
 
+    it("pulumi destroy deletes the StatefulSet, so its pods go, and keeps everything that holds data", async () => {
+        const { rec } = await renderStack(STACK, { localMode: false });
+        const custom = rec.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+        const byFate = (kept: boolean) => custom.filter((r) => r.retainOnDelete === kept).map((r) => `${r.type}::${r.name}`).sort();
+        assert.deepStrictEqual(byFate(true), [
+            "aws:kms/key:Key::postgres-fast-kms",
+            "kubernetes:core/v1:Namespace::postgres-ebs",
+            "kubernetes:core/v1:PersistentVolumeClaim::postgres-backups",
+        ]);
+        assert.deepStrictEqual(byFate(false), [
+            "kubernetes:apps/v1:StatefulSet::postgres",
+            "kubernetes:batch/v1:CronJob::postgres-backup",
+            "kubernetes:core/v1:Secret::postgres-credentials",
+            "kubernetes:core/v1:Service::postgres",
+            "kubernetes:core/v1:Service::postgres-headless",
+            "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass::postgres-fast-snapshots",
+            "kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast",
+            "kubernetes:storage.k8s.io/v1:StorageClass::postgres-slow",
+        ]);
+        // The database's claim is not a Pulumi resource: the StatefulSet controller creates it
+        // from the template and, by the retention policy, leaves it when the set is deleted.
+        assert.deepStrictEqual(objectOf(rec, "kubernetes:apps/v1:StatefulSet", "postgres").spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+        assert.deepStrictEqual(custom.filter((r) => r.protect).map((r) => r.name), []);
+    });
+
     it("in local mode creates no AWS resource and no snapshot class, and still awaits readiness", async () => {
         const { rec, outputs } = await renderStack(STACK, { localMode: true });
         assertSchemaValid(rec);
