@@ -87,7 +87,7 @@ export function checkRestoreFrom(problems: ProblemList, value: unknown, context:
                     }
                 }, { expected: `must be a list of ${kind === "snapshots" ? "VolumeSnapshot" : "claim"} names, one per ordinal` });
                 if (isList && context.replicas !== undefined && (list as unknown[]).length !== context.replicas) {
-                    problems.add(listPath, list, `must have one name per ordinal: ${context.replicas} (replicas), got ${(list as unknown[]).length}`);
+                    problems.add(listPath, list, `must have one name per ordinal: ${context.replicas} (replicas)`);
                 }
                 if (isList && new Set(list as unknown[]).size !== (list as unknown[]).length) {
                     problems.add(listPath, list, "must not repeat a source: each ordinal gets its own copy of the data");

@@ -53,7 +53,7 @@ export interface WorkloadSnapshots {
     /**
      * The job's image: it needs `sh`, `curl`, `grep`, `sed`, `sort`, `awk` and `date`.
      * Pin a tag (or a digest).
-     * @default {@link DEFAULT_SNAPSHOT_IMAGE}
+     * @default "curlimages/curl:8.11.1"
      */
     readonly image?: string;
     /** IANA time zone of the schedule ("Europe/Berlin"). @default the controller manager's (UTC on EKS) */
@@ -100,6 +100,12 @@ export function isCronSchedule(value: unknown): value is string {
     return fields.length === 5 && fields.every((f) => CRON_FIELD.test(f));
 }
 
+/** A component as a refusal shows it: its class and name (`EbsStorageClass no-snapshots`). */
+function componentText(resource: pulumi.Resource): string {
+    const name = (resource as unknown as { __name?: unknown }).__name;
+    return `${resource.constructor.name}${typeof name === "string" ? ` ${name}` : ""}`;
+}
+
 /** The StatefulWorkload facts the snapshot checks need. */
 export interface SnapshotContext {
     /** The StatefulSet name, when valid. */
@@ -130,7 +136,7 @@ export function checkSnapshots(problems: ProblemList, value: unknown, context: S
     } else if (source !== null && typeof source === "object" && pulumi.Output.isInstance((source as VolumeSnapshotClassSource).volumeSnapshotClassName)) {
         // A class component with its snapshot class: nothing more to check.
     } else if (pulumi.Resource.isInstance(source)) {
-        problems.add("snapshots.volumeSnapshotClass", source, "must have a VolumeSnapshotClass: create the EbsStorageClass with snapshots: true, or name a class");
+        problems.add("snapshots.volumeSnapshotClass", componentText(source), "must have a VolumeSnapshotClass: create the EbsStorageClass with snapshots: true, or name a class");
     } else {
         problems.add("snapshots.volumeSnapshotClass", source, EXPECT_CLASS);
     }
