@@ -41,6 +41,15 @@ const KEYS = {
     snapshotClass: { description: "Create a VolumeSnapshotClass for the fast class (needs the snapshot CRDs).", defaultText: "true; false in local mode" },
     backupSize: { description: "Size of the backup claim on the st1 class (st1 volumes are at least 125Gi).", default: "125Gi" },
     backupSchedule: { description: "Cron schedule of the pg_dump backup job.", default: "0 3 * * *" },
+    snapshotSchedule: {
+        description: "Cron schedule of VolumeSnapshots of the database claims (needs snapshotClass, the snapshot CRDs and the snapshot-controller). Unset: no scheduled snapshots.",
+        defaultText: "none (off)",
+    },
+    snapshotKeep: { description: "VolumeSnapshots the schedule keeps per claim (1–1000).", default: 7 },
+    restoreSnapshots: {
+        description: "VolumeSnapshot names, one per replica, that the database claims are created from (only when the claims do not exist yet).",
+        defaultText: "none (empty claims)",
+    },
 } as const;
 
 /** The PostgreSQL data directory: a subfolder of the mount, so the volume's lost+found does not bother initdb. */
@@ -92,6 +101,13 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
             ? undefined
             : passwordRotation({ credentials, host: `postgres.${base.namespace}.svc.cluster.local`, image: settings.string("postgresImage"), metadata: base.metadata, namespace: base.namespace, objectOpts: base.objectOpts, previousPassword });
 
+    // Off by default: a cluster without the snapshot CRDs and controller cannot take them.
+    const snapshotSchedule = settings.optionalString("snapshotSchedule");
+    if (snapshotSchedule !== undefined && fast.volumeSnapshotClassName === undefined) {
+        throw new Error('stack config "stateful-stacks:snapshotSchedule" needs the VolumeSnapshotClass: set "stateful-stacks:snapshotClass" to true');
+    }
+    const restoreSnapshots = settings.optionalString("restoreSnapshots") === undefined ? [] : settings.list("restoreSnapshots");
+
     const isReady = { exec: { command: ["pg_isready", "--host=127.0.0.1", "--username=postgres", `--dbname=${dbName}`] } };
     const postgres = new StatefulWorkload(
         "postgres",
@@ -103,9 +119,11 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
             ports: [{ name: "postgres", port: 5432 }],
             readinessProbe: { ...isReady, periodSeconds: 10, timeoutSeconds: 5 },
             replicas: 1,
+            restoreFrom: restoreSnapshots.length ? [{ snapshots: restoreSnapshots, volume: "data" }] : undefined,
             resources: { limits: { memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
             secretEnv: { POSTGRES_PASSWORD: { key: "password", secretName: POSTGRES_SECRET_NAME } },
             skipAwait: base.skipAwait,
+            snapshots: snapshotSchedule === undefined ? undefined : { keep: settings.integer("snapshotKeep", 1, 1000), schedule: snapshotSchedule, volumeSnapshotClass: fast },
             startupProbe: { ...isReady, failureThreshold: 30, periodSeconds: 5 },
             terminationGracePeriodSeconds: 60,
             volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
@@ -185,6 +203,7 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
         podDnsNames: postgres.podDnsNames,
         secretName: credentials.metadata.name,
         slowStorageClassName: slow.storageClassName,
+        snapshotCronJobName: postgres.snapshotCronJobName ?? null,
         volumeSnapshotClassName: fast.volumeSnapshotClassName ?? null,
     };
 });

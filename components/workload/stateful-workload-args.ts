@@ -4,6 +4,8 @@ import { StorageClassReference } from "../common/storage-class-ref";
 import { ExternalStore } from "../external/external-store";
 import { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 import { PodArgs, WorkloadPort } from "./pod-args";
+import type { WorkloadRestore } from "./restore";
+import type { WorkloadSnapshots } from "./snapshot-schedule";
 
 export type { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 export type { PodArgs, WorkloadDisruptionBudget, WorkloadPort, WorkloadSecurityArgs } from "./pod-args";
@@ -241,6 +243,18 @@ export interface StatefulWorkloadArgs extends PodArgs {
      * @default false
      */
     readonly skipAwait?: boolean;
+    /**
+     * VolumeSnapshots of the claims on a schedule, with a retention count (a CronJob with
+     * its own least-privilege ServiceAccount; see {@link WorkloadSnapshots}).
+     * @default none
+     */
+    readonly snapshots?: WorkloadSnapshots;
+    /**
+     * Pre-create each ordinal's claim from a VolumeSnapshot or a claim to clone, before the
+     * StatefulSet exists (see {@link WorkloadRestore}). The claims are kept through destroy.
+     * @default none (the StatefulSet creates empty claims)
+     */
+    readonly restoreFrom?: WorkloadRestore[];
 }
 
 /** The field names of {@link StatefulWorkloadArgs} that are not {@link PodArgs}. */
@@ -259,6 +273,8 @@ export const STATEFUL_WORKLOAD_OWN_KEYS: readonly string[] = [
     "podManagementPolicy",
     "pvcRetention",
     "replicas",
+    "restoreFrom",
+    "snapshots",
     "statefulSetName",
     "updateStrategy",
     "volumes",

@@ -120,6 +120,43 @@ describe("stack postgres-ebs", () => {
         );
     });
 
+    it("takes VolumeSnapshots of the database claims on a schedule when snapshotSchedule is set (off by default)", async () => {
+        const off = await renderStack(STACK);
+        assert.deepStrictEqual(off.rec.resources.filter((r) => r.name === "postgres-snapshots"), []);
+        assert.strictEqual(off.outputs.snapshotCronJobName, null);
+        const { rec, outputs } = await renderStack(STACK, { snapshotKeep: 4, snapshotSchedule: "0 1 * * *" });
+        assertSchemaValid(rec);
+        const job = objectOf(rec, "kubernetes:batch/v1:CronJob", "postgres-snapshots");
+        assert.strictEqual(job.spec.schedule, "0 1 * * *");
+        const env = job.spec.jobTemplate.spec.template.spec.containers[0].env;
+        assert.deepStrictEqual(env.filter((e: any) => ["KEEP", "SNAPSHOT_CLASS", "VOLUMES"].includes(e.name)), [
+            { name: "KEEP", value: "4" },
+            { name: "SNAPSHOT_CLASS", value: "postgres-fast-snapshots" },
+            { name: "VOLUMES", value: "data" },
+        ]);
+        assert.deepStrictEqual(objectOf(rec, "kubernetes:rbac.authorization.k8s.io/v1:Role", "postgres-snapshots").rules[0].resourceNames, ["data-postgres-0"]);
+        assert.strictEqual(outputs.snapshotCronJobName, "postgres-snapshots");
+        await assert.rejects(renderStack(STACK, { localMode: true, snapshotSchedule: "0 1 * * *" }), {
+            message: 'stack config "stateful-stacks:snapshotSchedule" needs the VolumeSnapshotClass: set "stateful-stacks:snapshotClass" to true',
+        });
+    });
+
+    it("creates the database claim from a VolumeSnapshot with restoreSnapshots, before the StatefulSet, kept on destroy", async () => {
+        const { rec } = await renderStack(STACK, { restoreSnapshots: "data-postgres-0-20260101010000" });
+        assertSchemaValid(rec);
+        const claim = rec.get("kubernetes:core/v1:PersistentVolumeClaim", "postgres-restore-data-0");
+        assert.deepStrictEqual(claim.inputs.spec, {
+            accessModes: ["ReadWriteOnce"],
+            dataSourceRef: { apiGroup: "snapshot.storage.k8s.io", kind: "VolumeSnapshot", name: "data-postgres-0-20260101010000" },
+            resources: { requests: { storage: "50Gi" } },
+            storageClassName: "postgres-fast",
+        });
+        assert.strictEqual(claim.inputs.metadata.name, "data-postgres-0");
+        assert.strictEqual(claim.retainOnDelete, true);
+        assert.ok(rec.get("kubernetes:apps/v1:StatefulSet", "postgres").dependsOn.includes(claim.urn));
+        await assert.rejects(renderStack(STACK, { restoreSnapshots: "a,b" }), /restoreFrom\[0\]\.snapshots: must have one name per ordinal: 1 \(replicas\) \(got \["a","b"\]\)/);
+    });
+
     it("takes the password through the workload's secretEnv, sorted among the literal variables", async () => {
         const { rec } = await renderStack(STACK);
         const container = objectOf(rec, "kubernetes:apps/v1:StatefulSet", "postgres").spec.template.spec.containers[0];
