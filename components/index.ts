@@ -19,6 +19,10 @@ export type { EbsVolumeLimits, EbsVolumeType, Range } from "./storage/ebs-limits
 export { EfsStorageClass } from "./storage/efs-storage-class";
 export type { EfsFileSystemArgs, EfsPerformanceMode, EfsStorageClassArgs, EfsThroughputMode, EfsTransition } from "./storage/efs-storage-class";
 export type { StorageClassFacts, StorageClassReference } from "./common/storage-class-ref";
+// Retuning existing EBS volumes in place (Kubernetes ≥ 1.34).
+export { EbsVolumeAttributesClass } from "./storage/ebs-volume-attributes-class";
+export type { EbsVolumeAttributesClassArgs } from "./storage/ebs-volume-attributes-class";
+export type { VolumeAttributesClassFacts, VolumeAttributesClassReference } from "./common/volume-attributes-ref";
 
 // Workloads: a StatefulSet with per-replica volumes, a replicated cache, a node-local store.
 export { StatefulWorkload } from "./workload/stateful-workload";
@@ -38,6 +42,9 @@ export type {
 } from "./workload/stateful-workload-args";
 export { DEFAULT_REPLICAS, MAX_REPLICAS } from "./workload/stateful-workload-args";
 export type { PodArgs } from "./workload/pod-args";
+export type { VolumeSnapshotClassSource, WorkloadSnapshots } from "./workload/snapshot-schedule";
+export type { WorkloadRestore } from "./workload/restore";
+export type { SnapshotSchedule } from "./workload/snapshot-children";
 export { claimNames, podDnsNames, statefulWorkloadNames } from "./workload/stateful-workload-spec";
 export type { StatefulWorkloadNames } from "./workload/stateful-workload-spec";
 export { ReplicatedCache } from "./workload/replicated-cache";
