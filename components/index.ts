@@ -42,6 +42,9 @@ export type {
 } from "./workload/stateful-workload-args";
 export { DEFAULT_REPLICAS, MAX_REPLICAS } from "./workload/stateful-workload-args";
 export type { PodArgs } from "./workload/pod-args";
+export type { VolumeSnapshotClassSource, WorkloadSnapshots } from "./workload/snapshot-schedule";
+export type { WorkloadRestore } from "./workload/restore";
+export type { SnapshotSchedule } from "./workload/snapshot-children";
 export { claimNames, podDnsNames, statefulWorkloadNames } from "./workload/stateful-workload-spec";
 export type { StatefulWorkloadNames } from "./workload/stateful-workload-spec";
 export { ReplicatedCache } from "./workload/replicated-cache";

@@ -10,6 +10,7 @@ import {
     standardLabels,
     StatefulWorkload,
 } from "../components";
+import { passwordRotation } from "./postgres-password-rotation";
 import { defineScenario, Scenario } from "./scenario";
 
 /**
@@ -23,6 +24,12 @@ const KEYS = {
     postgresImage: { description: "PostgreSQL image.", default: "postgres:16.4" },
     dbName: { description: "Database created at first start.", default: "app" },
     dbPassword: { description: "Password of the `postgres` user (`pulumi config set --secret dbPassword ...`).", secret: true },
+    dbPreviousPassword: {
+        description:
+            "Only while rotating `dbPassword`: the password the database has now. A Job logs in with it and sets the new one (`ALTER ROLE`) before the StatefulSet changes; unset it after the `pulumi up` (see \"Rotating credentials\").",
+        defaultText: "unset: no rotation Job",
+        secret: true,
+    },
     dataSize: { description: "Size of the database volume (gp3). Growing it is an online resize; shrinking is refused by Kubernetes.", default: "50Gi" },
     fastIops: { description: "Provisioned IOPS of the gp3 class (3000–80000).", default: 6000 },
     fastThroughputMibps: { description: "Throughput of the gp3 class in MiB/s (125–2000, at most IOPS / 4).", default: 250 },
@@ -30,6 +37,15 @@ const KEYS = {
     snapshotClass: { description: "Create a VolumeSnapshotClass for the fast class (needs the snapshot CRDs).", defaultText: "true; false in local mode" },
     backupSize: { description: "Size of the backup claim on the st1 class (st1 volumes are at least 125Gi).", default: "125Gi" },
     backupSchedule: { description: "Cron schedule of the pg_dump backup job.", default: "0 3 * * *" },
+    snapshotSchedule: {
+        description: "Cron schedule of VolumeSnapshots of the database claims (needs snapshotClass, the snapshot CRDs and the snapshot-controller). Unset: no scheduled snapshots.",
+        defaultText: "none (off)",
+    },
+    snapshotKeep: { description: "VolumeSnapshots the schedule keeps per claim (1–1000).", default: 7 },
+    restoreSnapshots: {
+        description: "VolumeSnapshot names, one per replica, that the database claims are created from (only when the claims do not exist yet).",
+        defaultText: "none (empty claims)",
+    },
 } as const;
 
 /** The PostgreSQL data directory: a subfolder of the mount, so the volume's lost+found does not bother initdb. */
@@ -73,6 +89,21 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
         { ...base.objectOpts, additionalSecretOutputs: ["data", "stringData"] },
     );
 
+    // While rotating, the database moves to the new password before anything else changes:
+    // the Job runs before the StatefulWorkload, so it names the client Service ("postgres") itself.
+    const previousPassword = settings.optionalSecret("dbPreviousPassword");
+    const rotation =
+        previousPassword === undefined
+            ? undefined
+            : passwordRotation({ credentials, host: `postgres.${base.namespace}.svc.cluster.local`, image: settings.string("postgresImage"), metadata: base.metadata, namespace: base.namespace, objectOpts: base.objectOpts, previousPassword });
+
+    // Off by default: a cluster without the snapshot CRDs and controller cannot take them.
+    const snapshotSchedule = settings.optionalString("snapshotSchedule");
+    if (snapshotSchedule !== undefined && fast.volumeSnapshotClassName === undefined) {
+        throw new Error('stack config "stateful-stacks:snapshotSchedule" needs the VolumeSnapshotClass: set "stateful-stacks:snapshotClass" to true');
+    }
+    const restoreSnapshots = settings.optionalString("restoreSnapshots") === undefined ? [] : settings.list("restoreSnapshots");
+
     const isReady = { exec: { command: ["pg_isready", "--host=127.0.0.1", "--username=postgres", `--dbname=${dbName}`] } };
     const postgres = new StatefulWorkload(
         "postgres",
@@ -84,14 +115,16 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
             ports: [{ name: "postgres", port: 5432 }],
             readinessProbe: { ...isReady, periodSeconds: 10, timeoutSeconds: 5 },
             replicas: 1,
+            restoreFrom: restoreSnapshots.length ? [{ snapshots: restoreSnapshots, volume: "data" }] : undefined,
             resources: { limits: { memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
             secretEnv: { POSTGRES_PASSWORD: { key: "password", secretName: POSTGRES_SECRET_NAME } },
             skipAwait: base.skipAwait,
+            snapshots: snapshotSchedule === undefined ? undefined : { keep: settings.integer("snapshotKeep", 1, 1000), schedule: snapshotSchedule, volumeSnapshotClass: fast },
             startupProbe: { ...isReady, failureThreshold: 30, periodSeconds: 5 },
             terminationGracePeriodSeconds: 60,
             volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
         },
-        { ...base.opts, dependsOn: [credentials] },
+        { ...base.opts, dependsOn: rotation ? [credentials, rotation.job] : [credentials] },
     );
 
     const backupSize = settings.string("backupSize");
@@ -166,6 +199,7 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
         podDnsNames: postgres.podDnsNames,
         secretName: credentials.metadata.name,
         slowStorageClassName: slow.storageClassName,
+        snapshotCronJobName: postgres.snapshotCronJobName ?? null,
         volumeSnapshotClassName: fast.volumeSnapshotClassName ?? null,
     };
 });

@@ -4,6 +4,8 @@ import { StorageClassReference } from "../common/storage-class-ref";
 import { ExternalStore } from "../external/external-store";
 import { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 import { PodArgs, WorkloadPort } from "./pod-args";
+import type { WorkloadRestore } from "./restore";
+import type { WorkloadSnapshots } from "./snapshot-schedule";
 
 export type { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 export type { PodArgs, WorkloadDisruptionBudget, WorkloadPort, WorkloadSecurityArgs } from "./pod-args";
@@ -209,7 +211,9 @@ export interface StatefulWorkloadArgs extends PodArgs {
     readonly minReadySeconds?: number;
     /**
      * What happens to the claims when the StatefulSet is deleted or scaled down.
-     * "Delete" loses data; the defaults keep it.
+     * "Delete" loses data; the defaults keep it. `pulumi destroy` deletes the StatefulSet
+     * (and so its pods: it is not retainOnDelete unless the component's options say so);
+     * with `whenDeleted: "Retain"` its claims and their volumes stay.
      * @default { whenDeleted: "Retain", whenScaled: "Retain" }
      */
     readonly pvcRetention?: { readonly whenDeleted?: "Retain" | "Delete"; readonly whenScaled?: "Retain" | "Delete" };
@@ -239,6 +243,18 @@ export interface StatefulWorkloadArgs extends PodArgs {
      * @default false
      */
     readonly skipAwait?: boolean;
+    /**
+     * VolumeSnapshots of the claims on a schedule, with a retention count (a CronJob with
+     * its own least-privilege ServiceAccount; see {@link WorkloadSnapshots}).
+     * @default none
+     */
+    readonly snapshots?: WorkloadSnapshots;
+    /**
+     * Pre-create each ordinal's claim from a VolumeSnapshot or a claim to clone, before the
+     * StatefulSet exists (see {@link WorkloadRestore}). The claims are kept through destroy.
+     * @default none (the StatefulSet creates empty claims)
+     */
+    readonly restoreFrom?: WorkloadRestore[];
 }
 
 /** The field names of {@link StatefulWorkloadArgs} that are not {@link PodArgs}. */
@@ -257,6 +273,8 @@ export const STATEFUL_WORKLOAD_OWN_KEYS: readonly string[] = [
     "podManagementPolicy",
     "pvcRetention",
     "replicas",
+    "restoreFrom",
+    "snapshots",
     "statefulSetName",
     "updateStrategy",
     "volumes",

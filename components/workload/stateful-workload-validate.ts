@@ -21,6 +21,7 @@ import { ExternalStore } from "../external/external-store";
 import { externalStoreWiringProblems, waitForStoreContainerName } from "../external/wiring";
 import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
 import { checkContainerEnv } from "./container-env";
+import { checkSnapshotsAndRestore } from "./restore";
 import { checkCommand, checkResources, isIntOrPercent, POD_ARG_KEYS, validatePodArgs } from "./pod-args";
 import { ACCESS_MODES, DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, STATEFUL_WORKLOAD_OWN_KEYS, UncheckedStorageClass } from "./stateful-workload-args";
 
@@ -494,5 +495,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
     if (raw.clusterDomain !== undefined) {
         checkSubdomain(problems, "clusterDomain", raw.clusterDomain);
     }
+    const validName = typeof stsName === "string" && stsName.length <= MAX_STATEFUL_SET_NAME && STATEFUL_SET_NAME.test(stsName) ? stsName : undefined;
+    checkSnapshotsAndRestore(problems, raw, { replicas: isInteger(raw.replicas ?? DEFAULT_REPLICAS, 0, MAX_REPLICAS) ? replicas : undefined, statefulSetName: validName });
     return problems.problems.slice();
 }

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validatedArgs } from "../common/checks";
 import { dataChildOptions, disposableChildOptions } from "../common/options";
+import { createRestoredClaims, createSnapshotSchedule, SnapshotSchedule } from "./snapshot-children";
 import { StatefulWorkloadArgs } from "./stateful-workload-args";
 import {
     buildClientService,
@@ -40,7 +41,12 @@ export function storageClassComponents(args: StatefulWorkloadArgs): pulumi.Resou
  * security, zone and host spread, and claims that are kept when pods or the set go away.
  */
 export class StatefulWorkload extends pulumi.ComponentResource {
-    /** The StatefulSet; it owns the claims, so it carries the component's protect/retainOnDelete. */
+    /**
+     * The StatefulSet; it owns the claims, so it carries the component's protect/retainOnDelete.
+     * It is not retainOnDelete by default: `pulumi destroy` deletes it and so its pods, while
+     * its claims stay (`pvcRetention.whenDeleted: "Retain"`) for a later `pulumi up` to adopt
+     * by name. `retainOnDelete: true` in the component's options leaves the set and its pods too.
+     */
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
     /** The headless Service (`<statefulSetName>-headless`). */
     public readonly headlessService: k8s.core.v1.Service;
@@ -58,6 +64,12 @@ export class StatefulWorkload extends pulumi.ComponentResource {
     public readonly podDnsNames: pulumi.Output<string[]>;
     /** Name of every claim the StatefulSet creates: `<volume>-<sts>-<i>`, volume by volume. */
     public readonly claimNames: pulumi.Output<string[]>;
+    /** The claims `restoreFrom` created before the StatefulSet (kept through destroy). */
+    public readonly restoredClaims: k8s.core.v1.PersistentVolumeClaim[];
+    /** The snapshot schedule's CronJob, ServiceAccount, RBAC and admission policy (with `snapshots`). */
+    public readonly snapshotSchedule?: SnapshotSchedule;
+    /** Name of the snapshot CronJob (with `snapshots`). */
+    public readonly snapshotCronJobName?: pulumi.Output<string>;
 
     constructor(name: string, given: StatefulWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
         const args = validatedArgs({ kind: "StatefulWorkload", name }, given, (copy) => validateStatefulWorkloadArgs(name, copy));
@@ -67,11 +79,14 @@ export class StatefulWorkload extends pulumi.ComponentResource {
         const replicas = replicasOf(args);
 
         this.headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(name, args), disposableChildOptions(this));
+        this.restoredClaims = createRestoredClaims(this, name, args, opts, storageClassComponents(args));
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             name,
             buildStatefulSet(name, args),
-            dataChildOptions(this, opts, { dependsOn: [this.headlessService, ...storageClassComponents(args)] }),
+            dataChildOptions(this, opts, { dependsOn: [this.headlessService, ...storageClassComponents(args), ...this.restoredClaims] }),
         );
+        this.snapshotSchedule = createSnapshotSchedule(this, name, args);
+        this.snapshotCronJobName = this.snapshotSchedule?.cronJob.metadata.name;
         const clientService = buildClientService(name, args);
         if (clientService) {
             this.clientService = new k8s.core.v1.Service(name, clientService, disposableChildOptions(this));
@@ -94,6 +109,7 @@ export class StatefulWorkload extends pulumi.ComponentResource {
             clientServiceName: this.clientServiceName,
             headlessServiceName: this.headlessServiceName,
             podDnsNames: this.podDnsNames,
+            snapshotCronJobName: this.snapshotCronJobName,
             statefulSetName: this.statefulSetName,
         });
     }

@@ -7,6 +7,9 @@
 # kubernetes.io/no-provisioner classes): every claim the PV controller and the scheduler
 # hand over gets a PersistentVolume (no real volume exists), Released volumes of Delete
 # classes are deleted, grown claims are expanded.
+# Snapshots: the VolumeSnapshot CRDs and the real snapshot-controller (external-snapshotter,
+# built by toolchain.sh from the Go module proxy) run here; the CSI snapshotter sidecar
+# and the EBS driver's CreateSnapshot are played by provisioner.js (see its header).
 #
 #   tools/e2e/cluster.sh start [--json]   start (or find running), wait until ready,
 #                                         print `export K=V` lines (or JSON)
@@ -39,7 +42,7 @@ nodes=${STATEFUL_STACKS_CLUSTER_NODES:-3}
 storage_nodes=${STATEFUL_STACKS_CLUSTER_STORAGE_NODES:-2}
 if [[ $nodes -eq 0 ]]; then storage_nodes=0; fi
 storage_label=stateful-stacks.io/storage=local
-components=(etcd kube-apiserver kube-controller-manager kube-scheduler provisioner)
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler snapshot-controller provisioner)
 if [[ $nodes -gt 0 ]]; then components+=(kwok); fi
 
 log() { echo "cluster: $*" >&2; }
@@ -50,6 +53,7 @@ find_binaries() {
   local missing=0 c
   for c in "${components[@]}"; do [[ $c == provisioner ]] || command -v "$c" > /dev/null || missing=1; done
   if [[ $nodes -gt 0 && -z ${STATEFUL_STACKS_E2E_KWOK_STAGES:-} ]]; then missing=1; fi
+  if [[ -z ${STATEFUL_STACKS_E2E_SNAPSHOT_CRDS:-} ]]; then missing=1; fi
   if [[ $missing -eq 1 ]]; then
     local out rc=0
     out=$("$here/toolchain.sh") || rc=$?
@@ -240,6 +244,29 @@ start_nodes() {
   for ((i = 0; i < storage_nodes; i++)); do wait_for kwok node_ready "kwok-storage-$i"; done
 }
 
+# The snapshot CRDs (YAML, which the API server takes as it is), established before the
+# snapshot-controller starts watching them.
+install_snapshot_crds() {
+  local crd
+  for crd in "$STATEFUL_STACKS_E2E_SNAPSHOT_CRDS"/*.yaml; do
+    curl -sf --cacert "$dir/pki/ca.crt" --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" \
+      -X POST -H 'content-type: application/yaml' --data-binary "@$crd" \
+      "https://127.0.0.1:$API_PORT/apis/apiextensions.k8s.io/v1/customresourcedefinitions" > /dev/null
+  done
+  local resource
+  for resource in volumesnapshots volumesnapshotcontents volumesnapshotclasses; do
+    wait_for kube-apiserver admin_get "/apis/snapshot.storage.k8s.io/v1/$resource"
+  done
+}
+
+# The real snapshot-controller, with the admin client certificate (a cluster would give it
+# its ServiceAccount and ClusterRole from the module's deploy/ manifests).
+start_snapshot_controller() {
+  install_snapshot_crds
+  launch snapshot-controller --kubeconfig "$dir/admin.kubeconfig" --leader-election=false \
+    --resync-period 10s --retry-interval-start 1s --retry-interval-max 10s
+}
+
 start_provisioner() {
   launch_as provisioner node "$here/provisioner.js" --server "https://127.0.0.1:$API_PORT" \
     --ca "$dir/pki/ca.crt" --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" \
@@ -346,6 +373,7 @@ start() {
   wait_for kube-scheduler healthz "$SCHED_PORT"
   # Pods are admitted only once the controller manager made the namespace's service account.
   wait_for kube-controller-manager admin_get /api/v1/namespaces/default/serviceaccounts/default
+  start_snapshot_controller
   start_provisioner
   if [[ $nodes -gt 0 ]]; then start_nodes; fi
   trap - ERR

@@ -34,6 +34,19 @@
 //   and the modify status is cleared. A claim that names a class at creation gets a volume
 //   only once the class exists (external-provisioner), and the volume names it.
 //
+// - snapshotter (the csi-snapshotter sidecar + the EBS driver's CreateSnapshot and
+//   DeleteSnapshot; the real snapshot-controller runs beside this process): a
+//   VolumeSnapshotContent of ebs.csi.aws.com or efs.csi.aws.com that the snapshot-controller
+//   made for a VolumeSnapshot (`spec.source.volumeHandle`) gets its status — a
+//   `snap-…` handle, `readyToUse: true`, `restoreSize` (the volume's capacity in bytes),
+//   `creationTime` — and the controller's being-created annotation removed; a deleted
+//   content has its bound-protection finalizer removed (the "cloud snapshot" goes with it);
+// - restore (external-provisioner with a data source): a claim with a `dataSourceRef` to a
+//   VolumeSnapshot is provisioned only once the snapshot is readyToUse and the claim is at
+//   least its restoreSize; one to a PersistentVolumeClaim (a clone) only once that claim is
+//   Bound, of the same class, and no larger than the new one. The PersistentVolume records
+//   its source in the annotation `stateful-stacks.io/e2e-restored-from`.
+//
 // Usage: provisioner.js --server URL --ca FILE --cert FILE --key FILE
 //        [--interval-ms 300] [--storage-label key=value] [--local-volumes 2]
 //        [--local-volume-size 100Gi]
@@ -151,6 +164,8 @@ async function provision(pvc, sc, nodes) {
     if (annotations["volume.kubernetes.io/storage-provisioner"] !== driver) return;
     const waitForConsumer = sc.volumeBindingMode === "WaitForFirstConsumer";
     if (waitForConsumer && !annotations["volume.kubernetes.io/selected-node"]) return;
+    const restoredFrom = await restoreSource(pvc, sc);
+    if (restoredFrom === null) return;
     const pv = {
         apiVersion: "v1",
         kind: "PersistentVolume",
@@ -167,6 +182,7 @@ async function provision(pvc, sc, nodes) {
             volumeMode: pvc.spec.volumeMode ?? "Filesystem",
         },
     };
+    if (restoredFrom) pv.metadata.annotations[RESTORED_FROM] = restoredFrom;
     if (driver === "ebs.csi.aws.com") {
         const zone = zoneFor(pvc, sc, nodes);
         if (zone) pv.spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE, operator: "In", values: [zone] }] }] } };
@@ -292,6 +308,96 @@ async function modify(pvc, vacs, pvs) {
     log(`modified ${pv.metadata.name} of ${pvc.metadata.namespace}/${pvc.metadata.name}: ${pvc.status?.currentVolumeAttributesClassName ?? "no class"} → ${target} (${JSON.stringify(vacs.get(target).parameters ?? {})})`);
 }
 
+// --- Snapshots: the csi-snapshotter sidecar and the driver's snapshot calls. ---
+
+const SNAPSHOTS = "/apis/snapshot.storage.k8s.io/v1";
+const BEING_CREATED = "snapshot.storage.kubernetes.io/volumesnapshot-being-created";
+const CONTENT_FINALIZER = "snapshot.storage.kubernetes.io/volumesnapshotcontent-bound-protection";
+const RESTORED_FROM = "stateful-stacks.io/e2e-restored-from";
+
+/** The contents the sidecar acts on: new ones get a snapshot, deleted ones lose their finalizer. */
+async function snapshotWork(pvs) {
+    let contents;
+    try {
+        contents = await list(`${SNAPSHOTS}/volumesnapshotcontents`);
+    } catch (e) {
+        if (e.status === 404) return []; // no snapshot CRDs in this cluster
+        throw e;
+    }
+    const work = [];
+    for (const content of contents) {
+        if (!DRIVERS.has(content.spec?.driver)) continue;
+        if (content.metadata.deletionTimestamp) {
+            if ((content.metadata.finalizers ?? []).includes(CONTENT_FINALIZER)) work.push(releaseContent(content));
+        } else if (!content.status?.snapshotHandle) {
+            work.push(takeSnapshot(content, pvs));
+        }
+    }
+    return work;
+}
+
+async function takeSnapshot(content, pvs) {
+    const source = content.spec.source ?? {};
+    let status;
+    if (source.snapshotHandle) {
+        status = { snapshotHandle: source.snapshotHandle, readyToUse: true };
+    } else {
+        const pv = pvs.find((v) => v.spec.csi?.volumeHandle === source.volumeHandle && v.spec.csi?.driver === content.spec.driver);
+        if (!pv) return; // the volume is unknown: the real driver would fail CreateSnapshot
+        const hex = crypto.createHash("sha256").update(`${source.volumeHandle}/${content.metadata.uid}`).digest("hex");
+        status = { snapshotHandle: `snap-${hex.slice(0, 17)}`, readyToUse: true, restoreSize: bytes(pv.spec.capacity.storage), creationTime: Date.now() * 1_000_000 };
+    }
+    await request("PATCH", `${SNAPSHOTS}/volumesnapshotcontents/${content.metadata.name}/status`, { status }, "application/merge-patch+json");
+    if (content.metadata.annotations?.[BEING_CREATED] !== undefined) {
+        await request("PATCH", `${SNAPSHOTS}/volumesnapshotcontents/${content.metadata.name}`, { metadata: { annotations: { [BEING_CREATED]: null } } }, "application/merge-patch+json");
+    }
+    log(`snapshot ${status.snapshotHandle} of ${source.volumeHandle ?? "(pre-provisioned)"} ready for ${content.metadata.name} (${content.spec.volumeSnapshotRef?.namespace}/${content.spec.volumeSnapshotRef?.name})`);
+}
+
+async function releaseContent(content) {
+    const finalizers = (content.metadata.finalizers ?? []).filter((f) => f !== CONTENT_FINALIZER);
+    await request("PATCH", `${SNAPSHOTS}/volumesnapshotcontents/${content.metadata.name}`, { metadata: { finalizers, resourceVersion: content.metadata.resourceVersion } }, "application/merge-patch+json");
+    log(`released ${content.metadata.name} (deletionPolicy ${content.spec.deletionPolicy}${content.spec.deletionPolicy === "Delete" ? `: snapshot ${content.status?.snapshotHandle} deleted` : ""})`);
+}
+
+/**
+ * The source of a claim with a data source, as the external-provisioner checks it:
+ * undefined for none, null while it cannot be provisioned yet (the claim stays Pending),
+ * else the text the PersistentVolume records.
+ */
+const restoreWaits = new Map();
+async function restoreSource(pvc, sc) {
+    const ref = pvc.spec.dataSourceRef ?? pvc.spec.dataSource;
+    if (!ref) return undefined;
+    const ns = pvc.metadata.namespace;
+    const wanted = bytes(pvc.spec.resources.requests.storage);
+    const wait = (why) => {
+        const key = `${ns}/${pvc.metadata.name}`;
+        if (restoreWaits.get(key) !== why) log(`waiting: ${key}: ${why}`);
+        restoreWaits.set(key, why);
+        return null;
+    };
+    const get = (path) => request("GET", path).catch((e) => (e.status === 404 ? undefined : Promise.reject(e)));
+    if (ref.kind === "VolumeSnapshot" && ref.apiGroup === "snapshot.storage.k8s.io") {
+        const snapshot = await get(`${SNAPSHOTS}/namespaces/${ref.namespace ?? ns}/volumesnapshots/${ref.name}`);
+        if (!snapshot?.status?.readyToUse || !snapshot.status.boundVolumeSnapshotContentName) return wait(`VolumeSnapshot ${ref.name} is not readyToUse`);
+        const content = await get(`${SNAPSHOTS}/volumesnapshotcontents/${snapshot.status.boundVolumeSnapshotContentName}`);
+        if (!content?.status?.snapshotHandle) return wait(`VolumeSnapshotContent ${snapshot.status.boundVolumeSnapshotContentName} has no snapshot handle`);
+        if (content.spec.driver !== sc.provisioner) return wait(`snapshot ${ref.name} is of ${content.spec.driver}, the class provisions with ${sc.provisioner}`);
+        if (wanted < Number(content.status.restoreSize ?? 0)) return wait(`requests ${pvc.spec.resources.requests.storage}, less than the snapshot's restoreSize ${content.status.restoreSize} bytes`);
+        return `snapshot/${content.status.snapshotHandle}`;
+    }
+    if (ref.kind === "PersistentVolumeClaim" && !ref.apiGroup) {
+        const source = await get(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${ref.name}`);
+        if (source?.status?.phase !== "Bound") return wait(`claim ${ref.name} to clone is not Bound`);
+        if (source.spec.storageClassName !== pvc.spec.storageClassName) return wait(`claim ${ref.name} is of class ${source.spec.storageClassName}, a clone needs the same class`);
+        if (wanted < bytes(source.status.capacity?.storage)) return wait(`requests less than claim ${ref.name}'s capacity ${source.status.capacity?.storage}`);
+        const pv = await get(`/api/v1/persistentvolumes/${source.spec.volumeName}`);
+        return `clone/${pv?.spec?.csi?.volumeHandle ?? source.spec.volumeName}`;
+    }
+    return wait(`data source ${ref.apiGroup ?? ""}/${ref.kind} is not one the driver restores from`);
+}
+
 let lastError = "";
 async function tick() {
     const [classes, nodes, pvs, pvcs, attributeClasses] = await Promise.all([
@@ -319,6 +425,7 @@ async function tick() {
         }
     }
     for (const pv of pvs) work.push(reclaim(pv));
+    work.push(...(await snapshotWork(pvs)));
     work.push(...(await localPool(classes, nodes, pvs)));
     const results = await Promise.allSettled(work);
     for (const r of results) if (r.status === "rejected") log(`error: ${r.reason.message}`);

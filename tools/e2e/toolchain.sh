@@ -26,6 +26,8 @@ KUBERNETES_VERSION=1.34.1
 KWOK_VERSION=0.8.0
 # etcd 3.4.x is what Debian bookworm ships; kube-apiserver 1.34 accepts it (see README).
 ETCD_MIN_VERSION=3.4.0
+# VolumeSnapshot CRDs and the snapshot-controller (external-snapshotter).
+SNAPSHOTTER_VERSION=8.7.0
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -259,6 +261,33 @@ build_etcd() {
   echo "etcd $have"
 }
 
+# The snapshot-controller (and the snapshot CRDs it serves) from the Go module proxy:
+# github.com/kubernetes-csi/external-snapshotter/v8 replaces its client module with
+# ./client, which the module's zip leaves out (a nested module), so a writable copy
+# requires the published client module of the same release instead. The CRDs ship in
+# that client module (config/crd) and are copied beside the binary.
+build_snapshotter() {
+  local out=$1 version=$2 module=github.com/kubernetes-csi/external-snapshotter dir client
+  mkdir -p "$out/bin" "$out/crds"
+  dir=$(go_env go mod download -json "$module/v8@v$version" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).Dir));')
+  client=$(go_env go mod download -json "$module/client/v8@v$version" | node -e '
+    let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).Dir));')
+  cp -r "$dir" "$out/src"
+  chmod -R u+w "$out/src"
+  cd "$out/src"
+  go_env go mod edit -dropreplace "$module/client/v8" -require "$module/client/v8@v$version"
+  go_env go mod tidy
+  go_env CGO_ENABLED=0 nice -n 10 go build -trimpath -ldflags="-s -w -X main.version=v$version" \
+    -o "$out/bin/snapshot-controller" ./cmd/snapshot-controller
+  cd "$out"
+  rm -rf "$out/src"
+  cp "$client"/config/crd/snapshot.storage.k8s.io_*.yaml "$client"/config/crd/groupsnapshot.storage.k8s.io_*.yaml "$out/crds/"
+  chmod u+w "$out/crds"/*
+  "$out/bin/snapshot-controller" --help > /dev/null 2>&1 || true
+  ls -l "$out/bin/snapshot-controller" "$out/crds"
+}
+
 missing=()
 mkdir -p "$cache"
 pulumi_home=$cache/pulumi-home
@@ -301,6 +330,7 @@ if [[ $mode == status ]]; then
   status_piece kubernetes "$KUBERNETES_VERSION"
   status_piece etcd debian
   status_piece kwok "$KWOK_VERSION"
+  status_piece snapshotter "$SNAPSHOTTER_VERSION"
   if [[ -n $provider_override ]]; then
     echo "override kubernetes_provider $KUBERNETES_PROVIDER_VERSION: $provider_override (STATEFUL_STACKS_KUBERNETES_PROVIDER)"
   else
@@ -322,6 +352,7 @@ ensure pulumi "$PULUMI_VERSION";                           pulumi_dir=$piece_dir
 ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece_dir
 ensure etcd debian;                                        etcd_dir=$piece_dir
 ensure kwok "$KWOK_VERSION";                               kwok_dir=$piece_dir
+ensure snapshotter "$SNAPSHOTTER_VERSION";                 snapshotter_dir=$piece_dir
 if [[ -z $provider_override ]]; then
   ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
   provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
@@ -352,19 +383,21 @@ fi
 missing_text=$(IFS=';'; echo "${missing[*]:-}")
 env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
   PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_KWOK_STAGES
-  STATEFUL_STACKS_E2E_LANGUAGE_HOST STATEFUL_STACKS_E2E_MISSING)
+  STATEFUL_STACKS_E2E_LANGUAGE_HOST STATEFUL_STACKS_E2E_MISSING STATEFUL_STACKS_E2E_SNAPSHOT_CRDS)
 declare -A env_values=(
-  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$PATH"
+  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$snapshotter_dir/bin:$PATH"
   [PULUMI_HOME]="$pulumi_home"
   [PULUMI_SKIP_UPDATE_CHECK]=true
   [PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION]=true
   # A fixed passphrase: the e2e stacks hold test data only.
   [PULUMI_CONFIG_PASSPHRASE]="stateful-stacks-e2e"
-  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin"
+  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$snapshotter_dir/bin"
   [STATEFUL_STACKS_E2E_KWOK_STAGES]="$kwok_dir/stages"
   # real: Pulumi's Go language host; stand-in: tools/e2e/bin/pulumi-language-nodejs.
   [STATEFUL_STACKS_E2E_LANGUAGE_HOST]="$language_host"
   [STATEFUL_STACKS_E2E_MISSING]="$missing_text"
+  # The snapshot CRDs (YAML) that cluster.sh installs.
+  [STATEFUL_STACKS_E2E_SNAPSHOT_CRDS]="$snapshotter_dir/crds"
 )
 if [[ $mode == json ]]; then
   for k in "${env_names[@]}"; do printf '%s\0%s\0' "$k" "${env_values[$k]}"; done |
