@@ -30,6 +30,7 @@ describe("the hostile-input run's bounds and report", () => {
                 "test/component/node-local-hostile.test.ts",
                 "test/unit/bench-hostile.test.ts",
                 "test/unit/external-hostile-property.test.ts",
+                "test/unit/storage-attributes-hostile-property.test.ts",
                 "test/unit/storage-hostile-property.test.ts",
                 "test/unit/workload-stateful-hostile-property.test.ts",
                 "test/unit/workload-stateful-hostile.test.ts",

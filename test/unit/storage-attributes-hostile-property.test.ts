@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EbsVolumeAttributesClass } from "../../components/storage/ebs-volume-attributes-class";
 import { isDns1123Subdomain } from "../../components/common/kubernetes";
 import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
-import { deepObject, sparse } from "../support/hostile";
+import { deepObject, hostileRuns, hostileTally, reportHostileTally, sparse } from "../support/hostile";
 
 /**
  * Hostile input for EbsVolumeAttributesClass: a valid argument set with one field replaced
@@ -66,19 +66,24 @@ async function check(args: unknown): Promise<"refused" | "accepted"> {
     return "accepted";
 }
 
+/** Cases: bounded in the suite, more with STATEFUL_STACKS_HOSTILE_RUNS (the bench). */
+const RUNS = hostileRuns(150);
+const SEED = 1034;
+
 describe("EbsVolumeAttributesClass: hostile-input property", () => {
     before(async () => {
         await recorder();
     });
 
     it("every input is refused with paths and nothing registered, or renders one schema-valid class", async () => {
-        const seen = { accepted: 0, refused: 0 };
+        const seen = hostileTally("EbsVolumeAttributesClass", SEED, RUNS);
         await fc.assert(
             fc.asyncProperty(inputs, async (args) => {
                 seen[await check(args)]++;
             }),
-            { numRuns: 150, seed: 1034 },
+            { numRuns: RUNS, seed: SEED },
         );
+        reportHostileTally(seen);
         assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
     });
 });
