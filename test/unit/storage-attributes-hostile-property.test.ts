@@ -6,6 +6,8 @@ import { isDns1123Subdomain } from "../../components/common/kubernetes";
 import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
 import { deepObject, hostileRuns, hostileTally, reportHostileTally, sparse } from "../support/hostile";
 
+const RUNS = hostileRuns(150);
+
 /**
  * Hostile input for EbsVolumeAttributesClass: a valid argument set with one field replaced
  * by a value a careless or hostile caller passes, a near-miss key added, or the whole
@@ -66,22 +68,18 @@ async function check(args: unknown): Promise<"refused" | "accepted"> {
     return "accepted";
 }
 
-/** Cases: bounded in the suite, more with STATEFUL_STACKS_HOSTILE_RUNS (the bench). */
-const RUNS = hostileRuns(150);
-const SEED = 1034;
-
 describe("EbsVolumeAttributesClass: hostile-input property", () => {
     before(async () => {
         await recorder();
     });
 
     it("every input is refused with paths and nothing registered, or renders one schema-valid class", async () => {
-        const seen = hostileTally("EbsVolumeAttributesClass", SEED, RUNS);
+        const seen = hostileTally("EbsVolumeAttributesClass", 1034, RUNS);
         await fc.assert(
             fc.asyncProperty(inputs, async (args) => {
                 seen[await check(args)]++;
             }),
-            { numRuns: RUNS, seed: SEED },
+            { numRuns: RUNS, seed: 1034 },
         );
         reportHostileTally(seen);
         assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
