@@ -19,6 +19,10 @@ export type { EbsVolumeLimits, EbsVolumeType, Range } from "./storage/ebs-limits
 export { EfsStorageClass } from "./storage/efs-storage-class";
 export type { EfsFileSystemArgs, EfsPerformanceMode, EfsStorageClassArgs, EfsThroughputMode, EfsTransition } from "./storage/efs-storage-class";
 export type { StorageClassFacts, StorageClassReference } from "./common/storage-class-ref";
+// Retuning existing EBS volumes in place (Kubernetes ≥ 1.34).
+export { EbsVolumeAttributesClass } from "./storage/ebs-volume-attributes-class";
+export type { EbsVolumeAttributesClassArgs } from "./storage/ebs-volume-attributes-class";
+export type { VolumeAttributesClassFacts, VolumeAttributesClassReference } from "./common/volume-attributes-ref";
 
 // Workloads: a StatefulSet with per-replica volumes, a replicated cache, a node-local store.
 export { StatefulWorkload } from "./workload/stateful-workload";

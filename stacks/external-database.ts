@@ -28,6 +28,12 @@ const KEYS = {
     dbName: { description: "Database name.", default: "orders" },
     dbUser: { description: "Database user.", default: "orders_app" },
     dbPassword: { description: "Database password (`pulumi config set --secret dbPassword ...`).", secret: true },
+    storeChecksumKey: {
+        description:
+            "Key of the ExternalStore's checksum annotation (HMAC-SHA256; at least 32 characters, `openssl rand -base64 32`), so that the annotation on the pods reveals nothing about the password (`pulumi config set --secret storeChecksumKey ...`).",
+        defaultText: "none: the checksum is PBKDF2 with a public salt, an offline password-guessing oracle for readers of pod specs (a warning says so)",
+        secret: true,
+    },
     dbExternalName: {
         description: "DNS name the ExternalName Service points at.",
         defaultText: "the first host when it is a DNS name; no Service when the hosts are IP addresses",
@@ -44,6 +50,7 @@ export const externalDatabase: Scenario = defineScenario("external-database", KE
     const store = new ExternalStore(
         "orders-db",
         {
+            checksumKey: settings.optionalSecret("storeChecksumKey"),
             database: settings.string("dbName"),
             engine: settings.string("dbEngine") as ExternalStoreEngine,
             externalName,

@@ -10,6 +10,7 @@ import {
     standardLabels,
     StatefulWorkload,
 } from "../components";
+import { passwordRotation } from "./postgres-password-rotation";
 import { defineScenario, Scenario } from "./scenario";
 
 /**
@@ -23,6 +24,12 @@ const KEYS = {
     postgresImage: { description: "PostgreSQL image.", default: "postgres:16.4" },
     dbName: { description: "Database created at first start.", default: "app" },
     dbPassword: { description: "Password of the `postgres` user (`pulumi config set --secret dbPassword ...`).", secret: true },
+    dbPreviousPassword: {
+        description:
+            "Only while rotating `dbPassword`: the password the database has now. A Job logs in with it and sets the new one (`ALTER ROLE`) before the StatefulSet changes; unset it after the `pulumi up` (see \"Rotating credentials\").",
+        defaultText: "unset: no rotation Job",
+        secret: true,
+    },
     dataSize: { description: "Size of the database volume (gp3). Growing it is an online resize; shrinking is refused by Kubernetes.", default: "50Gi" },
     fastIops: { description: "Provisioned IOPS of the gp3 class (3000–80000).", default: 6000 },
     fastThroughputMibps: { description: "Throughput of the gp3 class in MiB/s (125–2000, at most IOPS / 4).", default: 250 },
@@ -82,6 +89,14 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
         { ...base.objectOpts, additionalSecretOutputs: ["data", "stringData"] },
     );
 
+    // While rotating, the database moves to the new password before anything else changes:
+    // the Job runs before the StatefulWorkload, so it names the client Service ("postgres") itself.
+    const previousPassword = settings.optionalSecret("dbPreviousPassword");
+    const rotation =
+        previousPassword === undefined
+            ? undefined
+            : passwordRotation({ credentials, host: `postgres.${base.namespace}.svc.cluster.local`, image: settings.string("postgresImage"), metadata: base.metadata, namespace: base.namespace, objectOpts: base.objectOpts, previousPassword });
+
     // Off by default: a cluster without the snapshot CRDs and controller cannot take them.
     const snapshotSchedule = settings.optionalString("snapshotSchedule");
     if (snapshotSchedule !== undefined && fast.volumeSnapshotClassName === undefined) {
@@ -109,7 +124,7 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
             terminationGracePeriodSeconds: 60,
             volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
         },
-        { ...base.opts, dependsOn: [credentials] },
+        { ...base.opts, dependsOn: rotation ? [credentials, rotation.job] : [credentials] },
     );
 
     const backupSize = settings.string("backupSize");

@@ -131,6 +131,14 @@ export class ScenarioSettings {
         return this.config.requireSecret(key);
     }
 
+    /** A secret that may be left unset; kept secret from here on. */
+    optionalSecret(key: string): pulumi.Output<string> | undefined {
+        if (!this.spec(key).secret) {
+            throw new Error(`config key "${key}" is not declared secret`);
+        }
+        return this.config.getSecret(key);
+    }
+
     private key(key: string): string {
         return `${pulumi.getProject()}:${key}`;
     }

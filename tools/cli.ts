@@ -7,12 +7,16 @@ import { plan } from "./plan";
 /**
  * The package CLI.
  *
- *   stateful-stacks plan [stack…] [--out <dir>] [--root <dir>]
+ *   stateful-stacks plan [stack…] [--out <dir>] [--root <dir>] [--placeholder-secrets]
  *
  * `plan` renders stacks offline: each stack's program runs with its config under the
  * in-process engine (Pulumi mocks), the resource tree is printed as `pulumi preview`
  * would, every Kubernetes object is checked against the OpenAPI schema, and the objects
- * (YAML) and other resources' inputs (JSON) are written under `<out>/<stack>/`.
+ * (YAML), other resources' inputs (JSON) and a Mermaid graph of the resources are written
+ * under `<out>/<stack>/`. Each stack is reported on stderr as it finishes, with its time,
+ * and the total at the end. Like `pulumi preview`, a stack whose program requires a
+ * secret that its config does not set fails with the `pulumi config set --secret`
+ * command to run; `--placeholder-secrets` gives such secrets a placeholder instead.
  * Exits 1 when a program fails or an object is invalid, 2 on a usage error.
  *
  *   stateful-stacks diff [--stack <label>] <preview.json>… [--allow <urn-glob>]… [--data-type <type>]… [--allow-retained-claims]
@@ -28,7 +32,7 @@ import { plan } from "./plan";
  * prints the package's version.
  */
 
-const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir>]
+const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir>] [--placeholder-secrets]
        stateful-stacks diff [--stack <label>] <preview.json>… [gate options]
        stateful-stacks gate [--stack <label>] <preview.json>… [gate options]
        stateful-stacks --version
@@ -36,6 +40,9 @@ const USAGE = `usage: stateful-stacks plan [stack…] [--out <dir>] [--root <dir
   plan   render stacks offline (all stacks with a Pulumi.<stack>.yaml when none is named)
          --out <dir>   where <stack>/ folders are written (default: <root>/out)
          --root <dir>  the folder holding Pulumi.yaml (default: the current directory)
+         --placeholder-secrets  a secret the program requires and the stack does not
+                       set gets a placeholder (default: the stack fails with the
+                       \`pulumi config set --secret\` command to run)
   diff   Markdown summary of \`pulumi preview --json\` documents (- reads stdin); several
          documents (or a --stack label) make one PR comment with every stack
   gate   exit 1 when a preview destroys or replaces something that holds data, or
@@ -74,6 +81,8 @@ export interface PlanCommand {
     readonly stacks: string[];
     readonly outDir?: string;
     readonly root?: string;
+    /** `--placeholder-secrets`. */
+    readonly placeholderSecrets: boolean;
 }
 
 /** Parses the arguments after `plan`; throws a usage message on anything unknown. */
@@ -81,9 +90,12 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
     const stacks: string[] = [];
     let outDir: string | undefined;
     let root: string | undefined;
+    let placeholderSecrets = false;
     for (let i = 0; i < args.length; i++) {
         const arg = args[i];
-        if (arg === "--out" || arg === "--root") {
+        if (arg === "--placeholder-secrets") {
+            placeholderSecrets = true;
+        } else if (arg === "--out" || arg === "--root") {
             const value = args[++i];
             if (value === undefined || value.startsWith("--")) {
                 throw new Error(`${arg} needs a folder`);
@@ -99,7 +111,7 @@ export function parsePlanArgs(args: readonly string[]): PlanCommand {
             stacks.push(arg);
         }
     }
-    return { stacks, outDir, root };
+    return { stacks, outDir, root, placeholderSecrets };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -137,7 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
         return 2;
     }
     const started = Date.now();
-    const results = await plan(parsed);
+    const results = await plan({ ...parsed, progress: (line) => process.stderr.write(line) });
     const failed = results.filter((r) => r.failures.length > 0);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failed.length) {

@@ -128,10 +128,28 @@ export interface ExternalStoreArgs {
      * @default "DB_"
      */
     readonly envPrefix?: string;
+    /**
+     * A secret key (at least 32 characters, for example `openssl rand -base64 32`, given as
+     * a secret Output such as `config.requireSecret("storeChecksumKey")`) that keys
+     * `checksum`: HMAC-SHA256 over the store's data and credentials. Whoever reads the pod
+     * spec sees the annotation but not the key, so it reveals nothing about the password and
+     * cannot be used to test guesses. The key itself goes nowhere: not into a Secret, an
+     * annotation or the state's outputs. Changing the key changes the checksum (the
+     * consuming pods roll once). A secret Output's value is known when the program runs,
+     * so a preview still shows the consumers as updated.
+     * @default none: the checksum is PBKDF2 over the same data with a public salt, a slow
+     * but real offline password-guessing oracle for readers of pod specs (the component
+     * logs a warning when it holds a password of its own and has no key)
+     */
+    readonly checksumKey?: pulumi.Input<string>;
 }
+
+/** Fewest characters a `checksumKey` must have: an HMAC key guessable by brute force keys nothing. */
+export const EXTERNAL_STORE_MIN_CHECKSUM_KEY = 32;
 
 /** Every argument name of {@link ExternalStoreArgs}, for the unknown-key check. */
 export const EXTERNAL_STORE_ARG_NAMES: readonly string[] = [
+    "checksumKey",
     "database",
     "engine",
     "envPrefix",

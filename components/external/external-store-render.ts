@@ -1,4 +1,4 @@
-import { pbkdf2Sync } from "crypto";
+import { createHmac, pbkdf2Sync } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { sortKeys, standardLabels } from "../common/kubernetes";
 import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
@@ -42,11 +42,14 @@ export interface ResolvedExternalStoreArgs {
     readonly externalName?: string;
     readonly envPrefix: string;
     readonly names: ExternalStoreNames;
+    /** The key of the checksum's HMAC; none means PBKDF2 with a public salt. */
+    readonly checksumKey?: pulumi.Input<string>;
 }
 
 /** Applies every default of {@link ExternalStoreArgs}, once. The arguments must be valid. */
 export function resolveExternalStoreArgs(name: string, args: ExternalStoreArgs): ResolvedExternalStoreArgs {
     return {
+        checksumKey: args.checksumKey,
         database: args.database,
         engine: args.engine,
         envPrefix: args.envPrefix ?? "DB_",
@@ -165,21 +168,27 @@ export interface ExternalStoreChecksumInput {
     readonly secret: Readonly<Record<string, string>> | null;
 }
 
-/** Cost of the checksum's key stretching: each guess at a password costs this many SHA-256 rounds. */
+/** Cost of the unkeyed checksum's key stretching: each guess at a password costs this many SHA-256 rounds. */
 const CHECKSUM_ITERATIONS = 20000;
 
 /**
- * The store's checksum: PBKDF2-SHA256 (hex) over the canonical JSON (sorted keys) of
- * {@link ExternalStoreChecksumInput}, salted with the store's namespace and name. It is
- * known when the program runs (a preview shows the consuming pods' template as an update,
- * not as unknown), deterministic, and changes whenever any value changes, the password
- * included. It is not secret, and it is a slow but real way to test a guessed password
- * offline for whoever can read pod specs: that is the price of rolling pods on a password
- * change without a key the program does not have. Use `existingSecretName` (the checksum
- * then holds no credential) where that matters.
+ * The store's checksum, hex, over the canonical JSON (sorted keys) of
+ * {@link ExternalStoreChecksumInput}; deterministic, known when the program runs (a preview
+ * shows the consuming pods' template as an update, not as unknown), and changed by any
+ * value, the password included.
+ *
+ * - With `key` (the store's `checksumKey`): HMAC-SHA256 keyed with it, over the store's
+ *   namespace and name and that JSON. Without the key, the value says nothing about the
+ *   credentials and cannot be used to test a guessed password.
+ * - Without `key`: PBKDF2-SHA256 (20,000 rounds) salted with the namespace and name. Not
+ *   secret, and a slow but real way to test a guessed password offline for whoever can
+ *   read pod specs. With `existingSecretName` no credential goes into it.
  */
-export function externalStoreChecksum(name: string, namespace: string, input: ExternalStoreChecksumInput): string {
+export function externalStoreChecksum(name: string, namespace: string, input: ExternalStoreChecksumInput, key?: string): string {
     const canonical = JSON.stringify(sortKeys(input));
+    if (key !== undefined) {
+        return createHmac("sha256", key).update(`stateful-stacks/external-store/${namespace}/${name}\n${canonical}`, "utf8").digest("hex");
+    }
     return pbkdf2Sync(canonical, `stateful-stacks/external-store/${namespace}/${name}`, CHECKSUM_ITERATIONS, 32, "sha256").toString("hex");
 }
 

@@ -20,6 +20,7 @@ import {
     EXTERNAL_STORE_ENGINES,
     EXTERNAL_STORE_MAX_HOSTS,
     EXTERNAL_STORE_MAX_NAME,
+    EXTERNAL_STORE_MIN_CHECKSUM_KEY,
     EXTERNAL_STORE_RESERVED_KEYS,
     ExternalStoreArgs,
     SECRET_LOOKING_KEY,
@@ -293,6 +294,19 @@ function checkCredentials(problems: ProblemList, args: Record<string, unknown>):
     }
 }
 
+/** The checksum key is a secret: never printed, an Output passes (it is read when known). */
+function checkChecksumKey(problems: ProblemList, key: unknown): void {
+    if (key === undefined || isDeferred(key)) {
+        return;
+    }
+    if (typeof key !== "string" || key.length < EXTERNAL_STORE_MIN_CHECKSUM_KEY) {
+        problems.addSecret(
+            "checksumKey",
+            `must be a string of at least ${EXTERNAL_STORE_MIN_CHECKSUM_KEY} characters (for example from \`openssl rand -base64 32\`), best given as a secret Output from stack config`,
+        );
+    }
+}
+
 function checkExternalName(problems: ProblemList, externalName: unknown): void {
     if (externalName === undefined || !checkPlain(problems, "externalName", externalName)) {
         return;
@@ -349,6 +363,7 @@ export function validateExternalStoreArgs(name: string, args: ExternalStoreArgs)
     checkSecretOptions(problems, given.secretOptions, taken);
     checkCredentials(problems, given);
     checkExternalName(problems, given.externalName);
+    checkChecksumKey(problems, given.checksumKey);
     if (given.envPrefix !== undefined && checkPlain(problems, "envPrefix", given.envPrefix) && (typeof given.envPrefix !== "string" || !isEnvVarName(given.envPrefix))) {
         problems.add("envPrefix", given.envPrefix, `must be a valid start of an environment variable name: letters, digits and '_', not starting with a digit (such as "DB_")`);
     }

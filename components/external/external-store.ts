@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { validatedArgs } from "../common/checks";
 import type { EnvFromSource, EnvVar } from "../common/kubernetes-types";
-import { ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
+import { EXTERNAL_STORE_MIN_CHECKSUM_KEY, ExternalStoreArgs, ExternalStoreEngine } from "./external-store-args";
 import { externalStoreChecksum, ExternalStoreChecksumInput, renderExternalStore } from "./external-store-render";
 import { validateExternalStoreArgs } from "./external-store-validate";
 import { dataChildOptions, disposableChildOptions } from "../common/options";
@@ -11,6 +11,7 @@ export {
     EXTERNAL_STORE_DEFAULT_PORTS,
     EXTERNAL_STORE_ENGINES,
     EXTERNAL_STORE_MAX_NAME,
+    EXTERNAL_STORE_MIN_CHECKSUM_KEY,
     EXTERNAL_STORE_RESERVED_KEYS,
     SECRET_LOOKING_KEY,
 } from "./external-store-args";
@@ -27,6 +28,14 @@ export {
 } from "./external-store-render";
 export type { ExternalStoreChecksumInput, ExternalStoreNames } from "./external-store-render";
 export { isDnsName, isHost, validateExternalStoreArgs } from "./external-store-validate";
+
+/**
+ * The warning an ExternalStore logs when it holds a password of its own and has no
+ * `checksumKey`: its checksum annotation is then an offline guessing oracle.
+ */
+export function externalStoreUnkeyedWarning(name: string): string {
+    return `ExternalStore "${name}": its checksum annotation (on every consuming pod template) is PBKDF2 over the credentials with a public salt, so whoever can read pod specs can test guessed passwords offline; give "checksumKey" (a secret of at least ${EXTERNAL_STORE_MIN_CHECKSUM_KEY} characters) to key it with HMAC-SHA256`;
+}
 
 /** Type token of {@link ExternalStore}. */
 const EXTERNAL_STORE_TYPE = "stateful-stacks:external:ExternalStore";
@@ -53,13 +62,15 @@ export class ExternalStore extends pulumi.ComponentResource {
     public readonly envFrom: pulumi.Output<EnvFromSource[]>;
     /**
      * A digest that changes whenever the store's data changes, the credentials included,
-     * for a pod-template annotation that rolls the consuming pods: PBKDF2-SHA256 over the
+     * for a pod-template annotation that rolls the consuming pods; computed from the
      * ConfigMap's data, the ExternalName target, an existing Secret's name and keys and the
-     * created Secret's data, salted with the store's namespace and name. Known when the
-     * program runs, so a preview shows the consumers as updated. Not secret; it is a slow
-     * (20,000 rounds per guess) but real way for whoever reads pod specs to test a guessed
-     * password offline. With `existingSecretName` no credential goes into it (and rotating
-     * that Secret does not change it).
+     * created Secret's data. Known when the program runs, so a preview shows the consumers
+     * as updated. Not secret. With `checksumKey` it is an HMAC-SHA256 keyed with that
+     * secret and reveals nothing about the password. Without it, it is PBKDF2 with a
+     * public salt: a slow (20,000 rounds per guess) but real way for whoever reads pod specs
+     * to test a guessed password offline, and the component logs a warning. With
+     * `existingSecretName` no credential goes into it (and rotating that Secret does not
+     * change it).
      */
     public readonly checksum: pulumi.Output<string>;
     /** `<name>.<namespace>.svc.cluster.local` when `externalName` is given, otherwise undefined. */
@@ -110,7 +121,13 @@ export class ExternalStore extends pulumi.ComponentResource {
         const secretData: pulumi.Output<ExternalStoreChecksumInput["secret"]> = rendered.secret
             ? (pulumi.output(rendered.secret.stringData) as pulumi.Output<Record<string, string>>)
             : pulumi.output(null as ExternalStoreChecksumInput["secret"]);
-        this.checksum = pulumi.unsecret(secretData.apply((secret) => externalStoreChecksum(name, resolved.namespace, { ...rendered.checksumBase, secret })));
+        const key: pulumi.Output<string | undefined> = pulumi.output(resolved.checksumKey);
+        this.checksum = pulumi.unsecret(
+            pulumi.all([secretData, key]).apply(([secret, k]) => externalStoreChecksum(name, resolved.namespace, { ...rendered.checksumBase, secret }, k)),
+        );
+        if (rendered.secret && resolved.checksumKey === undefined) {
+            pulumi.log.warn(externalStoreUnkeyedWarning(name), this);
+        }
 
         this.registerOutputs({
             checksum: this.checksum,

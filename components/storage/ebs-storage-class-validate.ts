@@ -15,7 +15,20 @@ const ZONE_NAME = /^[a-z]{2}(-[a-z]+)+-\d+(-[a-z]+-\d+)?[a-z]$/;
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;
 
-function checkPerformance(problems: ProblemList, args: EbsStorageClassArgs, type: EbsVolumeType): void {
+/** The performance arguments both EBS classes take; `iopsPerGb` only the StorageClass. */
+export interface EbsPerformanceArgs {
+    readonly iops?: unknown;
+    readonly iopsPerGb?: unknown;
+    readonly allowAutoIopsPerGbIncrease?: unknown;
+    readonly throughputMibps?: unknown;
+}
+
+/**
+ * Checks provisioned IOPS and throughput against the EBS limits of `type` (one rule for
+ * the StorageClass and the VolumeAttributesClass). `requiredHint` completes "is required
+ * for io2 volumes: …" with the arguments that can give the IOPS.
+ */
+export function checkEbsPerformance(problems: ProblemList, args: EbsPerformanceArgs, type: EbsVolumeType, requiredHint = "set iops or iopsPerGb"): void {
     const limits = EBS_LIMITS[type];
     const takesIops = IOPS_TYPES.includes(type);
     const { iops, iopsPerGb, throughputMibps } = args;
@@ -38,7 +51,7 @@ function checkPerformance(problems: ProblemList, args: EbsStorageClassArgs, type
         }
     }
     if (limits.iopsRequired && iops === undefined && iopsPerGb === undefined) {
-        problems.add("iops", iops, `is required for ${type} volumes: set iops or iopsPerGb`);
+        problems.add("iops", iops, `is required for ${type} volumes: ${requiredHint}`);
     }
     checkBoolean(problems, "allowAutoIopsPerGbIncrease", args.allowAutoIopsPerGbIncrease);
     if (args.allowAutoIopsPerGbIncrease !== undefined && iopsPerGb === undefined) {
@@ -192,7 +205,7 @@ export function validateEbsArgs(name: string, args: EbsStorageClassArgs | undefi
     }
     const typeValid = args.volumeType === undefined || checkOneOf(problems, "volumeType", args.volumeType, EBS_VOLUME_TYPES);
     if (typeValid) {
-        checkPerformance(problems, args, (args.volumeType ?? "gp3") as EbsVolumeType);
+        checkEbsPerformance(problems, args, (args.volumeType ?? "gp3") as EbsVolumeType);
     }
     checkOneOf(problems, "fsType", args.fsType, EBS_FS_TYPES);
     checkEncryption(problems, args);

@@ -211,7 +211,9 @@ export interface StatefulWorkloadArgs extends PodArgs {
     readonly minReadySeconds?: number;
     /**
      * What happens to the claims when the StatefulSet is deleted or scaled down.
-     * "Delete" loses data; the defaults keep it.
+     * "Delete" loses data; the defaults keep it. `pulumi destroy` deletes the StatefulSet
+     * (and so its pods: it is not retainOnDelete unless the component's options say so);
+     * with `whenDeleted: "Retain"` its claims and their volumes stay.
      * @default { whenDeleted: "Retain", whenScaled: "Retain" }
      */
     readonly pvcRetention?: { readonly whenDeleted?: "Retain" | "Delete"; readonly whenScaled?: "Retain" | "Delete" };

@@ -41,7 +41,12 @@ export function storageClassComponents(args: StatefulWorkloadArgs): pulumi.Resou
  * security, zone and host spread, and claims that are kept when pods or the set go away.
  */
 export class StatefulWorkload extends pulumi.ComponentResource {
-    /** The StatefulSet; it owns the claims, so it carries the component's protect/retainOnDelete. */
+    /**
+     * The StatefulSet; it owns the claims, so it carries the component's protect/retainOnDelete.
+     * It is not retainOnDelete by default: `pulumi destroy` deletes it and so its pods, while
+     * its claims stay (`pvcRetention.whenDeleted: "Retain"`) for a later `pulumi up` to adopt
+     * by name. `retainOnDelete: true` in the component's options leaves the set and its pods too.
+     */
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
     /** The headless Service (`<statefulSetName>-headless`). */
     public readonly headlessService: k8s.core.v1.Service;

@@ -48,6 +48,6 @@ const cacheArgs: fc.Arbitrary<unknown> = fc.oneof(
 
 describe("ReplicatedCache under hostile input", () => {
     it("refuses with property paths and registers nothing, or renders schema-valid objects", async () => {
-        await assertHostileProperty(cacheArgs, 1010, (args) => new ReplicatedCache("sessions", args as ReplicatedCacheArgs));
+        await assertHostileProperty("ReplicatedCache", cacheArgs, 1010, (args) => new ReplicatedCache("sessions", args as ReplicatedCacheArgs));
     });
 });

@@ -117,6 +117,45 @@ describe("ExternalStore component", () => {
         assert.ok(!first.checksum.includes("planted-password"));
     });
 
+    it("keys the checksum with a secret checksumKey: a plain HMAC-SHA256, the key stored nowhere", async () => {
+        const key = "planted-checksum-key-0123456789abcdef";
+        const { rec, store, checksum } = await renderStore({ ...ARGS, checksumKey: pulumi.secret(key), password: "planted-password-two" });
+        const expected = externalStoreChecksum(
+            "orders",
+            "shop",
+            {
+                config: rec.get("kubernetes:core/v1:ConfigMap", "orders-connection").inputs.data,
+                existingSecret: null,
+                externalName: ARGS.externalName!,
+                secret: { password: "planted-password-two", username: "orders_app" },
+            },
+            key,
+        );
+        assert.strictEqual(checksum, expected);
+        assert.strictEqual(await (store.checksum as unknown as { isSecret: Promise<boolean> }).isSecret, false);
+        const unkeyed = await renderStore({ ...ARGS, password: "planted-password-two" });
+        assert.notStrictEqual(checksum, unkeyed.checksum);
+        const everything = JSON.stringify(rec.resources.map((r) => r.inputs));
+        assert.ok(!everything.includes(key), "the key is in no registered object");
+        assertNoSecretLeaks(rec, [key, "planted-password-two"]);
+    });
+
+    it("warns when it holds a password without checksumKey, and only then", async () => {
+        const warnings: string[] = [];
+        const original = console.warn;
+        console.warn = (...parts: unknown[]) => void warnings.push(parts.join(" "));
+        try {
+            await renderStore(ARGS);
+            await renderStore({ ...ARGS, checksumKey: "k".repeat(32) });
+            await renderStore({ engine: "mysql", existingSecretName: "rds-master", hosts: ["10.1.2.3"], namespace: "shop" }, "legacy");
+        } finally {
+            console.warn = original;
+        }
+        assert.deepStrictEqual(warnings, [
+            'warning: [runtime] ExternalStore "orders": its checksum annotation (on every consuming pod template) is PBKDF2 over the credentials with a public salt, so whoever can read pod specs can test guessed passwords offline; give "checksumKey" (a secret of at least 32 characters) to key it with HMAC-SHA256',
+        ]);
+    });
+
     it("changes with the password, and only when something changes", async () => {
         const before = await renderStore(ARGS);
         const unchanged = await renderStore(ARGS);

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { Recorder } from "../../tools/engine/mocks";
+import { hostileRuns, hostileTally, reportHostileTally } from "../support/hostile";
 import { assertSchemaValid, recorder, settle } from "../support/pulumi";
 
 /**
@@ -15,7 +16,7 @@ import { assertSchemaValid, recorder, settle } from "../support/pulumi";
  * Runs of each hostile-input property: bounded in the suite; set
  * STATEFUL_STACKS_HOSTILE_RUNS for a longer run (the seed stays fixed, so a failure replays).
  */
-export const HOSTILE_RUNS = Number(process.env.STATEFUL_STACKS_HOSTILE_RUNS ?? 120);
+export const HOSTILE_RUNS = hostileRuns(120);
 
 /** A credential planted in hostile inputs where a credential-looking field or value puts it. */
 export const PLANTED = "Pl4nted-Hostile-5520";
@@ -111,14 +112,21 @@ async function refusedOrValid(rec: Recorder, construct: () => unknown): Promise<
 }
 
 /**
- * The property over {@link HOSTILE_RUNS} arguments from `args` (with a fixed `seed`, so a
+ * The property `property` over {@link HOSTILE_RUNS} arguments from `args` (with a fixed `seed`, so a
  * failure replays): each is refused or renders valid objects ({@link refusedOrValid}), and
  * `checkRendered` checks each rendered component further. Both outcomes must be common,
  * or the arguments would test too little.
  */
-export async function assertHostileProperty<T>(args: fc.Arbitrary<unknown>, seed: number, construct: (args: unknown) => T, checkRendered?: (rec: Recorder, component: T) => void): Promise<void> {
+export async function assertHostileProperty<T>(
+    property: string,
+    args: fc.Arbitrary<unknown>,
+    seed: number,
+    construct: (args: unknown) => T,
+    checkRendered?: (rec: Recorder, component: T) => void,
+): Promise<void> {
     const rec = await recorder();
     const outcomes = { refused: 0, rendered: 0 };
+    const tally = hostileTally(property, seed, HOSTILE_RUNS);
     await fc.assert(
         fc.asyncProperty(args, async (given) => {
             let component: T | undefined;
@@ -126,11 +134,13 @@ export async function assertHostileProperty<T>(args: fc.Arbitrary<unknown>, seed
                 component = construct(given);
             });
             outcomes[outcome]++;
+            tally[outcome === "refused" ? "refused" : "accepted"]++;
             if (component !== undefined) {
                 checkRendered?.(rec, component);
             }
         }),
         { numRuns: HOSTILE_RUNS, seed },
     );
+    reportHostileTally(tally);
     assert.ok(outcomes.refused > 20 && outcomes.rendered > 10, JSON.stringify(outcomes));
 }

@@ -69,6 +69,7 @@ const storeArgs: fc.Arbitrary<unknown> = fc.oneof(
 describe("NodeLocalStore under hostile input", () => {
     it("refuses with property paths and registers nothing, or renders schema-valid objects under an allowed host directory", async () => {
         await assertHostileProperty(
+            "NodeLocalStore",
             storeArgs,
             2020,
             (args) => new NodeLocalStore("blobs", args as NodeLocalStoreArgs),

@@ -39,7 +39,7 @@ describe("golden renders of the scenario stacks", function () {
     let results: StackResult[] = [];
 
     before(async () => {
-        results = await plan({ outDir: out, print: () => undefined, root: ROOT });
+        results = await plan({ outDir: out, placeholderSecrets: true, print: () => undefined, root: ROOT });
     });
 
     after(() => fs.rmSync(out, { force: true, recursive: true }));
@@ -71,6 +71,24 @@ describe("golden renders of the scenario stacks", function () {
         });
     }
 
+    it("the README shows each stack's resource graph exactly as plan writes it (graph.md)", () => {
+        const readmeFile = path.join(ROOT, "README.md");
+        let readme = fs.readFileSync(readmeFile, "utf8");
+        for (const stack of [...SCENARIO_NAMES].sort()) {
+            const graph = fs.readFileSync(path.join(out, stack, "graph.md"), "utf8");
+            const flowchart = graph.slice(graph.indexOf("```mermaid"));
+            const section = new RegExp(`(<!-- graph:${stack} -->\n)([\\s\\S]*?)(<!-- /graph:${stack} -->)`);
+            assert.match(readme, section, `README.md has no <!-- graph:${stack} --> … <!-- /graph:${stack} --> section`);
+            if (UPDATE) {
+                readme = readme.replace(section, (_, open: string, _old: string, close: string) => `${open}${flowchart}${close}`);
+            }
+            assert.strictEqual(section.exec(readme)![2], flowchart, `the README's graph of ${stack} is not what plan renders; refresh with UPDATE_GOLDEN=1`);
+        }
+        if (UPDATE) {
+            fs.writeFileSync(readmeFile, readme);
+        }
+    });
+
     it("writes no secret value: placeholders never appear, secrets show as [secret]", () => {
         const leaks = filesUnder(out).filter((file) => fs.readFileSync(path.join(out, file), "utf8").includes(SECRET_PLACEHOLDER_PREFIX));
         assert.deepStrictEqual(leaks, []);
@@ -86,7 +104,7 @@ describe("plan on a broken program", function () {
 
     it("exits 1, naming the invalid object and field and the program's error, never the secret", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-broken-"));
-        const run = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools/cli.ts"), "plan", "--root", path.join(GOLDEN, "fixtures/broken"), "--out", out], {
+        const run = spawnSync(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "tools/cli.ts"), "plan", "--root", path.join(GOLDEN, "fixtures/broken"), "--out", out, "--placeholder-secrets"], {
             cwd: ROOT,
             encoding: "utf8",
         });
@@ -97,7 +115,7 @@ describe("plan on a broken program", function () {
             run.stdout,
         );
         assert.ok(run.stdout.includes("=== throws ===\nthe program failed: the program gave up\n"), run.stdout);
-        assert.match(run.stderr, /^plan failed for invalid, throws \(2 stack\(s\), [\d.]+ s\)\n$/);
+        assert.match(run.stderr, /^(?:(?:invalid|throws): FAILED in [\d.]+ s\n){2}plan failed for invalid, throws \(2 stack\(s\), [\d.]+ s\)\n$/);
         assert.ok(run.stdout.includes('tokenOut: "[secret]"'));
         assert.ok(!`${run.stdout}${run.stderr}`.includes(SECRET_PLACEHOLDER_PREFIX));
     });

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { assertSchemaValid } from "../support/pulumi";
 import { assertNoSecretLeaks } from "../support/secrets";
+import { externalStoreChecksum } from "../../components/external/external-store-render";
 import { objectOf, placeholder, renderStack } from "./stack-harness";
 
 const STACK = "external-database";
@@ -49,10 +50,33 @@ describe("stack external-database", () => {
         assert.match(wait.command[2], /^until nc -z -w 2 1\.2\.3\.4 5432 \|\| nc -z -w 2 5\.6\.7\.8 5432;/);
     });
 
+    it("keys the checksum annotation with the secret storeChecksumKey, which is rendered nowhere", async () => {
+        const key = "planted-store-checksum-key-0123456789";
+        const { rec, outputs } = await renderStack(STACK, { storeChecksumKey: key });
+        const pod = objectOf(rec, "kubernetes:apps/v1:Deployment", "orders-api").spec.template;
+        const expected = externalStoreChecksum(
+            "orders-db",
+            STACK,
+            {
+                config: { ENGINE: "postgresql", HOSTS: RDS, NAME: "orders", PORT: "5432" },
+                existingSecret: null,
+                externalName: RDS,
+                secret: { password: placeholder(STACK, "dbPassword"), username: "orders_app" },
+            },
+            key,
+        );
+        assert.strictEqual(pod.metadata.annotations["stateful-stacks.io/store-orders-db-checksum"], expected);
+        assert.strictEqual(outputs.storeChecksum, expected);
+        const unkeyed = await renderStack(STACK);
+        assert.notStrictEqual(unkeyed.outputs.storeChecksum, expected);
+        assert.ok(!JSON.stringify(rec.resources.map((r) => r.inputs)).includes(key), "the key is in no object");
+        assertNoSecretLeaks(rec, [key, placeholder(STACK, "dbPassword")]);
+    });
+
     it("refuses a config key no scenario reads", async () => {
         await assert.rejects(renderStack(STACK, { dbHost: "db.internal" }), {
             message:
-                'stack config for scenario "external-database" has unknown key(s) "dbHost"; the keys this scenario reads are: appImage, appReplicas, dbEngine, dbExternalName, dbHosts, dbName, dbPassword, dbPort, dbUser, localMode, namespace, scenario, skipAwait',
+                'stack config for scenario "external-database" has unknown key(s) "dbHost"; the keys this scenario reads are: appImage, appReplicas, dbEngine, dbExternalName, dbHosts, dbName, dbPassword, dbPort, dbUser, localMode, namespace, scenario, skipAwait, storeChecksumKey',
         });
     });
 });

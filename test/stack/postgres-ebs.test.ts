@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { assertSchemaValid } from "../support/pulumi";
 import { assertNoSecretLeaks } from "../support/secrets";
+import * as k8s from "@pulumi/kubernetes";
+import { PASSWORD_ROTATION_SCRIPT, passwordRotationJobOptions } from "../../stacks/postgres-password-rotation";
 import { objectOf, placeholder, renderStack, typeCounts } from "./stack-harness";
 
 const STACK = "postgres-ebs";
@@ -74,6 +76,31 @@ describe("stack postgres-ebs", () => {
             ["postgres-slow", false, false],
             ["postgres-fast-snapshots", false, false],
         ]);
+    });
+
+    it("pulumi destroy deletes the StatefulSet, so its pods go, and keeps everything that holds data", async () => {
+        const { rec } = await renderStack(STACK, { localMode: false });
+        const custom = rec.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+        const byFate = (kept: boolean) => custom.filter((r) => r.retainOnDelete === kept).map((r) => `${r.type}::${r.name}`).sort();
+        assert.deepStrictEqual(byFate(true), [
+            "aws:kms/key:Key::postgres-fast-kms",
+            "kubernetes:core/v1:Namespace::postgres-ebs",
+            "kubernetes:core/v1:PersistentVolumeClaim::postgres-backups",
+        ]);
+        assert.deepStrictEqual(byFate(false), [
+            "kubernetes:apps/v1:StatefulSet::postgres",
+            "kubernetes:batch/v1:CronJob::postgres-backup",
+            "kubernetes:core/v1:Secret::postgres-credentials",
+            "kubernetes:core/v1:Service::postgres",
+            "kubernetes:core/v1:Service::postgres-headless",
+            "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass::postgres-fast-snapshots",
+            "kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast",
+            "kubernetes:storage.k8s.io/v1:StorageClass::postgres-slow",
+        ]);
+        // The database's claim is not a Pulumi resource: the StatefulSet controller creates it
+        // from the template and, by the retention policy, leaves it when the set is deleted.
+        assert.deepStrictEqual(objectOf(rec, "kubernetes:apps/v1:StatefulSet", "postgres").spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+        assert.deepStrictEqual(custom.filter((r) => r.protect).map((r) => r.name), []);
     });
 
     it("in local mode creates no AWS resource and no snapshot class, and still awaits readiness", async () => {
@@ -154,5 +181,115 @@ describe("stack postgres-ebs", () => {
             remote.resources.filter((r) => JSON.stringify(r.inputs).includes("pulumi.com/skipAwait")).map((r) => r.name),
             [],
         );
+    });
+
+    describe("password rotation (dbPreviousPassword)", () => {
+        const PREVIOUS = "planted-previous-password";
+        const LABELS = (name: string, component: string) => ({
+            "app.kubernetes.io/component": component,
+            "app.kubernetes.io/instance": name,
+            "app.kubernetes.io/managed-by": "stateful-stacks",
+            "app.kubernetes.io/name": name,
+        });
+
+        it("creates no rotation Secret or Job unless the previous password is set", async () => {
+            const { rec } = await renderStack(STACK);
+            assert.deepStrictEqual(rec.resources.filter((r) => r.name === "postgres-password-rotation"), []);
+        });
+
+        it("runs a Job that logs in with the previous password and sets the new one, both from Secrets", async () => {
+            const { rec } = await renderStack(STACK, { dbPreviousPassword: PREVIOUS });
+            assertSchemaValid(rec);
+            const secret = rec.get("kubernetes:core/v1:Secret", "postgres-password-rotation");
+            assert.deepStrictEqual(secret.inputs, {
+                apiVersion: "v1",
+                kind: "Secret",
+                metadata: { labels: LABELS("postgres-password-rotation", "credentials"), name: "postgres-password-rotation", namespace: "postgres-ebs" },
+                stringData: { "previous-password": PREVIOUS },
+                type: "Opaque",
+            });
+            assert.deepStrictEqual(secret.secretPaths, ["stringData"]);
+            const job = rec.get("kubernetes:batch/v1:Job", "postgres-password-rotation");
+            const labels = LABELS("postgres-password-rotation", "password-rotation");
+            assert.deepStrictEqual(job.inputs, {
+                apiVersion: "batch/v1",
+                kind: "Job",
+                metadata: { labels, name: "postgres-password-rotation", namespace: "postgres-ebs" },
+                spec: {
+                    activeDeadlineSeconds: 600,
+                    backoffLimit: 4,
+                    template: {
+                        metadata: { labels },
+                        spec: {
+                            automountServiceAccountToken: false,
+                            containers: [
+                                {
+                                    command: ["sh", "-c", PASSWORD_ROTATION_SCRIPT],
+                                    env: [
+                                        { name: "NEW_PASSWORD", valueFrom: { secretKeyRef: { key: "password", name: "postgres-credentials" } } },
+                                        { name: "PGDATABASE", value: "postgres" },
+                                        { name: "PGHOST", value: "postgres.postgres-ebs.svc.cluster.local" },
+                                        { name: "PGPORT", value: "5432" },
+                                        { name: "PGUSER", value: "postgres" },
+                                        { name: "PREVIOUS_PASSWORD", valueFrom: { secretKeyRef: { key: "previous-password", name: "postgres-password-rotation" } } },
+                                    ],
+                                    image: "postgres:16.4",
+                                    name: "alter-role",
+                                    resources: { limits: { memory: "128Mi" }, requests: { cpu: "50m", memory: "64Mi" } },
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        capabilities: { drop: ["ALL"] },
+                                        privileged: false,
+                                        readOnlyRootFilesystem: true,
+                                        runAsNonRoot: true,
+                                    },
+                                },
+                            ],
+                            restartPolicy: "Never",
+                            securityContext: {
+                                fsGroup: 1000,
+                                fsGroupChangePolicy: "OnRootMismatch",
+                                runAsGroup: 1000,
+                                runAsNonRoot: true,
+                                runAsUser: 1000,
+                                seccompProfile: { type: "RuntimeDefault" },
+                            },
+                        },
+                    },
+                },
+            });
+            const credentials = rec.get("kubernetes:core/v1:Secret", "postgres-credentials");
+            assert.deepStrictEqual([...job.dependsOn].sort(), [credentials.urn, secret.urn].sort());
+            assert.strictEqual(job.deleteBeforeReplace, true);
+            assert.strictEqual(job.retainOnDelete, false);
+            const backupHost = objectOf(rec, "kubernetes:batch/v1:CronJob", "postgres-backup").spec.jobTemplate.spec.template.spec.containers[0].env.find((e: any) => e.name === "PGHOST");
+            assert.deepStrictEqual(backupHost, { name: "PGHOST", value: "postgres.postgres-ebs.svc.cluster.local" }, "the Job reaches the server the backup reaches");
+            assert.ok(rec.get("stateful-stacks:workload:StatefulWorkload", "postgres").dependsOn.includes(job.urn), "the StatefulSet waits for the rotation");
+            assertNoSecretLeaks(rec, [PREVIOUS, placeholder(STACK, "dbPassword")]);
+        });
+
+        it("is run again whenever either Secret is replaced (the provider replaces a Secret on a data change)", () => {
+            const credentials = { urn: "credentials" } as unknown as k8s.core.v1.Secret;
+            const rotation = { urn: "rotation" } as unknown as k8s.core.v1.Secret;
+            const provider = { urn: "provider" } as unknown as k8s.Provider;
+            assert.deepStrictEqual(passwordRotationJobOptions({ provider }, credentials, rotation), {
+                deleteBeforeReplace: true,
+                dependsOn: [credentials, rotation],
+                provider,
+                replaceWith: [credentials, rotation],
+            });
+        });
+
+        it("never puts a password in the Job's command line: only references to the env", () => {
+            assert.ok(!/PASSWORD=[^"$]/.test(PASSWORD_ROTATION_SCRIPT));
+            assert.ok(!PASSWORD_ROTATION_SCRIPT.includes("--password"));
+            assert.deepStrictEqual(PASSWORD_ROTATION_SCRIPT.match(/\$[A-Z_]+/g)?.filter((v, i, all) => all.indexOf(v) === i).sort(), [
+                "$NEW_PASSWORD",
+                "$PGHOST",
+                "$PGPORT",
+                "$PGUSER",
+                "$PREVIOUS_PASSWORD",
+            ]);
+        });
     });
 });

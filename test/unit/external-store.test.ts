@@ -1,6 +1,7 @@
 import * as assert from "assert";
-import { pbkdf2Sync } from "crypto";
+import { createHmac, pbkdf2Sync } from "crypto";
 import * as fc from "fast-check";
+import * as pulumi from "@pulumi/pulumi";
 import {
     buildExternalStoreConfigData,
     buildExternalStoreEnv,
@@ -29,6 +30,8 @@ const CREDENTIAL =
 
 const CARRIES =
     'carries a credential (a password, a token or a URL\'s user name); options are written to a ConfigMap, which is not secret; put the password in "password" and other secret settings in "secretOptions" (or in the Secret named by "existingSecretName")';
+
+const CHECKSUM_KEY = "must be a string of at least 32 characters (for example from `openssl rand -base64 32`), best given as a secret Output from stack config";
 
 export const EXTERNAL_BAD_CASES: readonly BadCase<ExternalStoreArgs>[] = [
     { title: "upper-case name", name: "Orders", args: {}, path: "name", expected: "must be a DNS-1035 label of at most 48 characters: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit", got: '"Orders"' },
@@ -65,6 +68,11 @@ export const EXTERNAL_BAD_CASES: readonly BadCase<ExternalStoreArgs>[] = [
     { title: "externalName that is an IP", args: { externalName: "10.0.0.5" }, path: "externalName", expected: "must be a DNS name (an ExternalName Service is a CNAME; IP addresses are not allowed)", got: '"10.0.0.5"' },
     { title: "externalName in mixed case", args: { externalName: "Orders.Cluster-X.rds.amazonaws.com" }, path: "externalName", expected: 'must be in lower case, as the API server requires (a DNS-1123 subdomain): "orders.cluster-x.rds.amazonaws.com"', got: '"Orders.Cluster-X.rds.amazonaws.com"' },
     { title: "envPrefix starting with a digit", args: { envPrefix: "1DB_" }, path: "envPrefix", expected: 'must be a valid start of an environment variable name: letters, digits and \'_\', not starting with a digit (such as "DB_")', got: '"1DB_"' },
+    { title: "checksumKey too short (a planted key is never printed)", args: { checksumKey: "planted-short-key" }, path: "checksumKey", expected: CHECKSUM_KEY, got: "[secret]" },
+    { title: "checksumKey a number", args: { checksumKey: 12345678901234567890123456789012345 as unknown as string }, path: "checksumKey", expected: CHECKSUM_KEY, got: "[secret]" },
+    { title: "checksumKey empty", args: { checksumKey: "" }, path: "checksumKey", expected: CHECKSUM_KEY, got: "[secret]" },
+    { title: "checksumKey null", args: { checksumKey: null as unknown as string }, path: "checksumKey", expected: CHECKSUM_KEY, got: "[secret]" },
+    { title: "checksumKey 31 characters", args: { checksumKey: "k".repeat(31) }, path: "checksumKey", expected: CHECKSUM_KEY, got: "[secret]" },
     { title: "envPrefix with dash", args: { envPrefix: "DB-" }, path: "envPrefix", expected: 'must be a valid start of an environment variable name: letters, digits and \'_\', not starting with a digit (such as "DB_")', got: '"DB-"' },
 ];
 
@@ -169,6 +177,31 @@ describe("ExternalStore builders", () => {
         assert.notStrictEqual(a, externalStoreChecksum("orders", "shop", { ...input, config: { ...input.config, PORT: "5433" } }));
         assert.notStrictEqual(a, externalStoreChecksum("orders", "other", input), "salted with the namespace");
         assert.strictEqual(externalStoreChecksumAnnotation("orders"), "stateful-stacks.io/store-orders-checksum");
+    });
+
+    it("keys the checksum with checksumKey: HMAC-SHA256 over the store's namespace, name and the same data", () => {
+        const key = "k3y-of-at-least-32-characters-0123456789";
+        const input = {
+            config: buildExternalStoreConfigData(BASE),
+            existingSecret: null,
+            externalName: null,
+            secret: { PASSWORD: "planted-password", USERNAME: "orders_app" },
+        };
+        const canonical =
+            '{"config":{"ENGINE":"postgresql","HOSTS":"db.example.com","PORT":"5432"},"existingSecret":null,"externalName":null,"secret":{"PASSWORD":"planted-password","USERNAME":"orders_app"}}';
+        const keyed = externalStoreChecksum("orders", "shop", input, key);
+        assert.strictEqual(keyed, createHmac("sha256", key).update(`stateful-stacks/external-store/shop/orders\n${canonical}`).digest("hex"));
+        assert.notStrictEqual(keyed, externalStoreChecksum("orders", "shop", input), "not the unkeyed digest");
+        assert.notStrictEqual(keyed, externalStoreChecksum("orders", "shop", input, `${key}x`), "another key, another checksum");
+        assert.notStrictEqual(keyed, externalStoreChecksum("orders", "shop", { ...input, secret: { ...input.secret, PASSWORD: "rotated" } }, key), "a new password changes it");
+        assert.notStrictEqual(keyed, externalStoreChecksum("other", "shop", input, key), "bound to the store's name");
+        assert.strictEqual(keyed, externalStoreChecksum("orders", "shop", { ...input }, key), "deterministic");
+    });
+
+    it("accepts a checksumKey of 32 characters or more, and any Output (read when known)", () => {
+        assert.deepStrictEqual(validateExternalStoreArgs("orders", { ...BASE, checksumKey: "k".repeat(32) }), []);
+        assert.deepStrictEqual(validateExternalStoreArgs("orders", { ...BASE, checksumKey: pulumi.secret("short") }), []);
+        assert.deepStrictEqual(validateExternalStoreArgs("orders", { ...BASE, checksumKey: "k".repeat(40), existingSecretName: "db-creds", password: undefined, username: undefined }), []);
     });
 });
 

@@ -144,8 +144,9 @@ describe("plan: rendering", () => {
 
 describe("plan: command line", () => {
     it("takes stacks and folders", () => {
-        assert.deepStrictEqual(parsePlanArgs([]), { outDir: undefined, root: undefined, stacks: [] });
-        assert.deepStrictEqual(parsePlanArgs(["a", "--out", "o", "b", "--root", "r"]), { outDir: "o", root: "r", stacks: ["a", "b"] });
+        assert.deepStrictEqual(parsePlanArgs([]), { outDir: undefined, placeholderSecrets: false, root: undefined, stacks: [] });
+        assert.deepStrictEqual(parsePlanArgs(["a", "--out", "o", "b", "--root", "r"]), { outDir: "o", placeholderSecrets: false, root: "r", stacks: ["a", "b"] });
+        assert.deepStrictEqual(parsePlanArgs(["--placeholder-secrets", "a"]), { outDir: undefined, placeholderSecrets: true, root: undefined, stacks: ["a"] });
     });
 
     const refused: Array<[string[], string]> = [

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass } from "../../components/storage/efs-storage-class";
 import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
-import { deepObject, sparse } from "../support/hostile";
+import { deepObject, hostileRuns, hostileTally, reportHostileTally, sparse } from "../support/hostile";
 
 /**
  * Hostile input for the storage classes: a valid argument set with one field (at any
@@ -87,6 +87,9 @@ async function check(build: () => unknown): Promise<"refused" | "accepted"> {
     return "accepted";
 }
 
+/** Cases per class: bounded in the suite, more with STATEFUL_STACKS_HOSTILE_RUNS (the bench). */
+const RUNS = hostileRuns(150);
+
 describe("storage classes: hostile-input property", () => {
     before(async () => {
         await recorder();
@@ -98,13 +101,14 @@ describe("storage classes: hostile-input property", () => {
     ];
     for (const c of classes) {
         it(`${c.kind}: every input is refused with paths and nothing registered, or renders schema-valid objects`, async () => {
-            const seen = { accepted: 0, refused: 0 };
+            const seen = hostileTally(`${c.kind === "EBS" ? "Ebs" : "Efs"}StorageClass`, c.seed, RUNS);
             await fc.assert(
                 fc.asyncProperty(c.inputs, async (args) => {
                     seen[await check(() => c.create(args))]++;
                 }),
-                { numRuns: 150, seed: c.seed },
+                { numRuns: RUNS, seed: c.seed },
             );
+            reportHostileTally(seen);
             assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
         });
     }

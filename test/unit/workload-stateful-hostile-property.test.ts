@@ -8,7 +8,7 @@ import { buildClientService, buildDisruptionBudget, buildHeadlessService, buildS
 import { validateStatefulWorkloadArgs } from "../../components/workload/stateful-workload-validate";
 import { validateKubernetesObject } from "../../tools/engine/schema";
 import { recorder, settle } from "../support/pulumi";
-import { deepObject } from "../support/hostile";
+import { deepObject, hostileRuns, hostileTally, reportHostileTally } from "../support/hostile";
 
 /**
  * A hostile caller over every argument path: a valid workload with one (or two) values
@@ -19,7 +19,8 @@ import { deepObject } from "../support/hostile";
  */
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261201);
-const RUNS = Number(process.env.HOSTILE_RUNS ?? 300);
+/** Cases: bounded in the suite, more with STATEFUL_STACKS_HOSTILE_RUNS (the bench). */
+const RUNS = hostileRuns(300);
 
 function valid(): Record<string, unknown> {
     return {
@@ -204,6 +205,7 @@ describe("StatefulWorkload hostile-input property", () => {
 
     it("refuses with non-empty paths and registers nothing, or renders strictly schema-valid objects", async () => {
         const rec = await recorder();
+        const tally = hostileTally("StatefulWorkload", SEED, RUNS);
         let refused = 0;
         let accepted = 0;
         await fc.assert(
@@ -212,6 +214,7 @@ describe("StatefulWorkload hostile-input property", () => {
                 const problems = validateStatefulWorkloadArgs("pg", args);
                 if (problems.length > 0) {
                     refused++;
+                    tally.refused++;
                     for (const p of problems) {
                         assert.ok(p.path !== "", `empty path in ${JSON.stringify(p)}`);
                         assert.ok(!p.value.includes("pl4nted-pw") && !p.expected.includes("pl4nted-pw"), `a planted credential was printed: ${JSON.stringify(p)}`);
@@ -228,6 +231,7 @@ describe("StatefulWorkload hostile-input property", () => {
                 // A null is never taken for "not given": it is refused wherever it is put.
                 assert.ok(!mutations.some((m) => m.value === null && m.typo === undefined) || mutations.length > 1, `null accepted at ${JSON.stringify(mutations.map((m) => m.path))}`);
                 accepted++;
+                tally.accepted++;
                 for (const [model, object] of renderedObjects("pg", args)) {
                     const schema = new ProblemList();
                     checkKubernetesValue(schema, model, object, model, { allowOutputs: true });
@@ -240,6 +244,7 @@ describe("StatefulWorkload hostile-input property", () => {
             }),
             { seed: SEED, numRuns: RUNS },
         );
+        reportHostileTally(tally);
         assert.ok(refused > 0 && accepted > 0, `refused ${refused}, accepted ${accepted}`);
     });
 });

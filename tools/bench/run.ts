@@ -101,6 +101,7 @@ async function main(): Promise<void> {
         const median = times[Math.floor(times.length / 2)];
         console.log(`${c.name}: median ${format(median)} per run (min ${format(times[0])}, max ${format(times[times.length - 1])}, ${c.samples}×${c.iterations})`);
     }
+    await (require("./hostile") as typeof import("./hostile")).runHostileBench(filter); // eslint-disable-line @typescript-eslint/no-require-imports
 }
 
 main().catch((err) => {

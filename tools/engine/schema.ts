@@ -39,6 +39,24 @@ const CUSTOM_KINDS: Record<string, (object: KubernetesObject) => string[]> = {
         }
         return problems;
     },
+    // GA in Kubernetes 1.34, after the kubernetes-models release in use: the rules of the
+    // upstream type (driverName required; 1 to 512 parameters, non-empty keys, string values).
+    "storage.k8s.io/v1/VolumeAttributesClass": (object) => {
+        const problems: string[] = [];
+        const unknown = Object.keys(object).filter((k) => !["apiVersion", "driverName", "kind", "metadata", "parameters"].includes(k));
+        if (unknown.length > 0) {
+            problems.push(`unknown fields: ${unknown.sort().join(", ")}`);
+        }
+        if (typeof object.driverName !== "string" || object.driverName === "") {
+            problems.push("driverName is required and must be a non-empty string");
+        }
+        const parameters = object.parameters;
+        const entries = typeof parameters === "object" && parameters !== null && !Array.isArray(parameters) ? Object.entries(parameters) : undefined;
+        if (entries === undefined || entries.length === 0 || entries.length > 512 || entries.some(([k, v]) => k === "" || typeof v !== "string")) {
+            problems.push("parameters must map 1 to 512 non-empty keys to strings");
+        }
+        return problems;
+    },
 };
 
 function loadModel(apiVersion: string, kind: string): ModelClass | undefined {

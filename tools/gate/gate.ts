@@ -1,5 +1,6 @@
 import { PreviewDocument, PreviewStep, ResourceState, splitUrn, StepOp } from "./preview";
 import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values";
+import { volumeAttributesFindings } from "./volume-attributes";
 
 /**
  * The data-loss gate over a `pulumi preview --json` document.
@@ -48,9 +49,10 @@ export type Verdict = "block" | "allow" | "warn" | "retained";
  * - `weakened-protection`: a change that loses no data now, but lets a later one lose it;
  * - `scale-down`: a StatefulSet scaled down while its claims are deleted on scale-down;
  * - `pods-down`: a StatefulSet replaced without orphaning its pods (a warning);
- * - `secret`: a Secret replaced or deleted (a warning).
+ * - `secret`: a Secret replaced or deleted (a warning);
+ * - `volume-attributes`: a VolumeAttributesClass deleted while claims still name it (a warning, tools/gate/volume-attributes.ts).
  */
-export type Rule = "data-loss" | "retained-claims" | "name-reuse" | "component-rename" | "weakened-protection" | "scale-down" | "pods-down" | "secret";
+export type Rule = "data-loss" | "retained-claims" | "name-reuse" | "component-rename" | "weakened-protection" | "scale-down" | "pods-down" | "secret" | "volume-attributes";
 
 /** One thing the gate has to say about a resource (a resource may have several). */
 export interface Finding {
@@ -771,6 +773,7 @@ export function evaluateGate(doc: PreviewDocument, options: GateOptions = {}): G
         }
         findings.push(...judgeChanges(steps, options, context));
     }
+    findings.push(...volumeAttributesFindings(doc));
     findings.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : SEVERITY[a.verdict] - SEVERITY[b.verdict]));
     return { findings, blocked: findings.some((f) => f.verdict === "block"), notes: documentNotes(doc) };
 }
@@ -801,6 +804,7 @@ export const BLOCK_SUMMARY: Readonly<Record<Rule, readonly [string, string]>> = 
     "weakened-protection": ["weakens the protection of data", "weaken the protection of data"],
     "pods-down": ["takes every pod of a StatefulSet down", "take every pod of a StatefulSet down"],
     secret: ["replaces a Secret", "replace a Secret"],
+    "volume-attributes": ["deletes a VolumeAttributesClass that claims name", "delete VolumeAttributesClasses that claims name"],
 };
 
 /** "1 destroys data, 1 weakens the protection of data": the blocks counted per rule, in a fixed order. */

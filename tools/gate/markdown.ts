@@ -6,7 +6,8 @@ import { valueChanges } from "./values";
  * `diff`: a Markdown summary of one or more previews for a pull-request comment.
  * Deterministic (rows sorted, no durations or times). It shows old → new for every changed
  * property the engine reports; secrets stay `[secret]` (the engine writes them so, and a
- * Kubernetes Secret's data is never printed), values are cut at one short line.
+ * Kubernetes Secret's data is never printed), values not known until the update are
+ * `[unknown]` (tools/gate/values.ts), values are cut at one short line.
  */
 
 /** Rows are ordered by how much they matter to a reviewer, then by URN. */

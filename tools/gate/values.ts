@@ -6,6 +6,8 @@ import { PreviewStep, ResourceState } from "./preview";
  * printout. Values are read from the states the engine wrote: a secret arrives as the
  * string "[secret]" (or sits under a property that is "[secret]") and is printed as
  * `[secret]`; the data of a Kubernetes Secret is `[secret]` whatever the document holds.
+ * A value not known until the update runs arrives as the engine's unknown sentinel, at
+ * any depth, and is printed `[unknown]`, as the CLI prints it.
  *
  * Credentials in plaintext are hidden too, since the printout lands in a PR comment:
  * - `data`/`stringData` of every type whose kind contains "Secret" (Secret, SecretPatch,
@@ -18,9 +20,20 @@ import { PreviewStep, ResourceState } from "./preview";
  *   printed text (paths included) goes through `redactText`.
  */
 
-/** The engine's placeholder for a value not known until the update runs (`plugin.UnknownStringValue`). */
+/**
+ * The engine's placeholder for a value not known until the update runs: the preview
+ * document writes every computed value, at any depth, as this string
+ * (`computedValuePlaceholder` in pkg/resource/stack/deployment.go).
+ */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const SECRET_VALUE = "[secret]";
+/**
+ * How a value not known until the update runs is printed: `[unknown]`, the text the
+ * Pulumi CLI 3.248 prints for it in its own diff (`printPrimitivePropertyValue` in
+ * pkg/backend/display/object_diff.go). Inside an object or a list it stands unquoted, as
+ * the CLI prints it, so it never reads as the string "[unknown]".
+ */
+export const UNKNOWN_TEXT = "[unknown]";
 
 /** One segment of a property path: a key or a list index. */
 export type PathSegment = string | number;
@@ -68,14 +81,21 @@ export function parsePropertyPath(path: string): PathSegment[] | undefined {
     return segments.length ? segments : undefined;
 }
 
-/** What a path holds in an object: absent, a secret, or a value. */
-export type Lookup = { readonly kind: "absent" } | { readonly kind: "secret" } | { readonly kind: "value"; readonly value: unknown };
+/**
+ * What a path holds in an object: absent, a secret, a value not known until the update
+ * runs, or a value. A secret or an unknown anywhere on the path (a whole object not known
+ * yet) is what the path holds.
+ */
+export type Lookup = { readonly kind: "absent" } | { readonly kind: "secret" } | { readonly kind: "unknown" } | { readonly kind: "value"; readonly value: unknown };
 
 export function lookup(root: unknown, segments: readonly PathSegment[]): Lookup {
     let current: unknown = root;
     for (const segment of segments) {
         if (current === SECRET_VALUE) {
             return { kind: "secret" };
+        }
+        if (current === UNKNOWN_VALUE) {
+            return { kind: "unknown" };
         }
         if (typeof segment === "number") {
             if (!Array.isArray(current) || segment >= current.length) {
@@ -92,16 +112,45 @@ export function lookup(root: unknown, segments: readonly PathSegment[]): Lookup 
     if (current === SECRET_VALUE) {
         return { kind: "secret" };
     }
+    if (current === UNKNOWN_VALUE) {
+        return { kind: "unknown" };
+    }
     return current === undefined ? { kind: "absent" } : { kind: "value", value: current };
 }
 
 const MAX_VALUE = 60;
 
+/** Cut to MAX_VALUE characters with "…", never inside an `[unknown]`. */
 function shorten(text: string): string {
-    return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+    if (text.length <= MAX_VALUE) {
+        return text;
+    }
+    let cut = MAX_VALUE - 1;
+    const unknownAt = text.lastIndexOf(UNKNOWN_TEXT, cut - 1);
+    if (unknownAt >= 0 && unknownAt + UNKNOWN_TEXT.length > cut) {
+        cut = unknownAt;
+    }
+    return `${text.slice(0, cut)}…`;
 }
 
-/** A value as one short line: strings bare, the rest as JSON; long or multi-line values cut with "…". */
+/** JSON, except that a value not known yet is `[unknown]`, unquoted, at any depth. */
+function renderJson(value: unknown): string {
+    if (value === UNKNOWN_VALUE) {
+        return UNKNOWN_TEXT;
+    }
+    if (Array.isArray(value)) {
+        return `[${value.map(renderJson).join(",")}]`;
+    }
+    if (typeof value === "object" && value !== null) {
+        return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}:${renderJson(v)}`).join(",")}}`;
+    }
+    return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * A value as one short line: strings bare, the rest as JSON with `[unknown]` for what is
+ * not known yet; long or multi-line values cut with "…".
+ */
 export function formatValue(found: Lookup): string {
     if (found.kind === "absent") {
         return "(none)";
@@ -109,15 +158,18 @@ export function formatValue(found: Lookup): string {
     if (found.kind === "secret") {
         return SECRET_VALUE;
     }
-    const value = found.value;
-    if (value === UNKNOWN_VALUE) {
-        return "(known after update)";
+    if (found.kind === "unknown") {
+        return UNKNOWN_TEXT;
     }
+    const value = found.value;
     if (typeof value === "string") {
+        if (value === UNKNOWN_VALUE) {
+            return UNKNOWN_TEXT;
+        }
         const lines = value.split("\n");
         return shorten(lines.length > 1 ? `${lines[0]}…` : value);
     }
-    return shorten(JSON.stringify(value) ?? String(value));
+    return shorten(renderJson(value));
 }
 
 /** One changed property with its values as printed. */
@@ -207,11 +259,14 @@ function valueIn(state: ResourceState | undefined, segments: readonly PathSegmen
         return { kind: "secret" };
     }
     const found = rawValueIn(state, segments);
-    if (found.kind !== "value") {
+    if (found.kind === "absent" || found.kind === "secret") {
         return found;
     }
     if (isCredentialPath(state, segments)) {
         return { kind: "secret" };
+    }
+    if (found.kind === "unknown") {
+        return found;
     }
     const redacted = redactValue(found.value);
     return redacted === SECRET_VALUE ? { kind: "secret" } : { kind: "value", value: redacted };

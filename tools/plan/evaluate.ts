@@ -5,28 +5,81 @@ import { describeObject, KubernetesObject, validateKubernetesObject } from "../e
 import { loadStackConfig, ProjectInfo, StackConfig } from "./project";
 import { isKubernetesObject, PlannedResource, redactLeaves, SchemaProblem, StackRender } from "./render";
 
+/** How `evaluateStack` runs a stack. */
+export interface EvaluateOptions {
+    /**
+     * Give a secret the program requires but the stack does not set a placeholder (and run
+     * it again) instead of failing the way `pulumi preview` does. Only the secrets the
+     * program actually reads get one.
+     * @default false
+     */
+    readonly placeholderSecrets?: boolean;
+}
+
 /**
  * Runs a stack's real program under the recording mocks, as the Node.js language host
  * would run it: config set first, then the entry module required inside the root
  * `pulumi:pulumi:Stack` resource, its exports becoming the stack outputs. The mocks are
  * process-global: stacks evaluated in one process run one after another, each with fresh
  * mocks and a freshly loaded program (see `worker.ts`).
+ *
+ * A secret the program requires and the stack leaves unset fails the stack with the
+ * `pulumi config set --secret` command to run, unless `placeholderSecrets` is set: then
+ * that secret gets a placeholder and the program runs again from scratch.
  */
-export async function evaluateStack(project: ProjectInfo, stack: string): Promise<StackRender> {
-    const config = loadStackConfig(project, stack);
-    const recorder = await installRecordingMocks({ project: project.name, stack });
-    applyConfig(config);
-    forgetProgramModules(project.root);
-    await pulumi.runtime.runInPulumiStack(async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const programExport = require(project.program);
-        return programExport instanceof Function ? programExport() : programExport;
-    });
-    await pulumi.runtime.disconnect();
-    if (recorder.errors.length) {
-        throw new Error(`the engine would refuse this program:\n  - ${recorder.errors.join("\n  - ")}`);
+export async function evaluateStack(project: ProjectInfo, stack: string, options: EvaluateOptions = {}): Promise<StackRender> {
+    const placeholderKeys: string[] = [];
+    for (;;) {
+        const config = loadStackConfig(project, stack, placeholderKeys);
+        const recorder = await installRecordingMocks({ project: project.name, stack });
+        applyConfig(config);
+        forgetProgramModules(project.root);
+        try {
+            await pulumi.runtime.runInPulumiStack(async () => {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const programExport = require(project.program);
+                return programExport instanceof Function ? programExport() : programExport;
+            });
+        } catch (err) {
+            const key = missingSecret(err);
+            if (key === undefined) {
+                throw err;
+            }
+            // What the failed run registered settles against its own mocks before the next run starts.
+            await pulumi.runtime.disconnect().catch(() => undefined);
+            if (!options.placeholderSecrets || placeholderKeys.includes(key)) {
+                throw new Error(missingSecretMessage(stack, key));
+            }
+            placeholderKeys.push(key);
+            continue;
+        }
+        await pulumi.runtime.disconnect();
+        if (recorder.errors.length) {
+            throw new Error(`the engine would refuse this program:\n  - ${recorder.errors.join("\n  - ")}`);
+        }
+        return summarize(project.name, stack, recorder, config);
     }
-    return summarize(project.name, stack, recorder, config);
+}
+
+/**
+ * The qualified key of a secret the program required and found unset: the SDK's
+ * `ConfigMissingError` (not exported; recognised by its `key` and `secret` fields).
+ */
+function missingSecret(err: unknown): string | undefined {
+    if (err instanceof Error && /^Missing required configuration variable/.test(err.message)) {
+        const { key, secret } = err as Error & { key?: unknown; secret?: unknown };
+        return secret === true && typeof key === "string" ? key : undefined;
+    }
+    return undefined;
+}
+
+/** Why a stack is refused when a secret it reads is not set, with the command that sets it. */
+export function missingSecretMessage(stack: string, key: string): string {
+    return [
+        `it requires the secret ${key}, which stack ${stack} does not set; set it with`,
+        `    pulumi config set --secret --stack ${stack} ${key} <value>`,
+        "or plan with --placeholder-secrets to render it with a placeholder",
+    ].join("\n");
 }
 
 /**

@@ -106,10 +106,14 @@ export const SECRET_PLACEHOLDER_PREFIX = "plan-placeholder-secret:";
 
 /**
  * Reads `Pulumi.<stack>.yaml`. Plain values are passed as the host passes them (strings
- * as they are, everything else JSON-encoded); `secure:` values and declared secret keys
- * that the file leaves unset get a placeholder and are marked secret.
+ * as they are, everything else JSON-encoded); `secure:` values (set, but encrypted: not
+ * readable offline) get a placeholder and are marked secret. Of the declared secret keys
+ * that the file leaves unset, those in `placeholderKeys` get a placeholder too; the others
+ * stay unset, so a program that requires one fails as it would under `pulumi preview`.
+ *
+ * @param placeholderKeys qualified secret keys to fill in when unset. @default every declared secret key
  */
-export function loadStackConfig(project: ProjectInfo, stack: string): StackConfig {
+export function loadStackConfig(project: ProjectInfo, stack: string, placeholderKeys: readonly string[] = project.secretKeys): StackConfig {
     const file = ["yaml", "yml"].map((ext) => path.join(project.stackConfigDir, `Pulumi.${stack}.${ext}`)).find((p) => fs.existsSync(p));
     if (!file) {
         const known = listStacks(project);
@@ -134,8 +138,8 @@ export function loadStackConfig(project: ProjectInfo, stack: string): StackConfi
             values[qualified] = typeof value === "string" ? value : JSON.stringify(value);
         }
     }
-    for (const key of project.secretKeys) {
-        if (values[key] === undefined) {
+    for (const key of [...new Set([...project.secretKeys, ...placeholderKeys])].sort()) {
+        if (values[key] === undefined && placeholderKeys.includes(key)) {
             values[key] = secretPlaceholder(stack, key);
             placeholders.push(key);
         }

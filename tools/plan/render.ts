@@ -242,3 +242,37 @@ export function formatPlan(render: StackRender): string {
     }
     return `${lines.join("\n")}\n`;
 }
+
+/** A Mermaid label: the engine's text with the characters Mermaid would read as syntax escaped. */
+function mermaidLabel(text: string): string {
+    return text.replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+}
+
+/**
+ * The stack's resources and their parents as a Mermaid flowchart (GitHub renders it), in
+ * the order of the printed tree: one node per resource (type and name), an edge from each
+ * parent to each child. Deterministic: node ids follow the tree order.
+ */
+export function mermaidFlowchart(render: StackRender): string {
+    const rows = treeRows(render.resources);
+    const ids = new Map(rows.map((row, i) => [row.resource.urn, `r${i}`]));
+    const lines = ["flowchart TD"];
+    for (const { resource } of rows) {
+        const flags = [resource.protect ? "protected" : "", resource.retainOnDelete ? "retain-on-delete" : ""].filter(Boolean);
+        const label = `${resource.type}<br/>${resource.name}${flags.length ? `<br/>(${flags.join(", ")})` : ""}`;
+        const shape = resource.custom ? [`["`, `"]`] : [`(["`, `"])`];
+        lines.push(`    ${ids.get(resource.urn)}${shape[0]}${mermaidLabel(label).replace(/#lt;br\/#gt;/g, "<br/>")}${shape[1]}`);
+    }
+    for (const { resource } of rows) {
+        const parent = resource.parent ? ids.get(resource.parent) : undefined;
+        if (parent) {
+            lines.push(`    ${parent} --> ${ids.get(resource.urn)}`);
+        }
+    }
+    return `\`\`\`mermaid\n${lines.join("\n")}\n\`\`\`\n`;
+}
+
+/** `graph.md`: the heading and the flowchart of {@link mermaidFlowchart}. */
+export function mermaidGraph(render: StackRender): string {
+    return `# ${render.stack}: resources and their parents\n\nComponents are rounded, custom resources square; an arrow goes from a parent to its child.\n\n${mermaidFlowchart(render)}`;
+}

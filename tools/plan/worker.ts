@@ -1,11 +1,13 @@
+import { performance } from "perf_hooks";
 import { loadProject } from "./project";
-import { evaluateStack } from "./evaluate";
+import { evaluateStack, EvaluateOptions } from "./evaluate";
 
 /**
  * Evaluates stacks one after another in this process (Pulumi's mocks are process-global,
  * so stacks never run concurrently here; the SDK is loaded once for all of them). Started
- * by `plan` with `<project root> <stack>…`; answers once per stack over the IPC channel
- * with `{ stack, render }` or `{ stack, error }`. Only redacted data crosses the channel.
+ * by `plan` with `<project root> [--placeholder-secrets] <stack>…`; answers once per stack
+ * over the IPC channel with `{ stack, ms, render }` or `{ stack, ms, error }` (`ms`: how
+ * long the evaluation took). Only redacted data crosses the channel.
  */
 
 function send(message: unknown): Promise<void> {
@@ -34,18 +36,25 @@ async function failCurrent(err: unknown): Promise<void> {
 process.on("unhandledRejection", failCurrent);
 process.on("uncaughtException", failCurrent);
 
-async function main(root: string, stacks: readonly string[]): Promise<void> {
+async function main(root: string, stacks: readonly string[], options: EvaluateOptions): Promise<void> {
     const project = loadProject(root);
     for (const stack of stacks) {
         current = stack;
+        const started = performance.now();
         try {
-            await send({ stack, render: await evaluateStack(project, stack) });
+            const render = await evaluateStack(project, stack, options);
+            await send({ stack, ms: performance.now() - started, render });
         } catch (err) {
-            await send({ stack, error: messageOf(err) });
+            await send({ stack, ms: performance.now() - started, error: messageOf(err) });
         }
     }
     process.exit(0);
 }
 
-const [root, ...stacks] = process.argv.slice(2);
-void main(root, stacks);
+const [root, ...rest] = process.argv.slice(2);
+const placeholderSecrets = rest.includes("--placeholder-secrets");
+void main(
+    root,
+    rest.filter((a) => a !== "--placeholder-secrets"),
+    { placeholderSecrets },
+);

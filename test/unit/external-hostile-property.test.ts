@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ExternalStore, EXTERNAL_STORE_ENGINES } from "../../components/external/external-store";
 import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
 import { assertNoSecretLeaks } from "../support/secrets";
-import { deepObject, sparse } from "../support/hostile";
+import { deepObject, hostileRuns, hostileTally, reportHostileTally, sparse } from "../support/hostile";
 
 /**
  * Hostile input for ExternalStore: every argument is left out, valid, or one of the values
@@ -34,6 +34,7 @@ const choice = <T>(valid: fc.Arbitrary<T>): fc.Arbitrary<unknown> => fc.oneof({ 
 
 const connection = fc.record(
     {
+        checksumKey: choice(fc.constantFrom<unknown>(`${PLANTED}-checksum-key-0123456789`, pulumi.secret(`${PLANTED}-checksum-key-0123456789`))),
         database: choice(fc.constantFrom("orders", "app_db")),
         engine: choice(fc.constantFrom(...EXTERNAL_STORE_ENGINES)),
         envPrefix: choice(fc.constantFrom("DB_", "SQL_", "ORDERS_")),
@@ -75,12 +76,17 @@ const anyArgs: fc.Arbitrary<unknown> = fc.oneof(
     { arbitrary: hostile, weight: 1 },
 );
 
+/** Cases: bounded in the suite, more with STATEFUL_STACKS_HOSTILE_RUNS (the bench). */
+const RUNS = hostileRuns(150);
+const SEED = 5432;
+
 describe("ExternalStore hostile-input property", () => {
     before(async () => {
         await recorder();
     });
 
     it("refuses with a path and registers nothing, or renders schema-valid objects with credentials only in the Secret", async () => {
+        const tally = hostileTally("ExternalStore", SEED, RUNS);
         let refused = 0;
         let accepted = 0;
         await fc.assert(
@@ -94,6 +100,7 @@ describe("ExternalStore hostile-input property", () => {
                 } catch (err) {
                     assert.ok(pulumi.InputPropertiesError.isInstance(err), `not a refusal: ${(err as Error)?.stack}`);
                     refused++;
+                    tally.refused++;
                     assert.ok(err.errors.length > 0);
                     for (const e of err.errors) {
                         assert.ok(e.propertyPath.length > 0, "every problem names a property");
@@ -104,12 +111,14 @@ describe("ExternalStore hostile-input property", () => {
                     return;
                 }
                 accepted++;
+                tally.accepted++;
                 assertSchemaValid(rec);
                 assertNoSecretLeaks(rec, [PLANTED]);
                 assert.ok(rec.ofType("kubernetes:core/v1:ConfigMap").length === 1);
             }),
-            { numRuns: 150, seed: 5432 },
+            { numRuns: RUNS, seed: SEED },
         );
+        reportHostileTally(tally);
         assert.ok(refused > 30 && accepted > 15, `refused ${refused}, accepted ${accepted}`);
     });
 });
