@@ -19,6 +19,7 @@ export type { EbsVolumeLimits, EbsVolumeType, Range } from "./storage/ebs-limits
 export { EfsStorageClass } from "./storage/efs-storage-class";
 export type { EfsFileSystemArgs, EfsPerformanceMode, EfsStorageClassArgs, EfsThroughputMode, EfsTransition } from "./storage/efs-storage-class";
 export type { StorageClassFacts, StorageClassReference } from "./common/storage-class-ref";
+export type { VolumeAttributesClassFacts, VolumeAttributesClassReference } from "./common/volume-attributes-ref";
 
 // Workloads: a StatefulSet with per-replica volumes, a replicated cache, a node-local store.
 export { StatefulWorkload } from "./workload/stateful-workload";

@@ -79,6 +79,8 @@ const TYPE_EXPORTS = [
     "StorageClassFacts",
     "StorageClassReference",
     "UncheckedStorageClass",
+    "VolumeAttributesClassFacts",
+    "VolumeAttributesClassReference",
     "VolumeBindingMode",
     "WithExternalStoresOptions",
     "WorkloadDisruptionBudget",
