@@ -102,11 +102,13 @@ describe("StatefulWorkload snapshots and restoreFrom", () => {
                     {
                         expression: `request.operation != 'CREATE' || (${own("object")} && has(object.spec.source.persistentVolumeClaimName) && object.spec.source.persistentVolumeClaimName in ['data-pg-0', 'data-pg-1'])`,
                         message: "the snapshot job of pg may only create VolumeSnapshots labelled stateful-stacks.io/snapshot-of=pg of its own claims",
+                        reason: "Forbidden",
                     },
-                    { expression: "request.operation != 'UPDATE'", message: "the snapshot job of pg never changes a VolumeSnapshot" },
+                    { expression: "request.operation != 'UPDATE'", message: "the snapshot job of pg never changes a VolumeSnapshot", reason: "Forbidden" },
                     {
                         expression: `request.operation != 'DELETE' || (${own("oldObject")})`,
                         message: "the snapshot job of pg may only delete VolumeSnapshots labelled stateful-stacks.io/snapshot-of=pg",
+                        reason: "Forbidden",
                     },
                 ],
             },
