@@ -50,7 +50,7 @@ export type Verdict = "block" | "allow" | "warn" | "retained";
  * - `scale-down`: a StatefulSet scaled down while its claims are deleted on scale-down;
  * - `pods-down`: a StatefulSet replaced without orphaning its pods (a warning);
  * - `secret`: a Secret replaced or deleted (a warning);
- * - `volume-attributes`: a VolumeAttributesClass deleted while claims still name it (a warning, tools/gate/volume-attributes.ts).
+ * - `volume-attributes`: a VolumeAttributesClass deleted while claims, claim patches or claim templates still name it (a warning, tools/gate/volume-attributes.ts).
  */
 export type Rule = "data-loss" | "retained-claims" | "name-reuse" | "component-rename" | "weakened-protection" | "scale-down" | "pods-down" | "secret" | "volume-attributes";
 
