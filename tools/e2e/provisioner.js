@@ -405,7 +405,8 @@ async function tick() {
         list("/api/v1/nodes"),
         list("/api/v1/persistentvolumes"),
         list("/api/v1/persistentvolumeclaims"),
-        list("/apis/storage.k8s.io/v1/volumeattributesclasses"),
+        // Served from Kubernetes 1.34 on; an older API server has none (404).
+        list("/apis/storage.k8s.io/v1/volumeattributesclasses").catch((e) => (e.status === 404 ? [] : Promise.reject(e))),
     ]);
     const byName = new Map(classes.map((c) => [c.metadata.name, c]));
     const vacs = new Map(attributeClasses.map((c) => [c.metadata.name, c]));

@@ -52,7 +52,7 @@ export type Verdict = "block" | "allow" | "warn" | "retained";
  * - `pods-down`: a StatefulSet replaced without orphaning its pods (a warning);
  * - `shrink`: a claim (or a claim patch) asked to get smaller, which Kubernetes refuses;
  * - `secret`: a Secret replaced or deleted (a warning);
- * - `volume-attributes`: a VolumeAttributesClass deleted while claims still name it (a warning, tools/gate/volume-attributes.ts).
+ * - `volume-attributes`: a VolumeAttributesClass deleted while claims, claim patches or claim templates still name it (a warning, tools/gate/volume-attributes.ts).
  */
 export type Rule = "data-loss" | "retained-claims" | "name-reuse" | "component-rename" | "weakened-protection" | "scale-down" | "pods-down" | "shrink" | "secret" | "volume-attributes";
 
