@@ -235,8 +235,8 @@ for entry in $created; do
   volume=\${entry%%:*}
   i=\${entry#*:}
   claim="$volume-$STATEFUL_SET-$i"
-  k "$snapshots?labelSelector=${SNAPSHOT_LABELS.statefulSet}%3D$STATEFUL_SET,${SNAPSHOT_LABELS.volume}%3D$volume,${SNAPSHOT_LABELS.ordinal}%3D$i" |
-    grep -o '"name": *"[^"]*"' | sed 's/^"name": *"//; s/"$//' | grep "^$claim-[0-9]\\{14\\}\$" | sort -r |
+  list=$(k "$snapshots?labelSelector=${SNAPSHOT_LABELS.statefulSet}%3D$STATEFUL_SET,${SNAPSHOT_LABELS.volume}%3D$volume,${SNAPSHOT_LABELS.ordinal}%3D$i")
+  printf '%s' "$list" | grep -o '"name": *"[^"]*"' | sed 's/^"name": *"//; s/"$//' | grep "^$claim-[0-9]\\{14\\}\$" | sort -r |
     awk -v keep="$KEEP" 'NR > keep' | while read -r old; do
       k -X DELETE "$snapshots/$old" >/dev/null
       echo "deleted $old"
