@@ -22,7 +22,9 @@ const PLANTED = "Planted-Pw-48213";
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
     fc.constantFrom<unknown>(null, 0, -1, 2 ** 31, Number.NaN, "", " ", "5432", "constructor", "__proto__", true, [], {}, [null], ["db", "db"], { a: null }),
     fc.constant(null).map(() => sparse("x", "db.example.com")),
-    fc.constant(null).map(() => pulumi.output("db.example.com")),
+    // Not a value any field takes plainly: the leak guard flags a Secret's value seen in plain
+    // text anywhere, so an Output password equal to the host would be a false alarm.
+    fc.constant(null).map(() => pulumi.output("computed-by-an-output")),
     fc.constant(null).map(() => pulumi.secret(PLANTED)),
     fc.constant(null).map(() => Promise.resolve("x")),
     fc.constant(null).map(() => deepObject(300)),
