@@ -3,7 +3,7 @@
  * worker: SDKs preloaded, then the TypeScript loader): every stack is planned once to load
  * the modules, then `rounds` more times, each plan being the program under fresh mocks,
  * the schema check and the files written. Prints one JSON line:
- * `{ rounds: [{ "<stack>": ms, … }, …] }` (the warm-up round first).
+ * `{ rounds: [{ "<stack>": { wallMs, cpuMs }, … }, …] }` (the warm-up round first).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -17,15 +17,17 @@ async function main(): Promise<void> {
     prepareEvaluationProcess();
     const project = loadProject(root);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-warm-"));
-    const rounds: Array<Record<string, number>> = [];
+    const rounds: Array<Record<string, { wallMs: number; cpuMs: number }>> = [];
     try {
         for (let round = 0; round <= Number(roundsArg); round++) {
-            const times: Record<string, number> = {};
+            const times: Record<string, { wallMs: number; cpuMs: number }> = {};
             for (const stack of stacks) {
+                const cpu = process.cpuUsage();
                 const started = performance.now();
                 const render = await evaluateStack(project, stack, { placeholderSecrets: true });
                 writeStack(render, path.join(out, stack));
-                times[stack] = performance.now() - started;
+                const used = process.cpuUsage(cpu);
+                times[stack] = { cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started };
             }
             rounds.push(times);
         }
