@@ -26,6 +26,8 @@ KUBERNETES_VERSION=1.34.1
 KWOK_VERSION=0.8.0
 # etcd 3.4.x is what Debian bookworm ships; kube-apiserver 1.34 accepts it (see README).
 ETCD_MIN_VERSION=3.4.0
+# YAML language host, for the YAML program of the component provider test (9a-yaml).
+PULUMI_YAML_VERSION=1.25.0
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -259,6 +261,16 @@ build_etcd() {
   echo "etcd $have"
 }
 
+# Pulumi's YAML language host (pulumi-yaml has no replace directives: `go install` works).
+build_pulumi_yaml() {
+  local out=$1 version=$2
+  mkdir -p "$out/bin"
+  go_env GOFLAGS="-buildvcs=false -p=${STATEFUL_STACKS_GO_JOBS:-2}" GOBIN="$out/bin" \
+    nice -n 10 go install -trimpath -ldflags="-s -w" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$version"
+  "$out/bin/pulumi-language-yaml" -version 2>/dev/null || echo "pulumi-language-yaml $version built"
+}
+
 missing=()
 mkdir -p "$cache"
 pulumi_home=$cache/pulumi-home
@@ -301,6 +313,7 @@ if [[ $mode == status ]]; then
   status_piece kubernetes "$KUBERNETES_VERSION"
   status_piece etcd debian
   status_piece kwok "$KWOK_VERSION"
+  status_piece pulumi_yaml "$PULUMI_YAML_VERSION"
   if [[ -n $provider_override ]]; then
     echo "override kubernetes_provider $KUBERNETES_PROVIDER_VERSION: $provider_override (STATEFUL_STACKS_KUBERNETES_PROVIDER)"
   else
@@ -322,6 +335,7 @@ ensure pulumi "$PULUMI_VERSION";                           pulumi_dir=$piece_dir
 ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece_dir
 ensure etcd debian;                                        etcd_dir=$piece_dir
 ensure kwok "$KWOK_VERSION";                               kwok_dir=$piece_dir
+ensure pulumi_yaml "$PULUMI_YAML_VERSION";                 yaml_dir=$piece_dir
 if [[ -z $provider_override ]]; then
   ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
   provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
@@ -354,13 +368,13 @@ env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PL
   PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_KWOK_STAGES
   STATEFUL_STACKS_E2E_LANGUAGE_HOST STATEFUL_STACKS_E2E_MISSING)
 declare -A env_values=(
-  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$PATH"
+  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$yaml_dir/bin:$PATH"
   [PULUMI_HOME]="$pulumi_home"
   [PULUMI_SKIP_UPDATE_CHECK]=true
   [PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION]=true
   # A fixed passphrase: the e2e stacks hold test data only.
   [PULUMI_CONFIG_PASSPHRASE]="stateful-stacks-e2e"
-  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin"
+  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$yaml_dir/bin"
   [STATEFUL_STACKS_E2E_KWOK_STAGES]="$kwok_dir/stages"
   # real: Pulumi's Go language host; stand-in: tools/e2e/bin/pulumi-language-nodejs.
   [STATEFUL_STACKS_E2E_LANGUAGE_HOST]="$language_host"
