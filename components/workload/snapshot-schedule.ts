@@ -374,14 +374,17 @@ export function buildSnapshotObjects(
                 validations: [
                     {
                         expression: `request.operation != 'CREATE' || (${own("object")} && has(object.spec.source.persistentVolumeClaimName) && object.spec.source.persistentVolumeClaimName in [${claimList}])`,
+                        reason: "Forbidden",
                         message: `the snapshot job of ${statefulSetName} may only create VolumeSnapshots labelled ${SNAPSHOT_LABELS.statefulSet}=${statefulSetName} of its own claims`,
                     },
                     {
                         expression: `request.operation != 'UPDATE'`,
+                        reason: "Forbidden",
                         message: `the snapshot job of ${statefulSetName} never changes a VolumeSnapshot`,
                     },
                     {
                         expression: `request.operation != 'DELETE' || (${own("oldObject")})`,
+                        reason: "Forbidden",
                         message: `the snapshot job of ${statefulSetName} may only delete VolumeSnapshots labelled ${SNAPSHOT_LABELS.statefulSet}=${statefulSetName}`,
                     },
                 ],

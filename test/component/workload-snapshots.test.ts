@@ -52,6 +52,9 @@ describe("StatefulWorkload snapshots and restoreFrom", () => {
                 "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding::pg-snapshots",
                 "kubernetes:apps/v1:StatefulSet::pg",
                 `${CRON}::pg-snapshots`,
+                "kubernetes:core/v1:ConfigMap::pg-owner",
+                "kubernetes:core/v1:PersistentVolumeClaimPatch::pg-data-0",
+                "kubernetes:core/v1:PersistentVolumeClaimPatch::pg-data-1",
                 "kubernetes:core/v1:Service::pg",
                 "kubernetes:core/v1:Service::pg-headless",
                 "kubernetes:core/v1:ServiceAccount::pg-snapshots",
@@ -102,11 +105,13 @@ describe("StatefulWorkload snapshots and restoreFrom", () => {
                     {
                         expression: `request.operation != 'CREATE' || (${own("object")} && has(object.spec.source.persistentVolumeClaimName) && object.spec.source.persistentVolumeClaimName in ['data-pg-0', 'data-pg-1'])`,
                         message: "the snapshot job of pg may only create VolumeSnapshots labelled stateful-stacks.io/snapshot-of=pg of its own claims",
+                        reason: "Forbidden",
                     },
-                    { expression: "request.operation != 'UPDATE'", message: "the snapshot job of pg never changes a VolumeSnapshot" },
+                    { expression: "request.operation != 'UPDATE'", message: "the snapshot job of pg never changes a VolumeSnapshot", reason: "Forbidden" },
                     {
                         expression: `request.operation != 'DELETE' || (${own("oldObject")})`,
                         message: "the snapshot job of pg may only delete VolumeSnapshots labelled stateful-stacks.io/snapshot-of=pg",
+                        reason: "Forbidden",
                     },
                 ],
             },
@@ -242,7 +247,7 @@ describe("StatefulWorkload snapshots and restoreFrom", () => {
             });
             assert.strictEqual(claim.retainOnDelete, true);
             assert.strictEqual(claim.protect, false);
-            assert.deepStrictEqual(claim.ignoreChanges, ["spec.dataSource", "spec.dataSourceRef"]);
+            assert.deepStrictEqual(claim.ignoreChanges, ["spec.dataSource", "spec.dataSourceRef", "spec.resources", "spec.volumeAttributesClassName"]);
             assert.deepStrictEqual(claim.dependsOn, [classUrn("kubernetes:storage.k8s.io/v1:StorageClass", "sn-fast")]);
         });
         const sts = rec.get("kubernetes:apps/v1:StatefulSet", "pg");
