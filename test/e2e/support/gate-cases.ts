@@ -102,7 +102,18 @@ export const ZOOKEEPER_CASES: Readonly<Record<"scaleDownRetain" | "whenDeletedDe
 export const SCRATCH_STACK = "gate-scratch";
 
 /** The scratch program's variants: `base` is deployed, each other one is previewed against it. */
-export type ScratchVariant = "base" | "reclaim-fixed" | "reclaim-replaced" | "protection-removed" | "replaced-same-name" | "credentials" | "replicas-unknown";
+export type ScratchVariant =
+    | "base"
+    | "reclaim-fixed"
+    | "reclaim-replaced"
+    | "class-swap"
+    | "protection-removed"
+    | "replaced-same-name"
+    | "credentials"
+    | "replicas-unknown"
+    | "snapshot-class-delete"
+    | "snapshot-class-labels"
+    | "snapshots-removed";
 
 /**
  * The scratch program (plain JavaScript, @pulumi/kubernetes from the repository's
@@ -119,12 +130,13 @@ const skipAwait = { "pulumi.com/skipAwait": "true" };
 const ns = new k8s.core.v1.Namespace("gate-scratch", { metadata: { name: "gate-scratch" } });
 const namespace = ns.metadata.name;
 
-// A class with a fixed name, and one the provider names (a replacement is created first).
-new k8s.storage.v1.StorageClass("fixed", {
+// A class with a fixed name (class-swap: the same name under another URN, reclaiming with
+// Delete), and one the provider names (a replacement is created first).
+new k8s.storage.v1.StorageClass(is("class-swap") ? "fixed-v2" : "fixed", {
     metadata: { name: "gate-scratch-fixed" },
     provisioner: "ebs.csi.aws.com",
     parameters: { encrypted: "true", type: "gp3" },
-    reclaimPolicy: is("reclaim-fixed") ? "Delete" : "Retain",
+    reclaimPolicy: is("reclaim-fixed") || is("class-swap") ? "Delete" : "Retain",
     volumeBindingMode: "WaitForFirstConsumer",
 });
 new k8s.storage.v1.StorageClass("auto", {
@@ -141,6 +153,38 @@ const claim = (name, labels, opts) => new k8s.core.v1.PersistentVolumeClaim(name
 claim("archive", { app: "archive" }, { retainOnDelete: !is("protection-removed") });
 claim("ledger", { app: "ledger" }, { protect: !is("protection-removed") });
 claim("journal", { app: "journal", generation: is("replaced-same-name") ? "2" : "1" }, { replaceOnChanges: ["metadata.labels"], retainOnDelete: true });
+
+// Snapshots (the e2e cluster has the snapshot CRDs and the snapshot-controller): a class,
+// a VolumeSnapshot of the archive claim, and two pre-provisioned contents.
+const snapshotClass = new k8s.apiextensions.CustomResource("snapshots", {
+    apiVersion: "snapshot.storage.k8s.io/v1",
+    kind: "VolumeSnapshotClass",
+    metadata: is("snapshot-class-labels") ? { labels: { tier: "fast" }, name: "gate-scratch-snapshots" } : { name: "gate-scratch-snapshots" },
+    deletionPolicy: is("snapshot-class-delete") ? "Delete" : "Retain",
+    driver: "ebs.csi.aws.com",
+});
+if (!is("snapshots-removed")) {
+    new k8s.apiextensions.CustomResource("snap", {
+        apiVersion: "snapshot.storage.k8s.io/v1",
+        kind: "VolumeSnapshot",
+        metadata: { annotations: skipAwait, name: "snap", namespace },
+        spec: { source: { persistentVolumeClaimName: "archive" }, volumeSnapshotClassName: "gate-scratch-snapshots" },
+    }, { dependsOn: [snapshotClass] });
+    for (const policy of ["Delete", "Retain"]) {
+        const name = "content-" + policy.toLowerCase();
+        new k8s.apiextensions.CustomResource(name, {
+            apiVersion: "snapshot.storage.k8s.io/v1",
+            kind: "VolumeSnapshotContent",
+            metadata: { annotations: skipAwait, name: "gate-scratch-" + name },
+            spec: {
+                deletionPolicy: policy,
+                driver: "ebs.csi.aws.com",
+                source: { snapshotHandle: "snap-0" + (policy === "Delete" ? "1" : "2") + "a2b3c4d5e6f7a8b" },
+                volumeSnapshotRef: { name: "restored-" + policy.toLowerCase(), namespace: "gate-scratch" },
+            },
+        });
+    }
+}
 
 // A resource of the dynamic provider, created only by the variants that need a value not
 // known until the update: in a preview, the outputs of a resource still to be created are
@@ -254,6 +298,43 @@ export const SCRATCH_CASES: readonly (GateCase & { readonly variant: ScratchVari
         blocks: true,
         findings: ["block scale-down cache"],
         ops: { "kubernetes:apps/v1:StatefulSet::cache": "update", "pulumi-nodejs:dynamic/gate:Revision::revision": "create" },
+    },
+    {
+        name: "scratch-snapshot-class-delete",
+        variant: "snapshot-class-delete",
+        note: "real engine (gate-scratch program, 9-gate e2e): the VolumeSnapshotClass gate-scratch-snapshots updated with deletionPolicy Retain → Delete",
+        blocks: true,
+        findings: ["block weakened-protection snapshots"],
+        ops: { "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass::snapshots": "update" },
+    },
+    {
+        name: "scratch-snapshot-class-labels",
+        variant: "snapshot-class-labels",
+        note: "real engine (gate-scratch program, 9-gate e2e): the same VolumeSnapshotClass gains a label; deletionPolicy stays Retain",
+        blocks: false,
+        findings: [],
+        ops: { "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass::snapshots": "update" },
+    },
+    {
+        name: "scratch-snapshots-removed",
+        variant: "snapshots-removed",
+        note: "real engine (gate-scratch program, 9-gate e2e): a VolumeSnapshot and two pre-provisioned VolumeSnapshotContents (deletionPolicy Delete, Retain) removed from the program",
+        blocks: true,
+        findings: ["block data-loss snap", "block data-loss content-delete", "retained data-loss content-retain"],
+        ops: {
+            "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshot::snap": "delete",
+            "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent::content-delete": "delete",
+            "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotContent::content-retain": "delete",
+        },
+    },
+    {
+        name: "scratch-class-swap",
+        variant: "class-swap",
+        note: "real engine (gate-scratch program, 9-gate e2e): the StorageClass gate-scratch-fixed (Retain) deleted and created under another URN, fixed-v2, keeping its name, with reclaimPolicy Delete: provider 4.25 dry-runs the create against the live class, and the API server refuses the reclaimPolicy change, so the preview fails and the gate refuses it",
+        blocks: true,
+        findings: [],
+        ops: { "kubernetes:storage.k8s.io/v1:StorageClass::fixed-v2": "create" },
+        previewError: /reclaimPolicy: Forbidden: updates to reclaimPolicy are forbidden/,
     },
     {
         name: "scratch-reclaim-delete-fixed",
