@@ -238,10 +238,10 @@ describe("diff: one comment for several stacks", () => {
             "| stack | changes | data gate |",
             "| --- | --- | --- |",
             "| `postgres-ebs` | 1 replace | **blocked**: 1 replaces or deletes a StatefulSet (its claims are kept) |",
-            "| `zookeeper-ensemble` | 1 update | passed |",
+            "| `zookeeper-ensemble` | 1 update, 4 create | passed |",
         ]);
         assert.ok(lines.includes("<details open><summary>postgres-ebs: 1 replace; gate blocked</summary>"));
-        assert.ok(lines.includes("<details><summary>zookeeper-ensemble: 1 update; gate passed</summary>"));
+        assert.ok(lines.includes("<details><summary>zookeeper-ensemble: 1 update, 4 create; gate passed</summary>"));
         assert.ok(lines.includes("### Pulumi preview of `stateful-stacks` stack `postgres-ebs`"));
         const graph = out.stdout.slice(out.stdout.indexOf("```mermaid"), out.stdout.indexOf("```\n", out.stdout.indexOf("```mermaid")) + 4);
         assert.equal(graph, [
@@ -260,7 +260,7 @@ describe("diff: one comment for several stacks", () => {
     it("--stack labels the sections; one labelled document is a comment too", () => {
         const out = runGateCommand(parseGateArgs("diff", ["--stack", "prod", files[1]]));
         assert.match(out.stdout, /^## Pulumi preview: 1 stack\n\n\*\*Data gate: passed on every stack\.\*\*\n/);
-        assert.match(out.stdout, /\| `prod` \| 1 update \| passed \|/);
+        assert.match(out.stdout, /\| `prod` \| 1 update, 4 create \| passed \|/);
         assert.match(out.stdout, /### Pulumi preview of `stateful-stacks` stack `prod`/);
     });
 });

@@ -187,7 +187,7 @@ describe("workflow: preview.yml, its scripts run over the committed fixtures", f
             "| `postgres-ebs` | 1 replace | **blocked**: 1 replaces or deletes a StatefulSet (its claims are kept) |",
             "| `replicated-cache` | 1 update | passed |",
             "| `shared-content-efs` | — | **preview failed**: previews/shared-content-efs.json is not a usable preview: the document is empty (did `pulumi preview --json` fail before printing?) |",
-            "| `zookeeper-ensemble` | 1 update | passed |",
+            "| `zookeeper-ensemble` | 1 update, 4 create | passed |",
             "",
         ]);
         assert.match(text, /`spec.volumeClaimTemplates\[0\].spec.resources.requests.storage`: `50Gi` → `80Gi` \(replaces\)/);
@@ -287,7 +287,7 @@ describe("action.yml: the composite gate action, its script run over the committ
         assert.deepEqual([ran.outputs.verdict, ran.outputs["comment-file"]], ["blocked", comment]);
         const text = fs.readFileSync(comment, "utf8");
         assert.match(text, /^## Pulumi preview: 3 stacks\n/);
-        assert.match(text, /\| `zk` \| 1 update \| passed \|/);
+        assert.match(text, /\| `zk` \| 1 update, 4 create \| passed \|/);
         assert.match(text, /\| `dev` \| 2 delete, 1 replace, 2 update, 1 create \| \*\*blocked\*\*: 2 destroy data \|/);
         assert.match(ran.stdout, /^== stack postgres-ebs$/m);
     });
