@@ -21,7 +21,7 @@ describe("stack postgres-ebs", () => {
         // IOPS and throughput come from the VolumeAttributesClass, so a change retunes in place.
         assert.strictEqual(fast.parameters.iops, undefined);
         assert.strictEqual(fast.parameters.throughput, undefined);
-        assert.deepStrictEqual(objectOf(rec, "kubernetes:storage.k8s.io/v1:VolumeAttributesClass", "postgres-fast-performance-gp3-6000iops-250mibps"), {
+        assert.deepStrictEqual(objectOf(rec, "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch", "postgres-fast-performance-gp3-6000iops-250mibps"), {
             apiVersion: "storage.k8s.io/v1",
             driverName: "ebs.csi.aws.com",
             kind: "VolumeAttributesClass",
@@ -100,7 +100,7 @@ describe("stack postgres-ebs", () => {
             "kubernetes:core/v1:Namespace::postgres-ebs",
             "kubernetes:core/v1:PersistentVolumeClaim::postgres-backups",
             "kubernetes:core/v1:PersistentVolumeClaimPatch::postgres-data-0",
-            "kubernetes:storage.k8s.io/v1:VolumeAttributesClass::postgres-fast-performance-gp3-6000iops-250mibps",
+            "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch::postgres-fast-performance-gp3-6000iops-250mibps",
         ]);
         assert.deepStrictEqual(byFate(false), [
             "kubernetes:apps/v1:StatefulSet::postgres",
