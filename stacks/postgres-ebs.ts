@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     EBS_LIMITS,
     EbsStorageClass,
+    EbsVolumeAttributesClass,
     GIB,
     parseQuantity,
     restrictedContainerSecurityContext,
@@ -35,8 +36,11 @@ const KEYS = {
         secret: true,
     },
     dataSize: { description: "Size of the database volume (gp3). Growing it is an online resize; shrinking is refused by Kubernetes.", default: "50Gi" },
-    fastIops: { description: "Provisioned IOPS of the gp3 class (3000–80000).", default: 6000 },
-    fastThroughputMibps: { description: "Throughput of the gp3 class in MiB/s (125–2000, at most IOPS / 4).", default: 250 },
+    fastIops: {
+        description: "Provisioned IOPS of the database volumes (gp3, 3000–80000), through a VolumeAttributesClass: a change retunes the existing volumes in place (one change per volume every six hours).",
+        default: 6000,
+    },
+    fastThroughputMibps: { description: "Throughput of the database volumes in MiB/s (gp3, 125–2000, at most IOPS / 4), through the same VolumeAttributesClass.", default: 250 },
     kmsKeyArn: { description: "Encrypt the fast class with this existing KMS key instead of creating one.", defaultText: "a new key (none in local mode)" },
     snapshotClass: { description: "Create a VolumeSnapshotClass for the fast class (needs the snapshot CRDs).", defaultText: "true; false in local mode" },
     backupSize: { description: "Size of the backup claim on the st1 class (st1 volumes are at least 125Gi).", default: "125Gi" },
@@ -67,14 +71,18 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
     const kmsKeyArn = settings.optionalString("kmsKeyArn");
     const snapshots = settings.optionalString("snapshotClass") === undefined ? !base.localMode : settings.boolean("snapshotClass");
 
+    // The class has no IOPS or throughput of its own: the VolumeAttributesClass gives them to
+    // new volumes and retunes existing ones in place, so changing them replaces nothing.
     const fast = new EbsStorageClass(
         "postgres-fast",
+        { createKmsKey: kmsKeyArn === undefined && !base.localMode, kmsKeyArn, snapshots, storageClassName: "postgres-fast", volumeType: "gp3" },
+        base.opts,
+    );
+    const fastPerformance = new EbsVolumeAttributesClass(
+        "postgres-fast-performance",
         {
-            createKmsKey: kmsKeyArn === undefined && !base.localMode,
             iops: settings.integer("fastIops", 3000, 80000),
-            kmsKeyArn,
-            snapshots,
-            storageClassName: "postgres-fast",
+            namePrefix: "postgres-fast",
             throughputMibps: settings.integer("fastThroughputMibps", 125, 2000),
             volumeType: "gp3",
         },
@@ -126,7 +134,7 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
             snapshots: snapshotSchedule === undefined ? undefined : { keep: settings.integer("snapshotKeep", 1, 1000), schedule: snapshotSchedule, volumeSnapshotClass: fast },
             startupProbe: { ...isReady, failureThreshold: 30, periodSeconds: 5 },
             terminationGracePeriodSeconds: 60,
-            volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast }],
+            volumes: [{ mountPath: "/var/lib/postgresql/data", name: "data", size: settings.string("dataSize"), storageClass: fast, volumeAttributesClass: fastPerformance }],
         },
         { ...base.opts, dependsOn: rotation ? [credentials, rotation.job] : [credentials] },
     );
@@ -198,6 +206,7 @@ export const postgresEbs: Scenario = defineScenario("postgres-ebs", KEYS, "restr
         claimNames: postgres.claimNames,
         clientServiceDnsName: host,
         fastStorageClassName: fast.storageClassName,
+        fastVolumeAttributesClassName: fastPerformance.volumeAttributesClassName,
         kmsKeyArn: fast.kmsKeyArn ?? kmsKeyArn ?? null,
         namespace: base.namespace,
         podDnsNames: postgres.podDnsNames,

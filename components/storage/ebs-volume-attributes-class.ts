@@ -29,14 +29,17 @@ export { MAX_VOLUME_ATTRIBUTES_PREFIX, validateEbsVolumeAttributesArgs } from ".
  *
  * The object is immutable, so its name is derived from its parameters and a change is a
  * new object under a new Pulumi name (a create and a delete, never a replacement). It is
- * retained on delete: claims kept by `pulumi destroy` (and claims that have not moved yet)
+ * kept on delete: claims kept by `pulumi destroy` (and claims that have not moved yet)
  * still name it, and Kubernetes keeps a class that is in use anyway
  * (`kubernetes.io/vac-protection`); a class left behind by a retune can be deleted with
  * kubectl once no claim or volume names it. It holds no data and is never protected.
  *
  * Provider 4.25 has no `storage.k8s.io/v1` type for it (only v1alpha1/v1beta1, which are
- * off by default), so it is registered as a `kubernetes.apiextensions.CustomResource` of
- * that apiVersion: the provider applies any kind the API server serves.
+ * off by default), so it is registered as a `kubernetes.apiextensions.CustomResourcePatch`
+ * of that apiVersion: the provider server-side applies any kind the API server serves.
+ * A patch creates the object or takes over an existing one with the same name and
+ * parameters (one kept by an earlier retune or `pulumi destroy`) on every provider
+ * version; providers from 4.29 on refuse to create an object that exists already.
  */
 export class EbsVolumeAttributesClass extends pulumi.ComponentResource implements VolumeAttributesClassReference {
     /** What a workload checks its claims against: plain values, known at construction. */
@@ -47,8 +50,8 @@ export class EbsVolumeAttributesClass extends pulumi.ComponentResource implement
      * dependency on the object, so claims move to the class only after it exists.
      */
     public readonly volumeAttributesClassName: pulumi.Output<string>;
-    /** The VolumeAttributesClass object. */
-    public readonly volumeAttributesClass: k8s.apiextensions.CustomResource;
+    /** The VolumeAttributesClass object (server-side applied, see the class's description). */
+    public readonly volumeAttributesClass: k8s.apiextensions.CustomResourcePatch;
     /** The volume type volumes are modified to. */
     public readonly volumeType: EbsVolumeType;
     /** The provisioned IOPS, when set. */
@@ -66,8 +69,9 @@ export class EbsVolumeAttributesClass extends pulumi.ComponentResource implement
         this.iops = rendered.resolved.iops;
         this.throughputMibps = rendered.resolved.throughputMibps;
 
-        // Never protected (a retune must be able to leave it), always retained on delete.
-        this.volumeAttributesClass = new k8s.apiextensions.CustomResource(
+        // Never protected (a retune must be able to leave it), always kept on delete (the
+        // provider then never takes its fields back from an object claims may still name).
+        this.volumeAttributesClass = new k8s.apiextensions.CustomResourcePatch(
             rendered.childName,
             rendered.volumeAttributesClass,
             childOptions(this, { protect: false, retainOnDelete: true }),

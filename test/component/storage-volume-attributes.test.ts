@@ -6,7 +6,7 @@ import { isVolumeAttributesClassReference } from "../../components/common/volume
 import { assertSchemaValid, expectInvalid, recorder, registrations, render, renderComponent, settle, valueOf } from "../support/pulumi";
 
 const COMPONENT = "stateful-stacks:storage:EbsVolumeAttributesClass";
-const VAC = "kubernetes:storage.k8s.io/v1:VolumeAttributesClass";
+const VAC = "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch";
 const COMPONENT_URN = (name: string) => `urn:pulumi:test::stateful-stacks::${COMPONENT}::${name}`;
 const LABELS = { "app.kubernetes.io/managed-by": "stateful-stacks" };
 

@@ -27,7 +27,11 @@ const VERIFY: Readonly<Record<string, (kube: Kube, out: Record<string, unknown>)
         assert.equal(fast.volumeBindingMode, "WaitForFirstConsumer");
         assert.equal(fast.allowVolumeExpansion, true);
         assert.equal(fast.parameters.type, "gp3");
-        assert.equal(fast.parameters.iops, "6000");
+        // IOPS and throughput come from the VolumeAttributesClass on the claims.
+        assert.equal(fast.parameters.iops, undefined);
+        const performance = await kube.must("/apis/storage.k8s.io/v1/volumeattributesclasses/postgres-fast-gp3-6000iops-250mibps");
+        assert.deepEqual([performance.driverName, performance.parameters], ["ebs.csi.aws.com", { iops: "6000", throughput: "250", type: "gp3" }]);
+        assert.equal(out.fastVolumeAttributesClassName, "postgres-fast-gp3-6000iops-250mibps");
         assert.equal(fast.parameters.encrypted, "true");
         assert.equal(fast.parameters.kmsKeyId, undefined, "local mode creates no KMS key");
         assert.equal((await kube.must(paths.storageClass("postgres-slow"))).parameters.type, "st1");

@@ -5,12 +5,13 @@ import { evaluateGate, parsePreview, PreviewDocument } from "../../tools/gate";
 import { e2e, pulumi } from "./support/context";
 import { KubeObject } from "./support/kube";
 import { operations } from "./support/preview";
+import { deploy, withConfig } from "./support/stacks";
 import { REPO } from "./support/toolchain";
 
 /**
  * Retuning EBS performance in place on the real engine (Pulumi CLI, provider 4.25, a
  * Kubernetes 1.34 control plane): an EbsVolumeAttributesClass, registered as a
- * `storage.k8s.io/v1` VolumeAttributesClass through `kubernetes.apiextensions.CustomResource`,
+ * `storage.k8s.io/v1` VolumeAttributesClass through `kubernetes.apiextensions.CustomResourcePatch`,
  * named by two claims. Changing its IOPS creates a new class and moves the claims to it in
  * place; the driver's ModifyVolume is simulated at the edge (tools/e2e/provisioner.js). The
  * program is a small one of its own (its folder is made here), so this file brings up and
@@ -21,7 +22,7 @@ const STACK = "retune";
 const NAMESPACE = "retune";
 const CLAIMS = ["data-retune-0", "data-retune-1"];
 const vacName = (iops: number) => `retune-fast-gp3-${iops}iops-250mibps`;
-const VAC_TYPE = "kubernetes:storage.k8s.io/v1:VolumeAttributesClass";
+const VAC_TYPE = "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch";
 
 const PROGRAM = (components: string) => `import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -199,5 +200,71 @@ describe("e2e: retune EBS IOPS in place through a VolumeAttributesClass", functi
         }
         await setIops(6000);
         assert.equal(await kube().get(vacPath("retune-fast-gp3-90000iops-250mibps")), undefined);
+    });
+});
+
+/**
+ * The same retune on the postgres-ebs scenario: `fastIops` is the VolumeAttributesClass of
+ * the database claim (through the StatefulWorkload's claim patch), so raising it moves the
+ * claim to a new class in place and replaces nothing.
+ */
+describe("e2e: postgres-ebs fastIops retunes the database volume in place", function () {
+    const STACK_NAME = "postgres-ebs";
+    const NS = "postgres-ebs";
+    const CLAIM = `/api/v1/namespaces/${NS}/persistentvolumeclaims/data-postgres-0`;
+    const kube = () => e2e().kube;
+
+    async function live(): Promise<Record<string, string>> {
+        const claim = await kube().must(CLAIM);
+        const pv = await kube().must(`/api/v1/persistentvolumes/${claim.spec.volumeName}`);
+        return {
+            claim: claim.metadata.uid,
+            statefulSet: (await kube().must(`/apis/apps/v1/namespaces/${NS}/statefulsets/postgres`)).metadata.uid,
+            storageClass: (await kube().must("/apis/storage.k8s.io/v1/storageclasses/postgres-fast")).metadata.uid,
+            volume: pv.metadata.uid,
+        };
+    }
+
+    async function expectOn(vac: string): Promise<void> {
+        const claim = await kube().eventually(
+            `data-postgres-0 to be modified to ${vac}`,
+            async () => {
+                const c = await kube().get(CLAIM);
+                return c?.spec?.volumeAttributesClassName === vac && c.status?.currentVolumeAttributesClassName === vac && c.status.modifyVolumeStatus === undefined ? c : undefined;
+            },
+            90_000,
+        );
+        assert.equal((await kube().must(`/api/v1/persistentvolumes/${claim.spec.volumeName}`)).spec.volumeAttributesClassName, vac);
+    }
+
+    before(async function () {
+        await deploy(STACK_NAME);
+    });
+
+    it("fastIops 6000 → 8000: the preview replaces nothing and the gate passes; pulumi up moves the claim in place (same claim, volume, StorageClass, StatefulSet)", async () => {
+        await expectOn("postgres-fast-gp3-6000iops-250mibps");
+        const before = await live();
+        await withConfig(STACK_NAME, { fastIops: "8000" }, {}, async () => {
+            const document = parsePreview((await pulumi(["preview", "--json", "--show-sames", "-s", STACK_NAME])).stdout);
+            const ops = operations(document);
+            assert.deepEqual(
+                Object.entries(ops).filter(([, op]) => /replace/.test(op)),
+                [],
+                `no replacement: ${JSON.stringify(ops)}`,
+            );
+            assert.equal(ops[`${VAC_TYPE}::postgres-fast-performance-gp3-8000iops-250mibps`], "create");
+            assert.equal(ops["kubernetes:core/v1:PersistentVolumeClaimPatch::postgres-data-0"], "update");
+            const verdict = evaluateGate(document);
+            assert.equal(verdict.blocked, false, `gate findings: ${JSON.stringify(verdict.findings)}`);
+            const started = Date.now();
+            await pulumi(["up", "--yes", "--skip-preview", "-s", STACK_NAME]);
+            await expectOn("postgres-fast-gp3-8000iops-250mibps");
+            console.log(`      (postgres-ebs retuned in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+            assert.deepEqual(await live(), before);
+        });
+        // Back to the stack's own config: the kept class is taken over again.
+        await pulumi(["up", "--yes", "--skip-preview", "-s", STACK_NAME]);
+        await expectOn("postgres-fast-gp3-6000iops-250mibps");
+        assert.deepEqual(await live(), before);
     });
 });

@@ -18,8 +18,21 @@ describe("stack postgres-ebs", () => {
         );
         const fast = objectOf(rec, "kubernetes:storage.k8s.io/v1:StorageClass", "postgres-fast");
         assert.strictEqual(fast.parameters.type, "gp3");
-        assert.strictEqual(fast.parameters.iops, "6000");
-        assert.strictEqual(fast.parameters.throughput, "250");
+        // IOPS and throughput come from the VolumeAttributesClass, so a change retunes in place.
+        assert.strictEqual(fast.parameters.iops, undefined);
+        assert.strictEqual(fast.parameters.throughput, undefined);
+        assert.deepStrictEqual(objectOf(rec, "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch", "postgres-fast-performance-gp3-6000iops-250mibps"), {
+            apiVersion: "storage.k8s.io/v1",
+            driverName: "ebs.csi.aws.com",
+            kind: "VolumeAttributesClass",
+            metadata: { labels: { "app.kubernetes.io/managed-by": "stateful-stacks" }, name: "postgres-fast-gp3-6000iops-250mibps" },
+            parameters: { iops: "6000", throughput: "250", type: "gp3" },
+        });
+        assert.deepStrictEqual(
+            sts.spec.volumeClaimTemplates.map((t: any) => t.spec.volumeAttributesClassName),
+            ["postgres-fast-gp3-6000iops-250mibps"],
+        );
+        assert.strictEqual(outputs.fastVolumeAttributesClassName, "postgres-fast-gp3-6000iops-250mibps");
         assert.strictEqual(fast.parameters.kmsKeyId, outputs.kmsKeyArn);
         assert.match(outputs.kmsKeyArn, /^arn:aws:kms:/);
         assert.strictEqual(rec.get("aws:kms/key:Key", "postgres-fast-kms").inputs.enableKeyRotation, true);
@@ -87,6 +100,7 @@ describe("stack postgres-ebs", () => {
             "kubernetes:core/v1:Namespace::postgres-ebs",
             "kubernetes:core/v1:PersistentVolumeClaim::postgres-backups",
             "kubernetes:core/v1:PersistentVolumeClaimPatch::postgres-data-0",
+            "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch::postgres-fast-performance-gp3-6000iops-250mibps",
         ]);
         assert.deepStrictEqual(byFate(false), [
             "kubernetes:apps/v1:StatefulSet::postgres",

@@ -58,7 +58,7 @@ async function check(args: unknown): Promise<"refused" | "accepted"> {
         return "refused";
     }
     assertSchemaValid(rec);
-    const classes = rec.ofType("kubernetes:storage.k8s.io/v1:VolumeAttributesClass");
+    const classes = rec.ofType("kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch");
     assert.strictEqual(classes.length, 1);
     const [vac] = classes;
     assert.ok(isDns1123Subdomain(vac.inputs.metadata.name), vac.inputs.metadata.name);
