@@ -66,7 +66,7 @@ export type { SpreadArgs, SpreadMode } from "./workload/pod-defaults";
 export { GIB, parseQuantity, standardLabels } from "./common/kubernetes";
 
 // State outside the cluster: connection data, credentials, and wiring them into pods.
-export { ExternalStore, isDnsName } from "./external/external-store";
+export { EXTERNAL_STORE_MIN_CHECKSUM_KEY, ExternalStore, isDnsName } from "./external/external-store";
 export type { ExistingSecretKeys, ExternalStoreArgs, ExternalStoreEngine } from "./external/external-store";
 export { externalStoreWiring, withExternalStores } from "./external/wiring";
 export type { ExternalStoreWiring, ExternalStoreWiringOptions, WithExternalStoresOptions } from "./external/wiring";

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import {
     ExternalStore,
     ExternalStoreEngine,
+    EXTERNAL_STORE_MIN_CHECKSUM_KEY,
     isDnsName,
     restrictedPodSecurityContext,
     selectorLabels,
@@ -50,7 +51,7 @@ export const externalDatabase: Scenario = defineScenario("external-database", KE
     const store = new ExternalStore(
         "orders-db",
         {
-            checksumKey: settings.optionalSecret("storeChecksumKey"),
+            checksumKey: settings.optionalSecret("storeChecksumKey", EXTERNAL_STORE_MIN_CHECKSUM_KEY),
             database: settings.string("dbName"),
             engine: settings.string("dbEngine") as ExternalStoreEngine,
             externalName,

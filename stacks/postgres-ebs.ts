@@ -23,7 +23,11 @@ import { defineScenario, Scenario } from "./scenario";
 const KEYS = {
     postgresImage: { description: "PostgreSQL image.", default: "postgres:16.4" },
     dbName: { description: "Database created at first start.", default: "app" },
-    dbPassword: { description: "Password of the `postgres` user (`pulumi config set --secret dbPassword ...`).", secret: true },
+    dbPassword: {
+        description:
+            "Password of the `postgres` user (`pulumi config set --secret dbPassword ...`). PostgreSQL takes it only at first start: to change it later, set `dbPreviousPassword` too (see \"Rotating credentials\").",
+        secret: true,
+    },
     dbPreviousPassword: {
         description:
             "Only while rotating `dbPassword`: the password the database has now. A Job logs in with it and sets the new one (`ALTER ROLE`) before the StatefulSet changes; unset it after the `pulumi up` (see \"Rotating credentials\").",

@@ -131,10 +131,20 @@ export class ScenarioSettings {
         return this.config.requireSecret(key);
     }
 
-    /** A secret that may be left unset; kept secret from here on. */
-    optionalSecret(key: string): pulumi.Output<string> | undefined {
+    /**
+     * A secret that may be left unset; kept secret from here on. With `minLength`, a shorter
+     * value is refused (the message never shows it).
+     */
+    optionalSecret(key: string, minLength = 1): pulumi.Output<string> | undefined {
         if (!this.spec(key).secret) {
             throw new Error(`config key "${key}" is not declared secret`);
+        }
+        const value = this.config.get(key);
+        if (value === undefined || value === "") {
+            return undefined;
+        }
+        if (value.length < minLength) {
+            throw new Error(`stack config "${this.key(key)}" must be at least ${minLength} characters long (the value is secret and not shown)`);
         }
         return this.config.getSecret(key);
     }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { parseQuantity } from "./quantity";
 import { ProblemList } from "./validation";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -42,32 +43,7 @@ export function isPort(value: unknown): value is number {
     return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 65535;
 }
 
-const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL_SUFFIX: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
-
-/**
- * Parses a Kubernetes resource quantity ("20Gi", "1.5T", "500M", "1e3") into its value
- * in base units (bytes for storage). Returns undefined when the text is not a quantity.
- */
-export function parseQuantity(text: string): number | undefined {
-    if (typeof text !== "string") {
-        return undefined;
-    }
-    const match = QUANTITY.exec(text);
-    if (!match) {
-        return undefined;
-    }
-    const number = Number(match[1]);
-    const suffix = match[2] ?? "";
-    if (suffix in BINARY_SUFFIX) {
-        return number * BINARY_SUFFIX[suffix];
-    }
-    if (suffix in DECIMAL_SUFFIX) {
-        return number * DECIMAL_SUFFIX[suffix];
-    }
-    return number * 10 ** Number(suffix.slice(1));
-}
+export { parseQuantity } from "./quantity";
 
 /** Bytes in one GiB, the unit EBS sizes are counted in. */
 export const GIB = 2 ** 30;

@@ -136,7 +136,9 @@ export interface ExternalStoreArgs {
      * cannot be used to test guesses. The key itself goes nowhere: not into a Secret, an
      * annotation or the state's outputs. Changing the key changes the checksum (the
      * consuming pods roll once). A secret Output's value is known when the program runs,
-     * so a preview still shows the consumers as updated.
+     * so a preview still shows the consumers as updated. A plain string shorter than 32
+     * characters is refused at construction; an Output is read when it resolves, and a
+     * short one then fails the program (the message never shows the key).
      * @default none: the checksum is PBKDF2 over the same data with a public salt, a slow
      * but real offline password-guessing oracle for readers of pod specs (the component
      * logs a warning when it holds a password of its own and has no key)

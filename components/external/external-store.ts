@@ -37,6 +37,11 @@ export function externalStoreUnkeyedWarning(name: string): string {
     return `ExternalStore "${name}": its checksum annotation (on every consuming pod template) is PBKDF2 over the credentials with a public salt, so whoever can read pod specs can test guessed passwords offline; give "checksumKey" (a secret of at least ${EXTERNAL_STORE_MIN_CHECKSUM_KEY} characters) to key it with HMAC-SHA256`;
 }
 
+/** The error of an ExternalStore whose `checksumKey`, given as an Output, turns out too short (the key is not shown). */
+export function externalStoreShortKeyError(name: string): string {
+    return `ExternalStore "${name}": checksumKey must be a string of at least ${EXTERNAL_STORE_MIN_CHECKSUM_KEY} characters (the value is secret and not shown)`;
+}
+
 /** Type token of {@link ExternalStore}. */
 const EXTERNAL_STORE_TYPE = "stateful-stacks:external:ExternalStore";
 
@@ -123,7 +128,13 @@ export class ExternalStore extends pulumi.ComponentResource {
             : pulumi.output(null as ExternalStoreChecksumInput["secret"]);
         const key: pulumi.Output<string | undefined> = pulumi.output(resolved.checksumKey);
         this.checksum = pulumi.unsecret(
-            pulumi.all([secretData, key]).apply(([secret, k]) => externalStoreChecksum(name, resolved.namespace, { ...rendered.checksumBase, secret }, k)),
+            pulumi.all([secretData, key]).apply(([secret, k]) => {
+                // An Output key is read only now: one too short keys nothing, so it fails the program.
+                if (k !== undefined && (typeof k !== "string" || k.length < EXTERNAL_STORE_MIN_CHECKSUM_KEY)) {
+                    throw new Error(externalStoreShortKeyError(name));
+                }
+                return externalStoreChecksum(name, resolved.namespace, { ...rendered.checksumBase, secret }, k);
+            }),
         );
         if (rendered.secret && resolved.checksumKey === undefined) {
             pulumi.log.warn(externalStoreUnkeyedWarning(name), this);

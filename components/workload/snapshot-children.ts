@@ -28,7 +28,8 @@ export interface SnapshotSchedule {
  * The claims `restoreFrom` pre-creates. They hold data: kept through `pulumi destroy`
  * (retainOnDelete, unless the component was given `retainOnDelete: false`), the
  * component's `protect` passed on, and their `dataSourceRef` ignored after creation (a
- * changed source never replaces a claim).
+ * changed source never replaces a claim; the size and attributes class are the claim
+ * patch's from then on, so a grow happens in one place).
  */
 export function createRestoredClaims(parent: pulumi.Resource, name: string, args: StatefulWorkloadArgs, opts: pulumi.ComponentResourceOptions | undefined, dependsOn: pulumi.Resource[]): k8s.core.v1.PersistentVolumeClaim[] {
     const sts = statefulSetNameOf(name, args);
@@ -41,7 +42,7 @@ export function createRestoredClaims(parent: pulumi.Resource, name: string, args
             new k8s.core.v1.PersistentVolumeClaim(
                 `${name}-restore-${claim.volume}-${claim.ordinal}`,
                 claim.args as k8s.core.v1.PersistentVolumeClaimArgs,
-                dataChildOptions(parent, { protect: opts?.protect, retainOnDelete: opts?.retainOnDelete ?? true }, { dependsOn, ignoreChanges: ["spec.dataSource", "spec.dataSourceRef"] }),
+                dataChildOptions(parent, { protect: opts?.protect, retainOnDelete: opts?.retainOnDelete ?? true }, { dependsOn, ignoreChanges: ["spec.dataSource", "spec.dataSourceRef", "spec.resources", "spec.volumeAttributesClassName"] }),
             ),
     );
 }

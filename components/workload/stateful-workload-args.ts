@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StorageClassReference } from "../common/storage-class-ref";
+import { VolumeAttributesClassReference } from "../common/volume-attributes-ref";
 import { ExternalStore } from "../external/external-store";
 import { ConfigMapKeyEnv, SecretKeyEnv } from "./container-env";
 import { PodArgs, WorkloadPort } from "./pod-args";
@@ -53,9 +54,14 @@ export interface WorkloadVolume {
      */
     readonly mountPath: string;
     /**
-     * Requested size, a Kubernetes quantity ("20Gi"). With an `EbsStorageClass` it must lie
-     * in the volume type's range. Changing it replaces the StatefulSet (claim templates are
-     * immutable); existing claims keep their size — expand them through the claims.
+     * Requested size of every claim, a Kubernetes quantity ("20Gi"). With an
+     * `EbsStorageClass` it must lie in the volume type's range. Raising it grows every
+     * existing claim in place (the StatefulSet is not replaced, no pod is deleted; the CSI
+     * driver expands the volume and its file system online) and the claims of new
+     * ordinals are created at the new size. The StorageClass must allow expansion
+     * (`allowVolumeExpansion`), and a claim cannot shrink: the API server refuses both
+     * when `pulumi preview` dry-runs the change. The claim template keeps the size the
+     * StatefulSet was created with (templates are immutable).
      */
     readonly size: string;
     /**
@@ -63,13 +69,27 @@ export interface WorkloadVolume {
      * (`EbsStorageClass`, `EfsStorageClass`), another class component, or a class name
      * (a DNS-1123 subdomain). Given a reference, the claim is checked against its facts
      * (size range, IOPS per GiB, access modes) and the StatefulSet waits for the class.
-     * Changing it replaces the StatefulSet.
+     * A claim's class is immutable: changing it replaces the StatefulSet (its pods are
+     * orphaned and adopted) and the API server refuses the change on the existing claims;
+     * retune performance with `volumeAttributesClass` instead.
      */
     readonly storageClass: StorageClassReference | UncheckedStorageClass | string;
     /**
+     * The VolumeAttributesClass of every claim (`spec.volumeAttributesClassName`,
+     * Kubernetes ≥ 1.34): a component implementing {@link VolumeAttributesClassReference}
+     * or a class name (a DNS-1123 subdomain). Setting or changing it moves every existing
+     * claim to the class in place (the CSI driver modifies the volume: EBS type, IOPS,
+     * throughput) and new claims start in it; the StatefulSet is not replaced. Given a
+     * reference, its driver must be the StorageClass's provisioner, and the claims wait
+     * for the class to exist.
+     * @default none (the StorageClass's parameters)
+     */
+    readonly volumeAttributesClass?: VolumeAttributesClassReference | string;
+    /**
      * Access modes of each claim. `ReadWriteMany` and `ReadOnlyMany` need a file system
      * (EFS); they are refused on an `EbsStorageClass`. `ReadWriteOncePod` cannot be combined
-     * with another mode. Changing them replaces the StatefulSet.
+     * with another mode. They are immutable on a claim: changing them replaces the
+     * StatefulSet and the API server refuses the change on the existing claims.
      * @default ["ReadWriteOnce"]
      */
     readonly accessModes?: AccessMode[];
@@ -192,9 +212,12 @@ export interface StatefulWorkloadArgs extends PodArgs {
      */
     readonly externalStores?: ExternalStore[];
     /**
-     * Per-replica volumes (`volumeClaimTemplates`). Names and mount paths unique.
-     * Adding, removing or changing one replaces the StatefulSet (the claims themselves are
-     * kept, see `pvcRetention`).
+     * Per-replica volumes (`volumeClaimTemplates`). Names and mount paths unique. A
+     * volume's size and VolumeAttributesClass change in place, on every claim. Adding or
+     * removing a volume is refused by the engine (the StatefulSet ignores changes to the
+     * templates' sizes per volume, and such a path must exist before and after): replace
+     * the workload under a new `statefulSetName` instead. The claims themselves are kept,
+     * see `pvcRetention`.
      * @default none
      */
     readonly volumes?: WorkloadVolume[];

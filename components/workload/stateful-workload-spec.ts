@@ -7,7 +7,8 @@ import { buildEnvVars, ContainerEnvArgs } from "./container-env";
 import { renderPodArgs, RenderedPodArgs } from "./pod-args";
 import { podIdentityEnv, selectorLabels } from "./pod-defaults";
 import { DEFAULT_REPLICAS, MAX_REPLICAS, StatefulWorkloadArgs, WorkloadVolume } from "./stateful-workload-args";
-import { classifyStorageClass, dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
+import { claimSpec, DELETION_PROPAGATION_ANNOTATION, podOwnerReference } from "./stateful-workload-claims";
+import { dirname, ORDINAL_INIT_CONTAINER, resolveOrdinal, statefulSetNameOf } from "./stateful-workload-validate";
 
 /** The `app.kubernetes.io/component` label of everything a StatefulWorkload renders. */
 export const WORKLOAD_COMPONENT_LABEL = "stateful-workload";
@@ -199,33 +200,30 @@ export function buildWorkloadTemplate(name: string, args: StatefulWorkloadArgs):
 
 /** The claim templates, one per volume, with the class's name (an Output for a component). */
 export function buildVolumeClaimTemplates(volumes: readonly WorkloadVolume[]): k8s.types.input.core.v1.PersistentVolumeClaim[] {
-    return volumes.map((volume) => {
-        const ref = classifyStorageClass(volume.storageClass);
-        // A reference's name is a plain value known at construction: a replaced class does
-        // not make the claim templates unknown (and the StatefulSet replaced) in a preview.
-        const storageClassName =
-            ref.kind === "name" ? ref.name : ref.kind === "reference" ? ref.reference.storageFacts.name : ref.kind === "component" ? ref.component.storageClassName : undefined;
-        return {
-            metadata: { name: volume.name },
-            spec: {
-                accessModes: volume.accessModes ?? ["ReadWriteOnce"],
-                resources: { requests: { storage: volume.size } },
-                storageClassName,
-            },
-        };
-    });
+    return volumes.map((volume) => ({ metadata: { name: volume.name }, spec: claimSpec(volume) }));
 }
 
-/** The StatefulSet's metadata and spec (the `k8s.apps.v1.StatefulSet` args). */
-export function buildStatefulSet(name: string, args: StatefulWorkloadArgs): k8s.apps.v1.StatefulSetArgs {
+/**
+ * The StatefulSet's metadata and spec (the `k8s.apps.v1.StatefulSet` args). Deleted, it
+ * orphans its pods (`pulumi.com/deletionPropagationPolicy: orphan`): a replacement's new
+ * set adopts them. Given the uid of the owner ConfigMap ({@link buildPodOwner}), it is that
+ * object's dependent, so deleting the owner (only `pulumi destroy` or removing the
+ * workload does) has the garbage collector delete the StatefulSet and its pods.
+ */
+export function buildStatefulSet(name: string, args: StatefulWorkloadArgs, ownerUid?: pulumi.Input<string>): k8s.apps.v1.StatefulSetArgs {
     const names = statefulWorkloadNames(name, args);
+    const meta = objectMeta(names.statefulSet, names, args, true);
     const strategy = args.updateStrategy ?? { type: "RollingUpdate" };
     const updateStrategy =
         strategy.type === "OnDelete"
             ? { type: "OnDelete" }
             : { rollingUpdate: withOptional({ partition: strategy.partition ?? 0 }, { maxUnavailable: strategy.maxUnavailable }), type: "RollingUpdate" };
     return {
-        metadata: objectMeta(names.statefulSet, names, args, true),
+        metadata: sortKeys({
+            ...meta,
+            annotations: { ...meta.annotations, [DELETION_PROPAGATION_ANNOTATION]: "orphan" },
+            ...(ownerUid !== undefined ? { ownerReferences: [podOwnerReference(names.statefulSet, ownerUid)] } : {}),
+        }),
         spec: withOptional(
             {
                 persistentVolumeClaimRetentionPolicy: {

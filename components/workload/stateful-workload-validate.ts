@@ -17,6 +17,7 @@ import {
 import { checkLabel, checkStorageSize, checkSubdomain, EXPECT, GIB, isEnvVarName } from "../common/kubernetes";
 import { isStorageClassReference, StorageClassFacts, StorageClassReference } from "../common/storage-class-ref";
 import { Problem, ProblemList } from "../common/validation";
+import { isVolumeAttributesClassReference } from "../common/volume-attributes-ref";
 import { ExternalStore } from "../external/external-store";
 import { externalStoreWiringProblems, waitForStoreContainerName } from "../external/wiring";
 import { EBS_LIMITS, EBS_VOLUME_TYPES } from "../storage/ebs-limits";
@@ -38,13 +39,14 @@ const SHELL_SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
 const RESERVED_ENV = ["POD_NAME", "POD_NAMESPACE"];
 /** Every field a StatefulWorkload takes. */
 const KNOWN_KEYS = [...STATEFUL_WORKLOAD_OWN_KEYS, ...POD_ARG_KEYS].sort();
-const VOLUME_KEYS = ["name", "mountPath", "size", "storageClass", "accessModes"];
+const VOLUME_KEYS = ["name", "mountPath", "size", "storageClass", "accessModes", "volumeAttributesClass"];
 const INIT_KEYS = ["name", "image", "command", "args", "env", "secretEnv", "configMapEnv", "resources"];
 const ORDINAL_KEYS = ["name", "offset", "file"];
 const ROLLING_KEYS = ["type", "partition", "maxUnavailable"];
 const RETENTION = ["Retain", "Delete"] as const;
 
 const EXPECT_STS_NAME = `must be a DNS-1123 label starting with a letter, at most ${MAX_STATEFUL_SET_NAME} characters (the controller-revision-hash label must fit in 63, and the Services are named after it)`;
+const EXPECT_VOLUME_ATTRIBUTES_CLASS = "must be a VolumeAttributesClassReference or a VolumeAttributesClass name";
 const EXPECT_STORAGE_CLASS = "must be a StorageClassReference (an EbsStorageClass, an EfsStorageClass), another storage class component or a StorageClass name";
 
 /** How a volume's `storageClass` was given. */
@@ -242,7 +244,7 @@ function checkFacts(problems: ProblemList, path: string, facts: StorageClassFact
 }
 
 function checkVolume(problems: ProblemList, path: string, volume: unknown): volume is Record<string, unknown> {
-    if (!checkObject(problems, path, volume, VOLUME_KEYS, "must be { name, mountPath, size, storageClass, accessModes? }")) {
+    if (!checkObject(problems, path, volume, VOLUME_KEYS, "must be { name, mountPath, size, storageClass, accessModes?, volumeAttributesClass? }")) {
         return false;
     }
     checkLabel(problems, `${path}.name`, volume.name);
@@ -263,7 +265,35 @@ function checkVolume(problems: ProblemList, path: string, volume: unknown): volu
     if (facts?.ebs !== undefined && bytes !== undefined) {
         checkAgainstEbsFacts(problems, path, volume.size as string, bytes, facts.ebs);
     }
+    checkVolumeAttributesClass(problems, `${path}.volumeAttributesClass`, volume.volumeAttributesClass, ref.kind === "reference" ? ref.reference.storageFacts : undefined);
     return true;
+}
+
+/**
+ * A claim's VolumeAttributesClass: a name, or a reference whose driver is the claim's
+ * StorageClass's provisioner (the CSI driver that would modify the volume), when both are known.
+ */
+function checkVolumeAttributesClass(problems: ProblemList, path: string, value: unknown, storage: StorageClassFacts | undefined): void {
+    if (value === undefined) {
+        return;
+    }
+    if (typeof value === "string") {
+        checkSubdomain(problems, path, value);
+        return;
+    }
+    if (!isVolumeAttributesClassReference(value)) {
+        problems.add(path, value, EXPECT_VOLUME_ATTRIBUTES_CLASS);
+        return;
+    }
+    const facts = value.volumeAttributesFacts;
+    checkSubdomain(problems, `${path}.volumeAttributesFacts.name`, facts.name);
+    if (storage !== undefined && typeof storage.provisioner === "string" && facts.driverName !== storage.provisioner) {
+        problems.add(
+            `${path}.volumeAttributesFacts.driverName`,
+            facts.driverName,
+            `must be the StorageClass's provisioner "${storage.provisioner}" (StorageClass "${storage.name}"): only the driver that provisioned a volume can modify it`,
+        );
+    }
 }
 
 function checkInitContainer(problems: ProblemList, path: string, init: unknown, reserved: readonly string[]): init is Record<string, unknown> {
@@ -454,7 +484,7 @@ export function validateStatefulWorkloadArgs(name: string, args: StatefulWorkloa
                 );
             }
         },
-        { expected: "must be a list of { name, mountPath, size, storageClass, accessModes? }" },
+        { expected: "must be a list of { name, mountPath, size, storageClass, accessModes?, volumeAttributesClass? }" },
     );
 
     checkOneOf(problems, "podManagementPolicy", raw.podManagementPolicy, ["OrderedReady", "Parallel"]);

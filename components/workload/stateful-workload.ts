@@ -4,6 +4,7 @@ import { validatedArgs } from "../common/checks";
 import { dataChildOptions, disposableChildOptions } from "../common/options";
 import { createRestoredClaims, createSnapshotSchedule, SnapshotSchedule } from "./snapshot-children";
 import { StatefulWorkloadArgs } from "./stateful-workload-args";
+import { buildClaimPatches, buildPodOwner, claimTemplateIgnoreChanges, volumeAttributesClassResources } from "./stateful-workload-claims";
 import {
     buildClientService,
     buildDisruptionBudget,
@@ -13,6 +14,7 @@ import {
     podDnsNames,
     replicasOf,
     statefulWorkloadNames,
+    workloadLabels,
 } from "./stateful-workload-spec";
 import { classifyStorageClass, validateStatefulWorkloadArgs } from "./stateful-workload-validate";
 
@@ -48,6 +50,18 @@ export class StatefulWorkload extends pulumi.ComponentResource {
      * by name. `retainOnDelete: true` in the component's options leaves the set and its pods too.
      */
     public readonly statefulSet: k8s.apps.v1.StatefulSet;
+    /**
+     * The ConfigMap `<statefulSetName>-owner` that owns the StatefulSet: deleted (only by
+     * `pulumi destroy` or removing the workload), the garbage collector deletes the
+     * StatefulSet and its pods. It carries the component's protect/retainOnDelete.
+     */
+    public readonly podOwner: k8s.core.v1.ConfigMap;
+    /**
+     * One server-side apply per claim and ordinal (`<volume>-<statefulSetName>-<i>`): it
+     * grows the claims in place and creates a new ordinal's claim before the StatefulSet
+     * scales up. Kept on delete (a scale-down keeps the claims).
+     */
+    public readonly claimPatches: k8s.core.v1.PersistentVolumeClaimPatch[];
     /** The headless Service (`<statefulSetName>-headless`). */
     public readonly headlessService: k8s.core.v1.Service;
     /** The ClusterIP Service (`<statefulSetName>`), unless `clientService` is false. */
@@ -78,12 +92,32 @@ export class StatefulWorkload extends pulumi.ComponentResource {
         const names = statefulWorkloadNames(name, args);
         const replicas = replicasOf(args);
 
+        const volumes = args.volumes ?? [];
+        const labels = workloadLabels(names.statefulSet);
+        const classes = [...storageClassComponents(args), ...volumeAttributesClassResources(volumes)];
         this.headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(name, args), disposableChildOptions(this));
         this.restoredClaims = createRestoredClaims(this, name, args, opts, storageClassComponents(args));
+        this.podOwner = new k8s.core.v1.ConfigMap(`${name}-owner`, buildPodOwner(names.statefulSet, args.namespace, labels), dataChildOptions(this, opts));
+        // A patch holds no data of its own: never protected (a scale-down deletes it), and
+        // kept on delete, so the provider never takes its fields back from the claim. A
+        // restored claim exists first; its patch then owns the size and attributes class.
+        this.claimPatches = buildClaimPatches(name, args, labels, replicas).map(
+            (patch) =>
+                new k8s.core.v1.PersistentVolumeClaimPatch(patch.resourceName, patch.args, {
+                    parent: this,
+                    protect: false,
+                    retainOnDelete: true,
+                    dependsOn: [...classes, ...this.restoredClaims],
+                }),
+        );
         this.statefulSet = new k8s.apps.v1.StatefulSet(
             name,
-            buildStatefulSet(name, args),
-            dataChildOptions(this, opts, { dependsOn: [this.headlessService, ...storageClassComponents(args), ...this.restoredClaims] }),
+            buildStatefulSet(name, args, this.podOwner.metadata.uid),
+            dataChildOptions(this, opts, {
+                deletedWith: this.podOwner,
+                dependsOn: [this.headlessService, ...classes, ...this.restoredClaims, ...this.claimPatches],
+                ignoreChanges: claimTemplateIgnoreChanges(volumes),
+            }),
         );
         this.snapshotSchedule = createSnapshotSchedule(this, name, args);
         this.snapshotCronJobName = this.snapshotSchedule?.cronJob.metadata.name;

@@ -19,7 +19,7 @@ describe("protect on a component freezes only the children that hold data", () =
         await recorder();
     });
 
-    it("StatefulWorkload: the StatefulSet (it owns the claims) is protected; the Services and the PDB are not", async () => {
+    it("StatefulWorkload: the StatefulSet (it owns the claims) and its owner ConfigMap are protected; the claim patches (retained), the Services and the PDB are not", async () => {
         const rec = await render(
             () =>
                 new StatefulWorkload(
@@ -37,6 +37,10 @@ describe("protect on a component freezes only the children that hold data", () =
         );
         assert.deepStrictEqual(options(rec.resources), [
             ["kubernetes:apps/v1:StatefulSet::pg", true, false],
+            ["kubernetes:core/v1:ConfigMap::pg-owner", true, false],
+            ["kubernetes:core/v1:PersistentVolumeClaimPatch::pg-data-0", false, true],
+            ["kubernetes:core/v1:PersistentVolumeClaimPatch::pg-data-1", false, true],
+            ["kubernetes:core/v1:PersistentVolumeClaimPatch::pg-data-2", false, true],
             ["kubernetes:core/v1:Service::pg", false, false],
             ["kubernetes:core/v1:Service::pg-headless", false, false],
             ["kubernetes:policy/v1:PodDisruptionBudget::pg", false, false],

@@ -140,6 +140,20 @@ describe("ExternalStore component", () => {
         assertNoSecretLeaks(rec, [key, "planted-password-two"]);
     });
 
+    it("fails the program, without showing it, when a checksumKey given as an Output is too short", async () => {
+        let store!: ExternalStore;
+        await render(() => {
+            store = new ExternalStore("orders", { ...ARGS, checksumKey: pulumi.secret("planted-short") });
+        });
+        const checksum = store.checksum as unknown as { promise(): Promise<string> };
+        await assert.rejects(checksum.promise(), (err: Error) => {
+            // The engine reports it where it meets it first (serializing the component's outputs).
+            assert.match(err.message, /(^|: )ExternalStore "orders": checksumKey must be a string of at least 32 characters \(the value is secret and not shown\)$/);
+            assert.ok(!err.message.includes("planted-short"));
+            return true;
+        });
+    });
+
     it("warns when it holds a password without checksumKey, and only then", async () => {
         const warnings: string[] = [];
         const original = console.warn;

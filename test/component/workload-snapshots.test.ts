@@ -52,6 +52,9 @@ describe("StatefulWorkload snapshots and restoreFrom", () => {
                 "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding::pg-snapshots",
                 "kubernetes:apps/v1:StatefulSet::pg",
                 `${CRON}::pg-snapshots`,
+                "kubernetes:core/v1:ConfigMap::pg-owner",
+                "kubernetes:core/v1:PersistentVolumeClaimPatch::pg-data-0",
+                "kubernetes:core/v1:PersistentVolumeClaimPatch::pg-data-1",
                 "kubernetes:core/v1:Service::pg",
                 "kubernetes:core/v1:Service::pg-headless",
                 "kubernetes:core/v1:ServiceAccount::pg-snapshots",
@@ -244,7 +247,7 @@ describe("StatefulWorkload snapshots and restoreFrom", () => {
             });
             assert.strictEqual(claim.retainOnDelete, true);
             assert.strictEqual(claim.protect, false);
-            assert.deepStrictEqual(claim.ignoreChanges, ["spec.dataSource", "spec.dataSourceRef"]);
+            assert.deepStrictEqual(claim.ignoreChanges, ["spec.dataSource", "spec.dataSourceRef", "spec.resources", "spec.volumeAttributesClassName"]);
             assert.deepStrictEqual(claim.dependsOn, [classUrn("kubernetes:storage.k8s.io/v1:StorageClass", "sn-fast")]);
         });
         const sts = rec.get("kubernetes:apps/v1:StatefulSet", "pg");

@@ -4,12 +4,15 @@ import { ExternalStore } from "../../components/external/external-store";
 import { EbsStorageClass } from "../../components/storage/ebs-storage-class";
 import { EfsStorageClass } from "../../components/storage/efs-storage-class";
 import { StatefulWorkload } from "../../components/workload/stateful-workload";
+import { POD_OWNER_NOTE } from "../../components/workload/stateful-workload-claims";
 import { assertSchemaValid, recorder, render, valueOf } from "../support/pulumi";
 import { RESTRICTED_CONTAINER_SECURITY, RESTRICTED_POD_SECURITY } from "../support/restricted";
 
 const STS = "kubernetes:apps/v1:StatefulSet";
 const SERVICE = "kubernetes:core/v1:Service";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+const OWNER = "kubernetes:core/v1:ConfigMap";
+const PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
 const TYPE = "stateful-stacks:workload:StatefulWorkload";
 const urnOf = (name: string) => `urn:pulumi:test::stateful-stacks::${TYPE}::${name}`;
 
@@ -61,12 +64,39 @@ describe("StatefulWorkload component", () => {
         const component = rec.get(TYPE, "pg");
         assert.deepStrictEqual(
             rec.childrenOf(component.urn).map((r) => `${r.type}::${r.name}`).sort(),
-            [`${STS}::pg`, `${SERVICE}::pg`, `${SERVICE}::pg-headless`],
+            [`${STS}::pg`, `${OWNER}::pg-owner`, `${PATCH}::pg-data-0`, `${SERVICE}::pg`, `${SERVICE}::pg-headless`],
         );
         const sts = rec.get(STS, "pg");
         assert.strictEqual(sts.protect, true);
         const storageClass = rec.get("kubernetes:storage.k8s.io/v1:StorageClass", "cw-fast");
-        assert.deepStrictEqual([...sts.dependsOn].sort(), [rec.get(SERVICE, "pg-headless").urn, storageClass.urn].sort());
+        const patch = rec.get(PATCH, "pg-data-0");
+        const owner = rec.get(OWNER, "pg-owner");
+        const ownerUid: string = owner.state.metadata.uid;
+        // After the claims it keeps and the class; its owner, for the owner reference's uid.
+        assert.deepStrictEqual([...sts.dependsOn].sort(), [rec.get(SERVICE, "pg-headless").urn, storageClass.urn, patch.urn, owner.urn].sort());
+        // The size and VolumeAttributesClass of a template change on the claims, never in the (immutable) template.
+        assert.deepStrictEqual(sts.ignoreChanges, ["spec.volumeClaimTemplates[0].spec.resources.requests.storage", "spec.volumeClaimTemplates[0].spec.volumeAttributesClassName"]);
+        assert.deepStrictEqual(sts.propertyDependencies.metadata, [owner.urn]);
+        assert.deepStrictEqual([owner.protect, owner.retainOnDelete], [true, false]);
+        assert.deepStrictEqual(owner.inputs, {
+            apiVersion: "v1",
+            data: { note: POD_OWNER_NOTE },
+            immutable: true,
+            kind: "ConfigMap",
+            metadata: { labels: labels("pg"), name: "pg-owner", namespace: "db" },
+        });
+        assert.deepStrictEqual([patch.protect, patch.retainOnDelete, [...patch.dependsOn]], [false, true, [storageClass.urn]]);
+        assert.deepStrictEqual(patch.inputs, {
+            apiVersion: "v1",
+            kind: "PersistentVolumeClaim",
+            metadata: {
+                annotations: { "pulumi.com/patchForce": "true", "pulumi.com/skipAwait": "true" },
+                labels: labels("pg"),
+                name: "data-pg-0",
+                namespace: "db",
+            },
+            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } }, storageClassName: "cw-fast" },
+        });
         // Ordered after the class, but the claim templates do not take its name as a
         // dependency: replacing the class must not make them unknown (and the StatefulSet
         // replaced) in a preview.
@@ -74,7 +104,13 @@ describe("StatefulWorkload component", () => {
         assert.deepStrictEqual(sts.inputs, {
             apiVersion: "apps/v1",
             kind: "StatefulSet",
-            metadata: { labels: labels("pg"), name: "pg", namespace: "db" },
+            metadata: {
+                annotations: { "pulumi.com/deletionPropagationPolicy": "orphan" },
+                labels: labels("pg"),
+                name: "pg",
+                namespace: "db",
+                ownerReferences: [{ apiVersion: "v1", blockOwnerDeletion: true, kind: "ConfigMap", name: "pg-owner", uid: ownerUid }],
+            },
             spec: {
                 persistentVolumeClaimRetentionPolicy: retain,
                 podManagementPolicy: "OrderedReady",
@@ -170,7 +206,13 @@ describe("StatefulWorkload component", () => {
         assert.deepStrictEqual(rec.get(STS, "zk").inputs, {
             apiVersion: "apps/v1",
             kind: "StatefulSet",
-            metadata: { annotations: skipAwait, labels: labels("zk"), name: "zk", namespace: "coord" },
+            metadata: {
+                annotations: { ...skipAwait, "pulumi.com/deletionPropagationPolicy": "orphan" },
+                labels: labels("zk"),
+                name: "zk",
+                namespace: "coord",
+                ownerReferences: [{ apiVersion: "v1", blockOwnerDeletion: true, kind: "ConfigMap", name: "zk-owner", uid: rec.get(OWNER, "zk-owner").state.metadata.uid }],
+            },
             spec: {
                 persistentVolumeClaimRetentionPolicy: retain,
                 podManagementPolicy: "Parallel",
@@ -367,8 +409,9 @@ describe("StatefulWorkload component", () => {
         assertSchemaValid(rec);
         assert.deepStrictEqual(
             rec.childrenOf(urnOf("Orders Database")).map((r) => `${r.type}::${r.name}::${r.inputs.metadata.name}`).sort(),
-            [`${STS}::Orders Database::orders`, `${SERVICE}::Orders Database-headless::orders-headless`],
+            [`${STS}::Orders Database::orders`, `${OWNER}::Orders Database-owner::orders-owner`, `${SERVICE}::Orders Database-headless::orders-headless`],
         );
+        assert.strictEqual(rec.get(OWNER, "Orders Database-owner").retainOnDelete, true);
         const sts = rec.get(STS, "Orders Database");
         assert.strictEqual(sts.retainOnDelete, true);
         assert.strictEqual(rec.get(SERVICE, "Orders Database-headless").retainOnDelete, false);

@@ -117,6 +117,9 @@ async function runCase(c: ChangeCase): Promise<Outcome> {
         const preview = await pulumi(["preview", "--json", "-s", c.stack], { cwd, expect: c.previewError ? [255, 1] : [0] });
         const document = sanitize(JSON.parse(preview.stdout));
         const outcome: Outcome = { raw: preview.stdout, document, code: preview.code };
+        if (c.apply === "preview") {
+            return outcome;
+        }
         try {
             if (c.apply === "fails") {
                 const up = await pulumi(["up", "--yes", "-s", c.stack], { cwd, expect: [255, 1] });
@@ -137,7 +140,7 @@ async function runCase(c: ChangeCase): Promise<Outcome> {
             return { ...outcome, error };
         }
     }).then(async (outcome) => {
-        if (c.apply !== "fails" && outcome.error === undefined) {
+        if (c.apply !== "fails" && c.apply !== "preview" && outcome.error === undefined) {
             // Restore: the unchanged stack, from the unchanged project.
             await pulumi(["up", "--yes", "--skip-preview", "-s", c.stack]);
             expectNoClaimLost(storeBefore, await storageSnapshot(kube), `${c.name}: restored`, c.lost ?? []);
@@ -226,7 +229,7 @@ describe("e2e: change cases previewed, applied and restored", function () {
     });
 
     for (const c of CASES) {
-        it(`${c.name}: ${c.note} (${c.apply === "fails" ? "preview and up fail" : c.apply === "allow" ? "blocked; applied with --allow, restored" : "applied, restored"})`, () => {
+        it(`${c.name}: ${c.note} (${c.apply === "fails" ? "preview and up fail" : c.apply === "allow" ? "blocked; applied with --allow, restored" : c.apply === "preview" ? "previewed only: it cannot be undone" : "applied, restored"})`, () => {
             const outcome = outcomes.get(c.name)!;
             const { raw, document } = outcome;
             assert.ok(raw, `the case did not run: ${String(outcome.error)}`);

@@ -73,6 +73,13 @@ describe("stack external-database", () => {
         assertNoSecretLeaks(rec, [key, placeholder(STACK, "dbPassword")]);
     });
 
+    it("refuses a storeChecksumKey shorter than 32 characters, without showing it", async () => {
+        await assert.rejects(renderStack(STACK, { storeChecksumKey: "planted-short-key" }), (err: Error) => {
+            assert.strictEqual(err.message, 'stack config "stateful-stacks:storeChecksumKey" must be at least 32 characters long (the value is secret and not shown)');
+            return true;
+        });
+    });
+
     it("refuses a config key no scenario reads", async () => {
         await assert.rejects(renderStack(STACK, { dbHost: "db.internal" }), {
             message:

@@ -86,10 +86,12 @@ describe("stack postgres-ebs", () => {
             "aws:kms/key:Key::postgres-fast-kms",
             "kubernetes:core/v1:Namespace::postgres-ebs",
             "kubernetes:core/v1:PersistentVolumeClaim::postgres-backups",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::postgres-data-0",
         ]);
         assert.deepStrictEqual(byFate(false), [
             "kubernetes:apps/v1:StatefulSet::postgres",
             "kubernetes:batch/v1:CronJob::postgres-backup",
+            "kubernetes:core/v1:ConfigMap::postgres-owner",
             "kubernetes:core/v1:Secret::postgres-credentials",
             "kubernetes:core/v1:Service::postgres",
             "kubernetes:core/v1:Service::postgres-headless",
@@ -97,8 +99,9 @@ describe("stack postgres-ebs", () => {
             "kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast",
             "kubernetes:storage.k8s.io/v1:StorageClass::postgres-slow",
         ]);
-        // The database's claim is not a Pulumi resource: the StatefulSet controller creates it
-        // from the template and, by the retention policy, leaves it when the set is deleted.
+        // The database's claim is made by its claim patch (server-side apply, kept on delete) or
+        // the StatefulSet controller, and by the retention policy outlives the set; the set
+        // itself goes with its pod owner (ConfigMap postgres-owner), and its pods with it.
         assert.deepStrictEqual(objectOf(rec, "kubernetes:apps/v1:StatefulSet", "postgres").spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
         assert.deepStrictEqual(custom.filter((r) => r.protect).map((r) => r.name), []);
     });
@@ -178,7 +181,8 @@ describe("stack postgres-ebs", () => {
         assert.strictEqual(skip("kubernetes:storage.k8s.io/v1:StorageClass", "postgres-fast"), undefined);
         const { rec: remote } = await renderStack(STACK);
         assert.deepStrictEqual(
-            remote.resources.filter((r) => JSON.stringify(r.inputs).includes("pulumi.com/skipAwait")).map((r) => r.name),
+            // The workload's claim patches never wait: they apply before the StatefulSet whose pods bind the claims.
+            remote.resources.filter((r) => r.type !== "kubernetes:core/v1:PersistentVolumeClaimPatch" && JSON.stringify(r.inputs).includes("pulumi.com/skipAwait")).map((r) => r.name),
             [],
         );
     });

@@ -16,6 +16,7 @@ const barrelFile = path.resolve(__dirname, "../../components/index.ts");
 const RUNTIME_EXPORTS = [
     "DEFAULT_REPLICAS",
     "EBS_LIMITS",
+    "EXTERNAL_STORE_MIN_CHECKSUM_KEY",
     "EbsStorageClass",
     "EbsVolumeAttributesClass",
     "EfsStorageClass",

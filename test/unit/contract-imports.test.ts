@@ -17,6 +17,9 @@ const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
     storage: ["common"],
     external: ["common"],
     workload: ["common", "storage", "external"],
+    // The provider-facing components (PulumiPlugin.yaml): they wrap every other folder's
+    // components, and nothing in the library (nor its barrel) imports them.
+    provider: ["common", "storage", "external", "workload"],
 };
 
 function where(ref: ModuleReference): string {
@@ -138,6 +141,17 @@ describe("contract: import rules", () => {
                 ],
             );
         });
+
+        it("let the provider-facing folder import the library, and no library folder import it", () => {
+            assert.deepStrictEqual(
+                libraryImportProblems([
+                    ref("components/provider/a.ts", "../workload/b", "components/workload/b.ts"),
+                    ref("components/provider/a.ts", "../storage/b", "components/storage/b.ts"),
+                    ref("components/workload/a.ts", "../provider/b", "components/provider/b.ts"),
+                ]),
+                ['components/workload/a.ts:3 imports "../provider/b" (components/provider/b.ts): workload/ may import only common, storage, external, not provider/'],
+            );
+        });
     });
 
     it("the scenario stacks import the library only through its barrel", () => {
@@ -150,6 +164,12 @@ describe("contract: import rules", () => {
         const refs = refsOf("examples");
         assert.ok(refs.filter((r) => r.specifier === "stateful-stacks").length >= 3, "fewer than three examples import stateful-stacks");
         assert.deepStrictEqual(programImportProblems(refs, true), []);
+    });
+
+    it("the barrel does not export the provider-facing components (their names are the library's)", () => {
+        const refs = refsOf("components").filter((r) => r.file === BARREL);
+        assert.ok(refs.length > 0, "the parser found no import in the barrel");
+        assert.deepStrictEqual(refs.filter((r) => r.resolved?.startsWith("components/provider/")).map(where), []);
     });
 
     it("the library's imports run one way: common ← storage, external ← workload", () => {

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluateGate, GateOptions, GateResult, parsePreview, readDocument } from "../../tools/gate";
+import { gateManifestEntry, SCRATCH_CASES, ZOOKEEPER_CASES } from "../e2e/support/gate-cases";
 
 /**
  * The fixtures, judged whole:
@@ -10,10 +11,13 @@ import { evaluateGate, GateOptions, GateResult, parsePreview, readDocument } fro
  *   verdicts under the current rules are reviewed in test/fixtures/gate/preview-verdicts.json
  *   (exact findings; where the review differs from cases.json, it says why). A case that
  *   is not reviewed yet is held to cases.json's verdict.
- * - test/fixtures/gate: documents for rules no scenario preview exercises yet — real engine
- *   documents of scratch programs, and documents crafted in the real format from a real
- *   one (each names the real-engine case that should replace it), listed in cases.json as
- *   { "<case>": { note, blocks, findings, options?, realCase? } }.
+ * - test/fixtures/gate: documents for rules no scenario preview exercises yet, listed in
+ *   cases.json as { "<case>": { note, blocks, findings, options?, ... } }: real engine
+ *   documents recorded by the e2e tier (`recorded: "e2e"`, test/e2e/9-gate.test.ts, from
+ *   the table in test/e2e/support/gate-cases.ts; `previewFails` when provider 4.25 fails
+ *   the preview), the `engine-*` documents of a scratch program (README.md), and documents
+ *   crafted in the real format where the tier cannot record them (`crafted` says why,
+ *   `realCase` names the case that should replace each).
  * Findings are compared as "<verdict> <rule> <name>", in the gate's order.
  */
 const PREVIEW = path.join(__dirname, "..", "fixtures", "preview");
@@ -35,7 +39,13 @@ interface Reviewed {
 interface GateCase extends Reviewed {
     readonly note: string;
     readonly options?: GateOptions;
+    /** "e2e": recorded by the e2e tier. */
+    readonly recorded?: string;
+    /** The preview failed (provider 4.25 refused it): the gate refuses the document. */
+    readonly previewFails?: boolean;
     readonly realCase?: string;
+    /** Why the e2e tier cannot record it. */
+    readonly crafted?: string;
 }
 
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
@@ -99,15 +109,31 @@ describe("gate: rule fixtures (test/fixtures/gate/cases.json)", () => {
         assert.deepEqual(files.sort(), Object.keys(cases).sort());
     });
 
-    it("a crafted fixture names the real-engine case that should replace it", () => {
+    it("every case says where it comes from; a crafted one says why the e2e tier cannot record it and names the case that should replace it", () => {
         for (const [name, c] of Object.entries(cases)) {
-            assert.equal(name.startsWith("engine-") || typeof c.realCase === "string", true, name);
+            const recorded = c.recorded === "e2e";
+            const engine = name.startsWith("engine-");
+            const crafted = typeof c.crafted === "string" && c.crafted.length > 20 && typeof c.realCase === "string";
+            assert.equal([recorded, engine, crafted].filter(Boolean).length, 1, `${name}: recorded by the tier, an engine-* scratch document, or crafted (with why and realCase)`);
         }
     });
 
+    it("the recorded cases are exactly the e2e tier's table (test/e2e/support/gate-cases.ts)", () => {
+        const table = [...Object.values(ZOOKEEPER_CASES), ...SCRATCH_CASES];
+        const recorded = Object.fromEntries(Object.entries(cases).filter(([, c]) => c.recorded === "e2e"));
+        assert.deepEqual(recorded, JSON.parse(JSON.stringify(Object.fromEntries(table.map((c) => [c.name, gateManifestEntry(c)])))));
+    });
+
     for (const [name, c] of Object.entries(cases)) {
-        it(`${name}: ${c.note} — ${c.blocks ? "blocks" : "passes"}`, () => {
-            const result = evaluateGate(parsePreview(readDocument(path.join(GATE, `${name}.json`))), c.options ?? {});
+        it(`${name}: ${c.note} — ${c.previewFails ? "the preview failed: refused" : c.blocks ? "blocks" : "passes"}`, () => {
+            const text = readDocument(path.join(GATE, `${name}.json`));
+            if (c.previewFails) {
+                assert.equal(c.blocks, true, "a failed preview is refused, so the case blocks");
+                assert.deepEqual(c.findings, []);
+                assert.throws(() => parsePreview(text), /the preview failed/);
+                return;
+            }
+            const result = evaluateGate(parsePreview(text), c.options ?? {});
             assert.deepEqual(summary(result), c.findings);
             assert.equal(result.blocked, c.blocks);
         });

@@ -180,13 +180,13 @@ describe("gate v2: StatefulSet replacements", () => {
             `  urn:  ${urn}`,
             "  replace reasons: spec.volumeClaimTemplates[0].spec.resources.requests.storage",
             "  why:  a volume claim template's size changed (50Gi → 80Gi): Kubernetes refuses that in place, so the StatefulSet is replaced. No data is lost — its claims (data-postgres-0) are kept and mounted again — but they keep their old size: a template applies only to claims created afterwards",
-            "  instead: grow the claims in place: set spec.resources.requests.storage on each existing claim (its StorageClass must allow volume expansion), e.g. kubectl patch pvc data-postgres-0 -n postgres-ebs -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"80Gi\"}}}}'; the template change can follow once the set is annotated pulumi.com/deletionPropagationPolicy: orphan",
+            "  instead: grow the claims in place: a StatefulWorkload does it itself (a claim patch per ordinal, the template's size ignored), so upgrade the package and preview again; for a StatefulSet of your own, set spec.resources.requests.storage on each existing claim (its StorageClass must allow volume expansion), e.g. kubectl patch pvc data-postgres-0 -n postgres-ebs -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"80Gi\"}}}}'; the template change can follow once the set is annotated pulumi.com/deletionPropagationPolicy: orphan",
             `  accept: --allow-retained-claims (every StatefulSet whose claims are kept), or --allow '${urn}'`,
             'WARN replace kubernetes:apps/v1:StatefulSet "postgres"',
             `  urn:  ${urn}`,
             "  replace reasons: spec.volumeClaimTemplates[0].spec.resources.requests.storage",
             "  why:  the replacement deletes the old StatefulSet with its pods: every pod goes down at once (the live object has no pulumi.com/deletionPropagationPolicy: orphan)",
-            "  instead: apply the annotation pulumi.com/deletionPropagationPolicy: \"orphan\" on the StatefulSet in an update of its own first (Kubernetes provider ≥ 4.12): the old set is then deleted without its pods, the new set adopts them and rolls them one at a time",
+            "  instead: for a StatefulWorkload, run `pulumi up` once with this package version before the replacing change: it puts pulumi.com/deletionPropagationPolicy: \"orphan\" and an owner ConfigMap (<statefulSetName>-owner) on the StatefulSet in an update of its own, the replacement then orphans the pods and claims and the new set adopts them, and the pods still go when the stack is torn down (the owner takes them with it). For a StatefulSet of your own, apply the annotation in an update of its own first (Kubernetes provider ≥ 4.12)",
             "note: the preview ran without --show-sames (it lists 1 of 13 unchanged resources): a resource whose only change is a dropped retainOnDelete is not in it, so the gate cannot see that; preview with --show-sames",
             "gate: blocked: 1 change blocks: 1 replaces or deletes a StatefulSet (its claims are kept).",
             "Each block says what to do instead; to accept one as it is, pass the --allow '<urn or glob>' it names (repeatable; also STATEFUL_STACKS_GATE_ALLOW, comma- or newline-separated) or --allow-retained-claims where it says so.",
@@ -256,5 +256,52 @@ describe("gate v2: component renames", () => {
         };
         assert.deepEqual(evaluateGate(doc).findings.map((f) => `${f.verdict} ${f.rule}`), ["block retained-claims"]);
         assert.match(evaluateGate(doc).findings[0].reason, /is deleted: its claims \(data-pg-0\) are kept \(whenDeleted: Retain\) with their data, no longer mounted by any pod$/);
+    });
+});
+
+describe("gate: claims grown and shrunk in place", () => {
+    const PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
+    const claim = (storage: string) => ({ metadata: { name: "data-pg-0", namespace: "db" }, spec: { resources: { requests: { storage } } } });
+
+    it("a claim patch grown (50Gi → 80Gi) is an update that passes, with no finding", () => {
+        assert.deepEqual(judgeChanges(update(PATCH, claim("50Gi"), claim("80Gi"))), []);
+        assert.deepEqual(judgeChanges(update(PATCH, claim("50Gi"), claim("50Gi"))), []);
+        assert.deepEqual(judgeChanges(update(PATCH, claim("1Ti"), claim("1100Gi"))), []);
+    });
+
+    it("a claim patch or a claim shrunk (80Gi → 50Gi, 1Ti → 1000Gi) blocks, naming the claim, the sizes, what to do and the --allow", () => {
+        const urn = `${P}${PATCH}::x`;
+        assert.deepEqual(judgeChanges(update(PATCH, claim("80Gi"), claim("50Gi"))), [
+            {
+                urn,
+                op: "update",
+                type: PATCH,
+                name: "x",
+                keys: [],
+                verdict: "block",
+                rule: "shrink",
+                reason: "the claim data-pg-0 would shrink, spec.resources.requests.storage 80Gi → 50Gi: a volume cannot get smaller, and the API server refuses a request below the claim's capacity, so `pulumi up` fails on it",
+                remedy: "keep the size at 80Gi or more (StatefulWorkload volumes[i].size, or the stack's size config); to use less space, copy the data to a new, smaller claim under another name",
+                accept: `--allow '${urn}'`,
+            },
+        ]);
+        const claimFindings = judgeChanges(update("kubernetes:core/v1:PersistentVolumeClaim", claim("1Ti"), claim("1000Gi")));
+        assert.deepEqual(claimFindings.map((f) => [f.verdict, f.rule, f.reason.split(":")[0]]), [["block", "shrink", "the claim data-pg-0 would shrink, spec.resources.requests.storage 1Ti → 1000Gi"]]);
+    });
+
+    it("a shrink accepted by --allow is an allow; a size that is not a quantity, or unknown, is not judged", () => {
+        const urn = `${P}${PATCH}::x`;
+        assert.deepEqual(judgeChanges(update(PATCH, claim("80Gi"), claim("50Gi")), { allow: [urn] }).map((f) => [f.verdict, f.allowedBy]), [["allow", urn]]);
+        assert.deepEqual(judgeChanges(update(PATCH, claim("80Gi"), claim("04da6b54-80e4-46f7-96ec-b56ff0331ba9"))), []);
+        assert.deepEqual(judgeChanges(update(PATCH, claim("80Gi"), { metadata: { name: "data-pg-0" } })), []);
+    });
+
+    it("the pods-down warning points at the StatefulWorkload's owner and orphan annotation", () => {
+        const findings = judgeChanges(update(STS, sts({ podManagementPolicy: "OrderedReady" }), sts({ podManagementPolicy: "Parallel" }), { op: "replace" }));
+        assert.deepEqual(findings.map((f) => [f.verdict, f.rule]), [["warn", "pods-down"]]);
+        assert.equal(
+            findings[0].remedy,
+            'for a StatefulWorkload, run `pulumi up` once with this package version before the replacing change: it puts pulumi.com/deletionPropagationPolicy: "orphan" and an owner ConfigMap (<statefulSetName>-owner) on the StatefulSet in an update of its own, the replacement then orphans the pods and claims and the new set adopts them, and the pods still go when the stack is torn down (the owner takes them with it). For a StatefulSet of your own, apply the annotation in an update of its own first (Kubernetes provider ≥ 4.12)',
+        );
     });
 });

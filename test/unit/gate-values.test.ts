@@ -95,20 +95,23 @@ describe("diff values: lookup and formatting", () => {
 describe("diff values: credentials are never printed", () => {
     const fixture = path.join(__dirname, "..", "fixtures", "gate", "credentials-in-diff.json");
 
-    it("hides env values named like credentials, connection strings with a password, and SecretPatch data", () => {
+    it("hides env values named like credentials, connection strings with a password, and SecretPatch data (a real preview: the engine prints them in plain text)", () => {
         const doc = parsePreview(readDocument(fixture));
         const markdown = diffMarkdown(doc);
         assert.equal(markdown, [
-            "### Pulumi preview of `p` stack `s`",
+            "### Pulumi preview of `stateful-stacks-gate` stack `gate-scratch`",
             "",
             "| op | count |",
             "| --- | ---: |",
+            "| same | 9 |",
+            "| create | 1 |",
             "| update | 2 |",
             "",
             "| op | type | name | changes | data |",
             "| --- | --- | --- | --- | --- |",
-            "| update | `kubernetes:apps/v1:Deployment` | `api` | `spec.template.spec.containers[0].env[0].value`: `[secret]` → `[secret]`<br>`spec.template.spec.containers[0].env[1].value`: `[secret]` → `[secret]` |  |",
-            "| update | `kubernetes:core/v1:SecretPatch` | `sp` | `stringData.password`: `[secret]` → `[secret]` |  |",
+            "| update | `kubernetes:apps/v1:Deployment` | `api` | `spec.template.metadata.annotations`: `(none)` → `{\"example.com/revision\":[unknown]}`<br>`spec.template.spec.containers[0].env[0].value`: `[secret]` → `[secret]`<br>`spec.template.spec.containers[0].env[1].value`: `[secret]` → `[secret]`<br>`spec.template.spec.containers[0].env[2].value`: `r0` → `[unknown]` |  |",
+            "| update | `kubernetes:core/v1:SecretPatch` | `sp` | `data.password`: `[secret]` → `[secret]` |  |",
+            "| create | `pulumi-nodejs:dynamic/gate:Revision` | `revision` |  |  |",
             "",
             "**Data gate: passed.** No change destroys data or weakens its protection.",
             "",
@@ -123,11 +126,14 @@ describe("diff values: credentials are never printed", () => {
         const changes = new Map([...stepsByUrn(doc).entries()].map(([urn, steps]) => [urn, valueChanges(steps)]));
         const text = formatGate(evaluateGate(doc), changes) + [...changes.values()].flat().map(formatChange).join("\n");
         assert.equal([...changes.values()].flat().map(formatChange).join("\n"), [
+            'spec.template.metadata.annotations: (none) → {"example.com/revision":[unknown]}',
             "spec.template.spec.containers[0].env[0].value: [secret] → [secret]",
             "spec.template.spec.containers[0].env[1].value: [secret] → [secret]",
-            "stringData.password: [secret] → [secret]",
+            "spec.template.spec.containers[0].env[2].value: r0 → [unknown]",
+            "data.password: [secret] → [secret]",
         ].join("\n"));
         assert.ok(!/oldpass1|newpass2/.test(text));
+        assert.ok(readDocument(fixture).includes("newpass2"), "the engine's document holds the literal");
     });
 
     const state = (type: string, inputs: Record<string, unknown>) => ({ urn: `urn:pulumi:s::p::${type}::r`, type, custom: true, inputs });

@@ -85,8 +85,10 @@ describe("gate: VolumeAttributesClass deleted while claims name it", () => {
         );
     });
 
-    it("reads the class names of claims and claim templates only", () => {
+    it("reads the class names of claims, claim patches and claim templates only", () => {
         assert.deepStrictEqual(namedVolumeAttributesClasses(claimState("a", "x") as never), ["x"]);
+        const patch = "kubernetes:core/v1:PersistentVolumeClaimPatch";
+        assert.deepStrictEqual(namedVolumeAttributesClasses({ type: patch, urn: urn(patch, "data-pg-0"), inputs: { spec: { volumeAttributesClassName: "y" } } }), ["y"]);
         assert.deepStrictEqual(namedVolumeAttributesClasses({ type: "kubernetes:core/v1:ConfigMap", urn: urn("kubernetes:core/v1:ConfigMap", "c"), inputs: { spec: { volumeAttributesClassName: "x" } } }), []);
         assert.deepStrictEqual(namedVolumeAttributesClasses(undefined), []);
     });

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { EbsVolumeAttributesClass } from "../../components/storage/ebs-volume-attributes-class";
 import { isDns1123Subdomain } from "../../components/common/kubernetes";
 import { assertSchemaValid, recorder, render, settle } from "../support/pulumi";
-import { deepObject, sparse } from "../support/hostile";
+import { deepObject, hostileRuns, hostileTally, reportHostileTally, sparse } from "../support/hostile";
+
+const RUNS = hostileRuns(150);
 
 /**
  * Hostile input for EbsVolumeAttributesClass: a valid argument set with one field replaced
@@ -72,13 +74,14 @@ describe("EbsVolumeAttributesClass: hostile-input property", () => {
     });
 
     it("every input is refused with paths and nothing registered, or renders one schema-valid class", async () => {
-        const seen = { accepted: 0, refused: 0 };
+        const seen = hostileTally("EbsVolumeAttributesClass", 1034, RUNS);
         await fc.assert(
             fc.asyncProperty(inputs, async (args) => {
                 seen[await check(args)]++;
             }),
-            { numRuns: 150, seed: 1034 },
+            { numRuns: RUNS, seed: 1034 },
         );
+        reportHostileTally(seen);
         assert.ok(seen.refused > 50 && seen.accepted > 5, JSON.stringify(seen));
     });
 });

@@ -29,7 +29,7 @@ const OUTPUT_ENV = (name: string) =>
     `must be a plain string, not an Output or a Promise: whether it holds a secret is only known after the pod spec is sent, and a secret must never be rendered into it; put a computed setting in a ConfigMap and read it with configMapEnv.${name}, a secret in a Secret with secretEnv.${name}`;
 const COMMAND = 'must be a list of strings, e.g. ["postgres", "-c", "max_connections=200"]: a single string is not split into words';
 const COMMAND_PASSWORD = "must not hold a password (a URL's user:password@ or a password= parameter): the pod spec is not secret; pass it in an environment variable set with secretEnv";
-const VOLUMES = "must be a list of { name, mountPath, size, storageClass, accessModes? }";
+const VOLUMES = "must be a list of { name, mountPath, size, storageClass, accessModes?, volumeAttributesClass? }";
 const QUANTITY = `${EXPECT.quantity}, given as a string`;
 const NULL_FIELD = "must not be null; leave the field out instead";
 const ITEM_NULL = "must not be null or undefined";

@@ -97,12 +97,13 @@ export async function runHostileBench(filter: string): Promise<void> {
                   .sort((a, b) => (a.property < b.property ? -1 : a.property > b.property ? 1 : 0))
             : [];
         console.log(`hostile inputs: ${files.length} files, ${runs} cases per property, fixed seeds, ${seconds.toFixed(1)} s`);
-        console.log(`  ${"property".padEnd(18)}${pad("seed", 10)}${pad("tried", 9)}${pad("refused", 9)}${pad("accepted", 10)}`);
+        const width = Math.max("property".length, ...tallies.map((t) => t.property.length)) + 2;
+        console.log(`  ${"property".padEnd(width)}${pad("seed", 10)}${pad("tried", 9)}${pad("refused", 9)}${pad("accepted", 10)}`);
         for (const t of tallies) {
-            console.log(`  ${t.property.padEnd(18)}${pad(t.seed, 10)}${pad(t.tried, 9)}${pad(t.refused, 9)}${pad(t.accepted, 10)}`);
+            console.log(`  ${t.property.padEnd(width)}${pad(t.seed, 10)}${pad(t.tried, 9)}${pad(t.refused, 9)}${pad(t.accepted, 10)}`);
         }
         const sum = (key: "tried" | "refused" | "accepted") => tallies.reduce((n, t) => n + t[key], 0);
-        console.log(`  ${"total".padEnd(18)}${pad("", 10)}${pad(sum("tried"), 9)}${pad(sum("refused"), 9)}${pad(sum("accepted"), 10)}`);
+        console.log(`  ${"total".padEnd(width)}${pad("", 10)}${pad(sum("tried"), 9)}${pad(sum("refused"), 9)}${pad(sum("accepted"), 10)}`);
     } finally {
         fs.rmSync(dir, { force: true, recursive: true });
     }

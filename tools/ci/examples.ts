@@ -22,11 +22,15 @@ const examplesDir = path.join(root, "examples");
 const barrel = path.join(root, "components", "index.ts");
 const REQUIRED_FILES = ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts", ".npmrc"];
 
-/** The examples: folders of `examples/` holding a Pulumi.yaml, sorted. */
+/**
+ * The TypeScript examples: folders of `examples/` holding a Pulumi.yaml, sorted. The YAML
+ * programs (`examples/yaml-*`, through the component provider) run in the e2e tier
+ * instead (test/e2e/9a-yaml.test.ts).
+ */
 export function listExamples(dir: string = examplesDir): string[] {
     return fs
         .readdirSync(dir, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, "Pulumi.yaml")))
+        .filter((entry) => entry.isDirectory() && !entry.name.startsWith("yaml-") && fs.existsSync(path.join(dir, entry.name, "Pulumi.yaml")))
         .map((entry) => entry.name)
         .sort();
 }

@@ -25,6 +25,14 @@
 //   when a Bound claim asks for more than its capacity and its class allows expansion,
 //   the PersistentVolume's capacity and the claim's `status.capacity` are set to the
 //   new size.
+// - modifier (external-resizer + CSI ControllerModifyVolume, e.g. EBS ModifyVolume): when
+//   a Bound claim's `spec.volumeAttributesClassName` differs from its
+//   `status.currentVolumeAttributesClassName`, the claim's `status.modifyVolumeStatus` goes
+//   InProgress (or Pending while the class does not exist, Infeasible when the class is
+//   of another driver), then on the next round the PersistentVolume's
+//   `spec.volumeAttributesClassName` and the claim's current class are set to the target
+//   and the modify status is cleared. A claim that names a class at creation gets a volume
+//   only once the class exists (external-provisioner), and the volume names it.
 //
 // - snapshotter (the csi-snapshotter sidecar + the EBS driver's CreateSnapshot and
 //   DeleteSnapshot; the real snapshot-controller runs beside this process): a
@@ -170,6 +178,7 @@ async function provision(pvc, sc, nodes) {
             mountOptions: sc.mountOptions,
             persistentVolumeReclaimPolicy: sc.reclaimPolicy ?? "Delete",
             storageClassName: sc.metadata.name,
+            ...(pvc.spec.volumeAttributesClassName ? { volumeAttributesClassName: pvc.spec.volumeAttributesClassName } : {}),
             volumeMode: pvc.spec.volumeMode ?? "Filesystem",
         },
     };
@@ -264,6 +273,41 @@ async function expand(pvc, sc, pvs) {
     log(`expanded ${pv.metadata.name} and ${pvc.metadata.namespace}/${pvc.metadata.name}: ${have} → ${wanted}`);
 }
 
+/** The modify status of a claim whose class cannot be applied yet (or at all), as the external-resizer reports it. */
+function modifyBlocked(pvc, vac, pv) {
+    if (!vac) return "Pending";
+    if (vac.driverName !== pv.spec.csi?.driver) return "Infeasible";
+    return undefined;
+}
+
+/**
+ * ControllerModifyVolume, the way the external-resizer drives it: one claim moves to the
+ * VolumeAttributesClass its spec names, in two rounds (InProgress, then done), so that
+ * the in-between state can be seen. Nothing is modified anywhere: the "volume" takes the
+ * class's parameters by being labelled with the class.
+ */
+async function modify(pvc, vacs, pvs) {
+    const target = pvc.spec.volumeAttributesClassName;
+    if (!target || target === pvc.status?.currentVolumeAttributesClassName) return;
+    const pv = pvs.find((v) => v.metadata.name === pvc.spec.volumeName);
+    if (!pv || !DRIVERS.has(pv.metadata.annotations?.[PROVISIONED_BY])) return;
+    const statusPath = `/api/v1/namespaces/${pvc.metadata.namespace}/persistentvolumeclaims/${pvc.metadata.name}/status`;
+    const current = pvc.status?.modifyVolumeStatus;
+    const blocked = modifyBlocked(pvc, vacs.get(target), pv);
+    const wanted = blocked ?? "InProgress";
+    if (current?.targetVolumeAttributesClassName !== target || current?.status !== "InProgress" || blocked) {
+        if (current?.targetVolumeAttributesClassName === target && current?.status === wanted) return;
+        await request("PATCH", statusPath, { status: { modifyVolumeStatus: { status: wanted, targetVolumeAttributesClassName: target } } }, "application/merge-patch+json");
+        log(`modify ${pvc.metadata.namespace}/${pvc.metadata.name}: ${wanted} → ${target}`);
+        return;
+    }
+    if (pv.spec.volumeAttributesClassName !== target) {
+        await request("PATCH", `/api/v1/persistentvolumes/${pv.metadata.name}`, { spec: { volumeAttributesClassName: target } }, "application/merge-patch+json");
+    }
+    await request("PATCH", statusPath, { status: { currentVolumeAttributesClassName: target, modifyVolumeStatus: null } }, "application/merge-patch+json");
+    log(`modified ${pv.metadata.name} of ${pvc.metadata.namespace}/${pvc.metadata.name}: ${pvc.status?.currentVolumeAttributesClassName ?? "no class"} → ${target} (${JSON.stringify(vacs.get(target).parameters ?? {})})`);
+}
+
 // --- Snapshots: the csi-snapshotter sidecar and the driver's snapshot calls. ---
 
 const SNAPSHOTS = "/apis/snapshot.storage.k8s.io/v1";
@@ -356,23 +400,29 @@ async function restoreSource(pvc, sc) {
 
 let lastError = "";
 async function tick() {
-    const [classes, nodes, pvs, pvcs] = await Promise.all([
+    const [classes, nodes, pvs, pvcs, attributeClasses] = await Promise.all([
         list("/apis/storage.k8s.io/v1/storageclasses"),
         list("/api/v1/nodes"),
         list("/api/v1/persistentvolumes"),
         list("/api/v1/persistentvolumeclaims"),
+        // Served from Kubernetes 1.34 on; an older API server has none (404).
+        list("/apis/storage.k8s.io/v1/volumeattributesclasses").catch((e) => (e.status === 404 ? [] : Promise.reject(e))),
     ]);
     const byName = new Map(classes.map((c) => [c.metadata.name, c]));
+    const vacs = new Map(attributeClasses.map((c) => [c.metadata.name, c]));
     const work = [];
     for (const pvc of pvcs) {
         const sc = byName.get(pvc.spec.storageClassName ?? "");
         if (!sc || pvc.metadata.deletionTimestamp) continue;
         if (pvc.status?.phase === "Pending" && !pvc.spec.volumeName) {
             if (DRIVERS.has(sc.provisioner)) {
-                if (!pvs.some((v) => v.spec.claimRef?.uid === pvc.metadata.uid)) work.push(provision(pvc, sc, nodes));
+                const vacName = pvc.spec.volumeAttributesClassName;
+                const vacReady = !vacName || vacs.get(vacName)?.driverName === sc.provisioner;
+                if (vacReady && !pvs.some((v) => v.spec.claimRef?.uid === pvc.metadata.uid)) work.push(provision(pvc, sc, nodes));
             }
         } else if (pvc.status?.phase === "Bound") {
             work.push(expand(pvc, sc, pvs));
+            work.push(modify(pvc, vacs, pvs));
         }
     }
     for (const pv of pvs) work.push(reclaim(pv));

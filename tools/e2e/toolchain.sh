@@ -28,6 +28,8 @@ KWOK_VERSION=0.8.0
 ETCD_MIN_VERSION=3.4.0
 # VolumeSnapshot CRDs and the snapshot-controller (external-snapshotter).
 SNAPSHOTTER_VERSION=8.7.0
+# YAML language host, for the YAML program of the component provider test (9a-yaml).
+PULUMI_YAML_VERSION=1.25.0
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -288,6 +290,16 @@ build_snapshotter() {
   ls -l "$out/bin/snapshot-controller" "$out/crds"
 }
 
+# Pulumi's YAML language host (pulumi-yaml has no replace directives: `go install` works).
+build_pulumi_yaml() {
+  local out=$1 version=$2
+  mkdir -p "$out/bin"
+  go_env GOFLAGS="-buildvcs=false -p=${STATEFUL_STACKS_GO_JOBS:-2}" GOBIN="$out/bin" \
+    nice -n 10 go install -trimpath -ldflags="-s -w" \
+    "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@v$version"
+  "$out/bin/pulumi-language-yaml" -version 2>/dev/null || echo "pulumi-language-yaml $version built"
+}
+
 missing=()
 mkdir -p "$cache"
 pulumi_home=$cache/pulumi-home
@@ -331,6 +343,7 @@ if [[ $mode == status ]]; then
   status_piece etcd debian
   status_piece kwok "$KWOK_VERSION"
   status_piece snapshotter "$SNAPSHOTTER_VERSION"
+  status_piece pulumi_yaml "$PULUMI_YAML_VERSION"
   if [[ -n $provider_override ]]; then
     echo "override kubernetes_provider $KUBERNETES_PROVIDER_VERSION: $provider_override (STATEFUL_STACKS_KUBERNETES_PROVIDER)"
   else
@@ -353,6 +366,7 @@ ensure kubernetes "$KUBERNETES_VERSION";                   kubernetes_dir=$piece
 ensure etcd debian;                                        etcd_dir=$piece_dir
 ensure kwok "$KWOK_VERSION";                               kwok_dir=$piece_dir
 ensure snapshotter "$SNAPSHOTTER_VERSION";                 snapshotter_dir=$piece_dir
+ensure pulumi_yaml "$PULUMI_YAML_VERSION";                 yaml_dir=$piece_dir
 if [[ -z $provider_override ]]; then
   ensure kubernetes_provider "$KUBERNETES_PROVIDER_VERSION"; provider_dir=$piece_dir
   provider_bin=$provider_dir/bin/pulumi-resource-kubernetes
@@ -385,13 +399,13 @@ env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PL
   PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_KWOK_STAGES
   STATEFUL_STACKS_E2E_LANGUAGE_HOST STATEFUL_STACKS_E2E_MISSING STATEFUL_STACKS_E2E_SNAPSHOT_CRDS)
 declare -A env_values=(
-  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$snapshotter_dir/bin:$PATH"
+  [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$snapshotter_dir/bin:$yaml_dir/bin:$PATH"
   [PULUMI_HOME]="$pulumi_home"
   [PULUMI_SKIP_UPDATE_CHECK]=true
   [PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION]=true
   # A fixed passphrase: the e2e stacks hold test data only.
   [PULUMI_CONFIG_PASSPHRASE]="stateful-stacks-e2e"
-  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$snapshotter_dir/bin"
+  [STATEFUL_STACKS_E2E_BIN]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$snapshotter_dir/bin:$yaml_dir/bin"
   [STATEFUL_STACKS_E2E_KWOK_STAGES]="$kwok_dir/stages"
   # real: Pulumi's Go language host; stand-in: tools/e2e/bin/pulumi-language-nodejs.
   [STATEFUL_STACKS_E2E_LANGUAGE_HOST]="$language_host"

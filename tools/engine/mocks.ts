@@ -118,7 +118,8 @@ const REGION = "us-east-1";
 
 /**
  * Emulates what providers add to a resource's state: Kubernetes auto-naming of
- * `metadata.name`, and deterministic ids and ARNs for AWS resources.
+ * `metadata.name` and the API server's `metadata.uid` (deterministic, UUID-shaped),
+ * and deterministic ids and ARNs for AWS resources.
  */
 export function emulateProvider(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, any> } {
     if (type.startsWith("kubernetes:")) {
@@ -126,6 +127,8 @@ export function emulateProvider(type: string, name: string, inputs: Record<strin
         if (!metadata.name) {
             metadata.name = `${name}-${shortHash(`${type}::${name}`)}`;
         }
+        const uid = shortHash(`uid::${type}::${name}`, 32);
+        metadata.uid = `${uid.slice(0, 8)}-${uid.slice(8, 12)}-${uid.slice(12, 16)}-${uid.slice(16, 20)}-${uid.slice(20)}`;
         const namespaced = metadata.namespace !== undefined;
         const id = namespaced ? `${metadata.namespace}/${metadata.name}` : metadata.name;
         return { id, state: { ...inputs, metadata } };

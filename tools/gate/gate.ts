@@ -1,5 +1,6 @@
 import { PreviewDocument, PreviewStep, ResourceState, splitUrn, StepOp } from "./preview";
 import { formatChange, UNKNOWN_VALUE, ValueChange, valueChanges } from "./values";
+import { parseQuantity } from "../../components/common/quantity";
 import { volumeAttributesFindings } from "./volume-attributes";
 
 /**
@@ -49,10 +50,11 @@ export type Verdict = "block" | "allow" | "warn" | "retained";
  * - `weakened-protection`: a change that loses no data now, but lets a later one lose it;
  * - `scale-down`: a StatefulSet scaled down while its claims are deleted on scale-down;
  * - `pods-down`: a StatefulSet replaced without orphaning its pods (a warning);
+ * - `shrink`: a claim (or a claim patch) asked to get smaller, which Kubernetes refuses;
  * - `secret`: a Secret replaced or deleted (a warning);
- * - `volume-attributes`: a VolumeAttributesClass deleted while claims still name it (a warning, tools/gate/volume-attributes.ts).
+ * - `volume-attributes`: a VolumeAttributesClass deleted while claims, claim patches or claim templates still name it (a warning, tools/gate/volume-attributes.ts).
  */
-export type Rule = "data-loss" | "retained-claims" | "name-reuse" | "component-rename" | "weakened-protection" | "scale-down" | "pods-down" | "secret" | "volume-attributes";
+export type Rule = "data-loss" | "retained-claims" | "name-reuse" | "component-rename" | "weakened-protection" | "scale-down" | "pods-down" | "shrink" | "secret" | "volume-attributes";
 
 /** One thing the gate has to say about a resource (a resource may have several). */
 export interface Finding {
@@ -158,6 +160,8 @@ export const DATA_HOLDING_TYPES: readonly string[] = [...Object.keys(LOSS_BY_TYP
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const SECRET = "kubernetes:core/v1:Secret";
 const CLAIM = "kubernetes:core/v1:PersistentVolumeClaim";
+/** A server-side apply of some fields of a claim: how a StatefulWorkload grows its claims in place. */
+const CLAIM_PATCH = "kubernetes:core/v1:PersistentVolumeClaimPatch";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
 const PERSISTENT_VOLUME = "kubernetes:core/v1:PersistentVolume";
@@ -405,7 +409,7 @@ function retainedClaimsAdvice(op: Effect, old: ResourceState, keys: readonly str
             : "";
         return {
             reason: `a volume claim template's size changed${sizes.length ? ` (${sizes.join(", ")})` : ""}: Kubernetes refuses that in place, so the StatefulSet is replaced. No data is lost — its claims${claimText} are kept and mounted again — but they keep their old size: a template applies only to claims created afterwards`,
-            remedy: `grow the claims in place: set spec.resources.requests.storage on each existing claim (its StorageClass must allow volume expansion)${example}; the template change can follow once the set is annotated ${DELETION_PROPAGATION_ANNOTATION}: orphan`,
+            remedy: `grow the claims in place: a StatefulWorkload does it itself (a claim patch per ordinal, the template's size ignored), so upgrade the package and preview again; for a StatefulSet of your own, set spec.resources.requests.storage on each existing claim (its StorageClass must allow volume expansion)${example}; the template change can follow once the set is annotated ${DELETION_PROPAGATION_ANNOTATION}: orphan`,
             accept,
         };
     }
@@ -675,6 +679,23 @@ function scaleDown(old: ResourceState, next: ResourceState | undefined): { from:
     return { from, to };
 }
 
+/** A claim's (or claim patch's) requested size, from the program's inputs: the text and its bytes. */
+function requestedSize(state: ResourceState | undefined): { text: string; bytes: number } | undefined {
+    const text = field(objectOf(state), "spec", "resources", "requests", "storage");
+    const bytes = typeof text === "string" ? parseQuantity(text) : undefined;
+    return typeof text === "string" && bytes !== undefined ? { text, bytes } : undefined;
+}
+
+/** The old and new size of a claim or claim patch updated to a smaller size. */
+function shrink(old: ResourceState, next: ResourceState | undefined): { from: string; to: string } | undefined {
+    if ((old.type !== CLAIM && old.type !== CLAIM_PATCH) || next === undefined) {
+        return undefined;
+    }
+    const from = requestedSize(old);
+    const to = requestedSize(next);
+    return from !== undefined && to !== undefined && to.bytes < from.bytes ? { from: from.text, to: to.text } : undefined;
+}
+
 function hasOrphanPropagation(old: ResourceState): boolean {
     const annotation = (state: Record<string, unknown> | undefined) => field(state, "metadata", "annotations", DELETION_PROPAGATION_ANNOTATION);
     return annotation(old.outputs) === "orphan" || annotation(old.inputs) === "orphan";
@@ -734,13 +755,24 @@ export function judgeChanges(steps: readonly PreviewStep[], options: GateOptions
             accept: allowFlag(urn),
         }, options));
     }
+    const shrunk = op === "update" ? shrink(old, next) : undefined;
+    if (shrunk) {
+        const claim = kubernetesName(old) ?? name;
+        findings.push(allowedOrBlocked({
+            urn, op, type: old.type, name, keys,
+            rule: "shrink",
+            reason: `the claim ${claim} would shrink, spec.resources.requests.storage ${shrunk.from} → ${shrunk.to}: a volume cannot get smaller, and the API server refuses a request below the claim's capacity, so \`pulumi up\` fails on it`,
+            remedy: `keep the size at ${shrunk.from} or more (StatefulWorkload volumes[i].size, or the stack's size config); to use less space, copy the data to a new, smaller claim under another name`,
+            accept: allowFlag(urn),
+        }, options));
+    }
     if (old.type === STATEFUL_SET && op === "replace" && !old.retainOnDelete && !hasOrphanPropagation(old)) {
         findings.push({
             urn, op, type: old.type, name, keys,
             rule: "pods-down",
             verdict: "warn",
             reason: `the replacement deletes the old StatefulSet with its pods: every pod goes down at once (the live object has no ${DELETION_PROPAGATION_ANNOTATION}: orphan)`,
-            remedy: `apply the annotation ${DELETION_PROPAGATION_ANNOTATION}: "orphan" on the StatefulSet in an update of its own first (Kubernetes provider ≥ 4.12): the old set is then deleted without its pods, the new set adopts them and rolls them one at a time`,
+            remedy: `for a StatefulWorkload, run \`pulumi up\` once with this package version before the replacing change: it puts ${DELETION_PROPAGATION_ANNOTATION}: "orphan" and an owner ConfigMap (<statefulSetName>-owner) on the StatefulSet in an update of its own, the replacement then orphans the pods and claims and the new set adopts them, and the pods still go when the stack is torn down (the owner takes them with it). For a StatefulSet of your own, apply the annotation in an update of its own first (Kubernetes provider ≥ 4.12)`,
         });
     }
     return findings;
@@ -803,6 +835,7 @@ export const BLOCK_SUMMARY: Readonly<Record<Rule, readonly [string, string]>> = 
     "retained-claims": ["replaces or deletes a StatefulSet (its claims are kept)", "replace or delete a StatefulSet (their claims are kept)"],
     "weakened-protection": ["weakens the protection of data", "weaken the protection of data"],
     "pods-down": ["takes every pod of a StatefulSet down", "take every pod of a StatefulSet down"],
+    shrink: ["shrinks a claim", "shrink claims"],
     secret: ["replaces a Secret", "replace a Secret"],
     "volume-attributes": ["deletes a VolumeAttributesClass that claims name", "delete VolumeAttributesClasses that claims name"],
 };

@@ -3,8 +3,8 @@ import { PreviewDocument, ResourceState, splitUrn, StepOp } from "./preview";
 
 /**
  * The gate's rule for VolumeAttributesClasses (`volume-attributes`, a warning): a class
- * that the preview deletes while a claim or a StatefulSet's claim template still names it
- * afterwards. Kubernetes keeps a class in use (finalizer `kubernetes.io/vac-protection`),
+ * that the preview deletes while a claim, a claim patch or a StatefulSet's claim template
+ * still names it afterwards. Kubernetes keeps a class in use (finalizer `kubernetes.io/vac-protection`),
  * so the provider's delete waits and fails after its timeout, and a claim that names a
  * missing class stays Pending. A retune — a new class, every claim moved to it, the old
  * one deleted or retained — has no finding, nor has a class that is retained on delete.
@@ -23,7 +23,7 @@ function objectOf(state: ResourceState | undefined): Record<string, unknown> | u
     return record(state?.inputs) ?? record(state?.outputs);
 }
 
-/** The VolumeAttributesClass names an object's claims ask for: a claim's own, or every claim template's. */
+/** The VolumeAttributesClass names an object's claims ask for: a claim's (or a claim patch's) own, or every claim template's. */
 export function namedVolumeAttributesClasses(state: ResourceState | undefined): string[] {
     const spec = record(objectOf(state)?.spec);
     if (state === undefined || spec === undefined) {
@@ -31,7 +31,7 @@ export function namedVolumeAttributesClasses(state: ResourceState | undefined): 
     }
     const type = splitUrn(state.urn).type || state.type;
     const specs =
-        type === "kubernetes:core/v1:PersistentVolumeClaim"
+        type === "kubernetes:core/v1:PersistentVolumeClaim" || type === "kubernetes:core/v1:PersistentVolumeClaimPatch"
             ? [spec]
             : type === "kubernetes:apps/v1:StatefulSet" && Array.isArray(spec.volumeClaimTemplates)
               ? spec.volumeClaimTemplates.map((t) => record(record(t)?.spec) ?? {})

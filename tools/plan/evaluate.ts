@@ -5,12 +5,22 @@ import { describeObject, KubernetesObject, validateKubernetesObject } from "../e
 import { loadStackConfig, ProjectInfo, StackConfig } from "./project";
 import { isKubernetesObject, PlannedResource, redactLeaves, SchemaProblem, StackRender } from "./render";
 
+/**
+ * Readies a process that evaluates stacks: source maps off. The SDK takes a full stack
+ * trace of every resource it registers (its source position, which the mocks discard);
+ * with the TypeScript loader's source maps on, Node maps every frame of it, which was the
+ * largest cost per resource. Errors keep their messages, which is all `plan` reports.
+ */
+export function prepareEvaluationProcess(): void {
+    process.setSourceMapsEnabled(false);
+}
+
 /** How `evaluateStack` runs a stack. */
 export interface EvaluateOptions {
     /**
-     * Give a secret the program requires but the stack does not set a placeholder (and run
-     * it again) instead of failing the way `pulumi preview` does. Only the secrets the
-     * program actually reads get one.
+     * Give the secrets the project declares (and the stack does not set) placeholders
+     * instead of failing the way `pulumi preview` does when the program requires one.
+     * Only the placeholders the program actually used are reported.
      * @default false
      */
     readonly placeholderSecrets?: boolean;
@@ -24,41 +34,36 @@ export interface EvaluateOptions {
  * mocks and a freshly loaded program (see `worker.ts`).
  *
  * A secret the program requires and the stack leaves unset fails the stack with the
- * `pulumi config set --secret` command to run, unless `placeholderSecrets` is set: then
- * that secret gets a placeholder and the program runs again from scratch.
+ * `pulumi config set --secret` command to run, unless `placeholderSecrets` is set.
  */
 export async function evaluateStack(project: ProjectInfo, stack: string, options: EvaluateOptions = {}): Promise<StackRender> {
-    const placeholderKeys: string[] = [];
-    for (;;) {
-        const config = loadStackConfig(project, stack, placeholderKeys);
-        const recorder = await installRecordingMocks({ project: project.name, stack });
-        applyConfig(config);
-        forgetProgramModules(project.root);
-        try {
-            await pulumi.runtime.runInPulumiStack(async () => {
-                // eslint-disable-next-line @typescript-eslint/no-require-imports
-                const programExport = require(project.program);
-                return programExport instanceof Function ? programExport() : programExport;
-            });
-        } catch (err) {
-            const key = missingSecret(err);
-            if (key === undefined) {
-                throw err;
-            }
-            // What the failed run registered settles against its own mocks before the next run starts.
-            await pulumi.runtime.disconnect().catch(() => undefined);
-            if (!options.placeholderSecrets || placeholderKeys.includes(key)) {
-                throw new Error(missingSecretMessage(stack, key));
-            }
-            placeholderKeys.push(key);
-            continue;
-        }
-        await pulumi.runtime.disconnect();
-        if (recorder.errors.length) {
-            throw new Error(`the engine would refuse this program:\n  - ${recorder.errors.join("\n  - ")}`);
-        }
-        return summarize(project.name, stack, recorder, config);
+    const config = loadStackConfig(project, stack, options.placeholderSecrets ? project.secretKeys : []);
+    const recorder = await installRecordingMocks({ project: project.name, stack });
+    applyConfig(config);
+    forgetProgramModules(project.root);
+    try {
+        await pulumi.runtime.runInPulumiStack(async () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const programExport = require(project.program);
+            return programExport instanceof Function ? programExport() : programExport;
+        });
+    } catch (err) {
+        // What the failed program registered settles against its own mocks, not the next stack's.
+        await pulumi.runtime.disconnect().catch(() => undefined);
+        const key = missingSecret(err);
+        throw key === undefined ? err : new Error(missingSecretMessage(stack, key, options.placeholderSecrets === true));
     }
+    await pulumi.runtime.disconnect();
+    if (recorder.errors.length) {
+        throw new Error(`the engine would refuse this program:\n  - ${recorder.errors.join("\n  - ")}`);
+    }
+    return summarize(project.name, stack, recorder, { ...config, placeholders: usedPlaceholders(recorder, config) });
+}
+
+/** The placeholders that reached a resource's inputs or outputs: the secrets the program read and used. */
+function usedPlaceholders(recorder: Recorder, config: StackConfig): string[] {
+    const seen = [...recorder.resources.map((r) => JSON.stringify(r.inputs)), ...[...recorder.outputs.values()].map((o) => JSON.stringify(o.values))].join("\n");
+    return config.placeholders.filter((key) => seen.includes(config.values[key]));
 }
 
 /**
@@ -73,12 +78,18 @@ function missingSecret(err: unknown): string | undefined {
     return undefined;
 }
 
-/** Why a stack is refused when a secret it reads is not set, with the command that sets it. */
-export function missingSecretMessage(stack: string, key: string): string {
+/**
+ * Why a stack is refused when a secret it reads is not set, with the command that sets it
+ * (and, without placeholders, the option that gives it one; with them, the key was not
+ * declared secret in `Pulumi.yaml`, so it got none).
+ */
+export function missingSecretMessage(stack: string, key: string, placeholders: boolean): string {
     return [
         `it requires the secret ${key}, which stack ${stack} does not set; set it with`,
         `    pulumi config set --secret --stack ${stack} ${key} <value>`,
-        "or plan with --placeholder-secrets to render it with a placeholder",
+        placeholders
+            ? `(--placeholder-secrets only fills in secrets that Pulumi.yaml declares: template.config.${key}.secret: true)`
+            : "or plan with --placeholder-secrets to render it with a placeholder",
     ].join("\n");
 }
 

@@ -1,6 +1,6 @@
 import { performance } from "perf_hooks";
 import { loadProject } from "./project";
-import { evaluateStack, EvaluateOptions } from "./evaluate";
+import { evaluateStack, EvaluateOptions, prepareEvaluationProcess } from "./evaluate";
 
 /**
  * Evaluates stacks one after another in this process (Pulumi's mocks are process-global,
@@ -37,6 +37,7 @@ process.on("unhandledRejection", failCurrent);
 process.on("uncaughtException", failCurrent);
 
 async function main(root: string, stacks: readonly string[], options: EvaluateOptions): Promise<void> {
+    prepareEvaluationProcess();
     const project = loadProject(root);
     for (const stack of stacks) {
         current = stack;

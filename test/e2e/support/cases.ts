@@ -32,10 +32,12 @@ export interface ChangeCase {
      * - "allow": blocked by the gate; applied as a user would with `--allow` for every
      *   blocked URN, to prove what the loss is (`lost`), then restored;
      * - "fails": the preview fails, and so does `pulumi up` (it previews first), with the
-     *   same error and nothing changed in the cluster.
+     *   same error and nothing changed in the cluster;
+     * - "preview": previewed only, because it cannot be restored: a grown claim never
+     *   shrinks back (test/e2e/6-day-two.test.ts applies these on stacks of their own).
      * Every applied case is restored afterwards (`pulumi up` of the unchanged stack).
      */
-    readonly apply: "up" | "allow" | "fails";
+    readonly apply: "up" | "allow" | "fails" | "preview";
     /** Claims (`<namespace>/<name>`) the applied change deletes; only with apply "allow". */
     readonly lost?: readonly string[];
     /** What @pulumi/kubernetes 4.25.0 does here, when it differs from the newest provider. */
@@ -76,15 +78,13 @@ export const CASES: readonly ChangeCase[] = [
     {
         name: "postgres-ebs-volume-resize",
         stack: "postgres-ebs",
-        note: "postgres-ebs: dataSize 50Gi → 80Gi (the StatefulSet's volume claim template)",
+        note: "postgres-ebs: dataSize 50Gi → 80Gi (the claim grows in place through its claim patch; the StatefulSet's template size is ignored)",
         config: { dataSize: "80Gi" },
         ops: {
-            "kubernetes:apps/v1:StatefulSet::postgres": "replace",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::postgres-data-0": "update",
         },
-        blocks: true,
-        previewError: FORBIDDEN_REPLACE,
-        apply: "fails",
-        provider: FORBIDDEN_NOTE,
+        blocks: false,
+        apply: "preview",
     },
     {
         name: "postgres-ebs-password-rotation",
@@ -154,10 +154,14 @@ export const CASES: readonly ChangeCase[] = [
     {
         name: "zookeeper-ensemble-replicas",
         stack: "zookeeper-ensemble",
-        note: "zookeeper-ensemble: replicas 3 → 5 (StatefulSet scale and server list)",
+        note: "zookeeper-ensemble: replicas 3 → 5 (StatefulSet scale and server list; the new members' claims created first by their claim patches)",
         config: { replicas: "5" },
         ops: {
             "kubernetes:apps/v1:StatefulSet::zookeeper": "update",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-data-3": "create",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-data-4": "create",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-datalog-3": "create",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-datalog-4": "create",
         },
         blocks: false,
         apply: "up",
@@ -174,15 +178,15 @@ export const CASES: readonly ChangeCase[] = [
     {
         name: "zookeeper-ensemble-volume-resize",
         stack: "zookeeper-ensemble",
-        note: "zookeeper-ensemble: datalogSize 10Gi → 20Gi (a volume claim template of a 3-member StatefulSet)",
+        note: "zookeeper-ensemble: datalogSize 10Gi → 20Gi (the three datalog claims grow in place; the StatefulSet is not replaced)",
         config: { datalogSize: "20Gi" },
         ops: {
-            "kubernetes:apps/v1:StatefulSet::zookeeper": "replace",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-datalog-0": "update",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-datalog-1": "update",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-datalog-2": "update",
         },
-        blocks: true,
-        previewError: FORBIDDEN_REPLACE,
-        apply: "fails",
-        provider: FORBIDDEN_NOTE,
+        blocks: false,
+        apply: "preview",
     },
     {
         name: "shared-content-efs-storage-class",
