@@ -17,6 +17,9 @@ export interface RealEnginePreview {
     readonly previewMs: number;
     /** `pulumi preview` of a bare-SDK program registering the same objects. */
     readonly bareSdkPreviewMs: number;
+    /** CPU time (user + system) of the CLI, its language host and its plugins, for each. */
+    readonly previewCpuMs: number;
+    readonly bareSdkPreviewCpuMs: number;
 }
 
 /** What the tier wrote: when, with which CLI and provider, and the previews by stack. */

@@ -4,6 +4,8 @@
  *   npm run bench                 everything; writes bench/results.json and prints a table
  *   npm run bench -- gate         only the micro cases whose name contains "gate"
  *   BENCH_SAMPLES=5 npm run bench more samples per measurement (default 3)
+ *   npm run bench -- --report     no measuring: bench/results.json again with the real
+ *                                 engine's latest record, the targets and the table
  *
  * Micro cases (validators, builders, the gate) print a median and spread over repeated
  * runs. The rest is what users feel and what they would compare us with, all measured
@@ -109,7 +111,28 @@ async function microCases(filter: string): Promise<Array<{ name: string; medianM
     return measured;
 }
 
+function realEngineFields(): Pick<Results, "realEngine" | "realEngineRun"> {
+    const realEngine = readRealEngine();
+    return {
+        realEngine: "notRun" in realEngine ? {} : realEngine.stacks,
+        realEngineRun: "notRun" in realEngine ? { ran: false, note: realEngine.notRun } : { cli: realEngine.cli, measuredBy: realEngine.measuredBy, provider: realEngine.provider, ran: true },
+    };
+}
+
+function writeResults(partial: Omit<Results, "targets">): void {
+    const results: Results = { ...partial, targets: evaluateTargets(partial) };
+    fs.mkdirSync(path.join(root, "bench"), { recursive: true });
+    fs.writeFileSync(path.join(root, "bench", "results.json"), toJson(results));
+    console.log(`\n${formatTable(results)}`);
+    console.log("wrote bench/results.json");
+}
+
 async function main(): Promise<void> {
+    if (process.argv[2] === "--report") {
+        const previous = JSON.parse(fs.readFileSync(path.join(root, "bench", "results.json"), "utf8")) as Results;
+        writeResults({ ...previous, ...realEngineFields() });
+        return;
+    }
     const filter = process.argv.slice(2).join(" ");
     const loadBefore = os.loadavg()[0];
     console.log(`node ${process.version}, ${os.cpus().length} CPUs, load ${loadBefore.toFixed(2)}`);
@@ -118,28 +141,22 @@ async function main(): Promise<void> {
     if (filter !== "") {
         return;
     }
+    // (Further sections go here, each measured in this same run.)
     const n = samples();
     console.log(`\nscenario stacks (cold: a fresh plan process; warm: planned again in one process), ${n} samples:`);
     const { allStacks, scenarios } = await measureScenarios(n, console.log);
     console.log(`\nscaling (N StatefulWorkloads under the mocks, the bare SDK, cdk8s-plus), ${n} samples:`);
     const { cdk8s, scaling, sdkFloor } = await measureScaling(n, console.log);
-    const realEngine = readRealEngine();
-    const partial: Omit<Results, "targets"> = {
+    writeResults({
         allStacks,
         cdk8s,
         machine: { cpus: os.cpus().length, loadAverageAfter: Number(os.loadavg()[0].toFixed(2)), loadAverageBefore: Number(loadBefore.toFixed(2)), node: process.version, samples: n },
         micro,
-        realEngine: "notRun" in realEngine ? {} : realEngine.stacks,
-        realEngineRun: "notRun" in realEngine ? { ran: false, note: realEngine.notRun } : { cli: realEngine.cli, measuredBy: realEngine.measuredBy, provider: realEngine.provider, ran: true },
+        ...realEngineFields(),
         scaling,
         scenarios,
         sdkFloor,
-    };
-    const results: Results = { ...partial, targets: evaluateTargets(partial) };
-    fs.mkdirSync(path.join(root, "bench"), { recursive: true });
-    fs.writeFileSync(path.join(root, "bench", "results.json"), toJson(results));
-    console.log(`\n${formatTable(results)}`);
-    console.log("wrote bench/results.json");
+    });
 }
 
 main().catch((err) => {
