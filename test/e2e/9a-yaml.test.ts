@@ -100,18 +100,32 @@ describe("YAML program through the component provider (examples/yaml-stateful)",
         assert.deepEqual(steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`), [], "a second preview changes nothing");
     });
 
+    it("`pulumi destroy` keeps the claims and their volumes (Retain, the namespace retained on delete)", async () => {
+        const { kube } = e2e();
+        const before = await Promise.all(["data-db-0", "data-db-1"].map((c) => kube.must(paths.core("yaml-shop", "persistentvolumeclaims", c))));
+        await pulumi(["destroy", "--yes", "--skip-preview", "-s", "yaml"], { cwd: project });
+        assert.equal(await kube.get(paths.apps("yaml-shop", "statefulsets", "db")), undefined, "the StatefulSet is gone");
+        assert.equal(await kube.get(paths.storageClass("yaml-fast")), undefined, "the StorageClass is gone (it holds no data)");
+        for (const claim of before) {
+            const after = await kube.must(paths.core("yaml-shop", "persistentvolumeclaims", claim.metadata.name));
+            assert.deepEqual([after.metadata.uid, after.status.phase, after.spec.volumeName], [claim.metadata.uid, "Bound", claim.spec.volumeName], `${claim.metadata.name} survives with its volume`);
+        }
+    });
+
     it("bad input is refused from YAML with every problem named, and nothing is created", async () => {
         const refused = copyYamlProject(REFUSED, "yaml-refused");
         await pulumi(["stack", "init", "refused"], { cwd: refused });
         try {
-            const result = await pulumi(["up", "--yes", "--skip-preview", "-s", "refused"], { cwd: refused, expect: [255] });
+            const result = await pulumi(["up", "--yes", "--skip-preview", "-s", "refused"], { cwd: refused, expect: [1] });
             const text = `${result.stdout}\n${result.stderr}`;
             for (const line of [
                 'EbsStorageClass "broken-class" has 2 invalid arguments:',
-                '  - volumeType: must be one of "gp3", "gp2", "io1", "io2", "st1", "sc1" (got "gp9")',
+                "  - iops: must be an integer from 3000 to 80000 for gp3 volumes (got 100)",
+                '  - tags["aws:owner"]: must have a key of 1 to 128 characters that contains no "=" and does not start with "aws:" (got "aws:owner")',
                 'StatefulWorkload "broken-db" has 2 invalid arguments:',
                 '  - externalStores[0]: the name of an ExternalStore of this program constructed before this workload (YAML: list it in options.dependsOn) (got "nope")',
                 '  - volumes[0].size: must be a Kubernetes quantity such as "20Gi", "500Mi" or "1Ti" (got "lots")',
+                "- property volumes[0].size with value '{lots}' has a problem:",
             ]) {
                 assert.ok(text.includes(line), `the output names the problem: ${line}\n--- output\n${text}`);
             }

@@ -397,7 +397,8 @@ fi
 missing_text=$(IFS=';'; echo "${missing[*]:-}")
 env_names=(PATH PULUMI_HOME PULUMI_SKIP_UPDATE_CHECK PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION
   PULUMI_CONFIG_PASSPHRASE STATEFUL_STACKS_E2E_BIN STATEFUL_STACKS_E2E_KWOK_STAGES
-  STATEFUL_STACKS_E2E_LANGUAGE_HOST STATEFUL_STACKS_E2E_MISSING STATEFUL_STACKS_E2E_SNAPSHOT_CRDS)
+  STATEFUL_STACKS_E2E_LANGUAGE_HOST STATEFUL_STACKS_E2E_MISSING STATEFUL_STACKS_E2E_NODEJS_SDK_ROOT
+  STATEFUL_STACKS_E2E_SNAPSHOT_CRDS)
 declare -A env_values=(
   [PATH]="$pulumi_dir/bin:$kubernetes_dir/bin:$etcd_dir/bin:$kwok_dir/bin:$snapshotter_dir/bin:$yaml_dir/bin:$PATH"
   [PULUMI_HOME]="$pulumi_home"
@@ -412,6 +413,9 @@ declare -A env_values=(
   [STATEFUL_STACKS_E2E_MISSING]="$missing_text"
   # The snapshot CRDs (YAML) that cluster.sh installs.
   [STATEFUL_STACKS_E2E_SNAPSHOT_CRDS]="$snapshotter_dir/crds"
+  # Where the stand-in host loads @pulumi/pulumi from when the program it is started for
+  # is not a Node.js project (a YAML program using the component provider).
+  [STATEFUL_STACKS_E2E_NODEJS_SDK_ROOT]="$repo"
 )
 if [[ $mode == json ]]; then
   for k in "${env_names[@]}"; do printf '%s\0%s\0' "$k" "${env_values[$k]}"; done |
