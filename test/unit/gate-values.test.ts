@@ -103,7 +103,7 @@ describe("diff values: credentials are never printed", () => {
             "",
             "| op | count |",
             "| --- | ---: |",
-            "| same | 9 |",
+            "| same | 13 |",
             "| create | 1 |",
             "| update | 2 |",
             "",
