@@ -66,13 +66,18 @@ export const ZOOKEEPER_COPIES: Readonly<Record<"plain" | "whenDeleted" | "whenSc
 
 const STS = "kubernetes:apps/v1:StatefulSet::zookeeper";
 
+/** A scale-down 5 → 3 also deletes the claim patches StatefulWorkload keeps for ordinals 3–4. */
+const SCALED_AWAY_PATCHES: Readonly<Record<string, string>> = Object.fromEntries(
+    ["data-3", "data-4", "datalog-3", "datalog-4"].map((n) => [`kubernetes:core/v1:PersistentVolumeClaimPatch::zookeeper-${n}`, "delete"]),
+);
+
 export const ZOOKEEPER_CASES: Readonly<Record<"scaleDownRetain" | "whenDeletedDelete" | "whenScaledDelete" | "scaleDownDelete", GateCase>> = {
     scaleDownRetain: {
         name: "zookeeper-ensemble-scale-down-retain",
         note: "real engine (gate-zookeeper stack, 9-gate e2e): deployed with replicas 5, previewed with replicas 3; whenScaled is Retain, so the claims of ordinals 3–4 are kept",
         blocks: false,
         findings: [],
-        ops: { [STS]: "update" },
+        ops: { [STS]: "update", ...SCALED_AWAY_PATCHES },
     },
     whenDeletedDelete: {
         name: "zookeeper-ensemble-pvc-retention-delete",
@@ -93,7 +98,7 @@ export const ZOOKEEPER_CASES: Readonly<Record<"scaleDownRetain" | "whenDeletedDe
         note: "real engine (gate-zookeeper stack, 9-gate e2e): deployed with replicas 5 and whenScaled: \"Delete\", previewed with replicas 3 (applied afterwards: the controller deletes the claims of ordinals 3–4)",
         blocks: true,
         findings: ["block scale-down zookeeper"],
-        ops: { [STS]: "update" },
+        ops: { [STS]: "update", ...SCALED_AWAY_PATCHES },
     },
 };
 
