@@ -12,8 +12,8 @@ export const UPDATE_FIXTURES = process.env.UPDATE_FIXTURES === "1";
 
 /**
  * A preview document without machine-specific content: `sourcePosition` and `stackTrace`
- * removed, this run's temporary folder, the home folder and the API server's port replaced
- * by placeholders. Secrets are already `[secret]` in what the engine prints.
+ * removed, this run's temporary folder, the home folder, the API server's port and owner
+ * references' uids replaced by placeholders. Secrets are already `[secret]` in what the engine prints.
  */
 export function sanitize(document: unknown): PreviewDocument {
     const { root, cluster } = e2e();
@@ -29,7 +29,8 @@ export function sanitize(document: unknown): PreviewDocument {
             return Object.fromEntries(
                 Object.entries(value)
                     .filter(([k]) => k !== "sourcePosition" && k !== "stackTrace")
-                    .map(([k, v]) => [k, clean(v)]),
+                    // An owner reference names its owner by the uid this cluster gave it.
+                    .map(([k, v]) => [k, k === "ownerReferences" && Array.isArray(v) ? clean(v.map((r) => (typeof r === "object" && r !== null && "uid" in r ? { ...r, uid: "<owner-uid>" } : r))) : clean(v)]),
             );
         }
         return value;
