@@ -100,18 +100,17 @@ export const CASES: readonly ChangeCase[] = [
     {
         name: "postgres-ebs-fast-iops",
         stack: "postgres-ebs",
-        // StorageClass parameters are immutable and the class has a fixed name: the provider
-        // replaces it delete-before-replace. The StatefulSet names the class by a known
-        // string, so it is not replaced with it.
-        note: "postgres-ebs: fastIops 6000 → 8000 (the fast StorageClass is replaced; the StatefulSet that names it is not)",
+        // The IOPS live in a VolumeAttributesClass named from them: a new class, the claim
+        // patch moves the claim to it in place, the old class is kept (a patch, retained).
+        note: "postgres-ebs: fastIops 6000 → 8000 (a new VolumeAttributesClass; the claim moves to it in place, nothing replaced)",
         config: { fastIops: "8000" },
         ops: {
-            "kubernetes:storage.k8s.io/v1:StorageClass::postgres-fast": "replace",
+            "kubernetes:core/v1:PersistentVolumeClaimPatch::postgres-data-0": "update",
+            "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch::postgres-fast-performance-gp3-6000iops-250mibps": "delete",
+            "kubernetes:storage.k8s.io/v1:VolumeAttributesClassPatch::postgres-fast-performance-gp3-8000iops-250mibps": "create",
         },
-        blocks: true,
-        previewError: FORBIDDEN_REPLACE,
-        apply: "fails",
-        provider: FORBIDDEN_NOTE,
+        blocks: false,
+        apply: "up",
     },
     {
         name: "postgres-ebs-namespace-move",
