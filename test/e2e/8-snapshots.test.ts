@@ -167,10 +167,17 @@ describe("e2e: scheduled VolumeSnapshots and restoreFrom (postgres-ebs)", functi
             const created = /^created (\S+)$/m.exec(result.stdout)?.[1];
             assert.ok(created, `run ${i + 1} created no snapshot:\n${result.stdout}`);
             assert.match(result.stdout, new RegExp(`^ready ${created}$`, "m"));
+            if (i === KEEP) {
+                assert.match(result.stdout, new RegExp(`^deleted ${taken[0]}$`, "m"), "the run beyond keep deletes the oldest");
+            }
             taken.push(created);
         }
         console.log(`      (script runs: ${runs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(", ")})`);
-        const kept = await snapshotsOf(CLAIM);
+        // The last run deleted the oldest; the snapshot-controller then removes its finalizers.
+        const kept = await kube.eventually("only the newest `keep` snapshots left", async () => {
+            const left = (await snapshotsOf(CLAIM)).filter((s) => !s.metadata.deletionTimestamp);
+            return left.length === KEEP ? left : undefined;
+        }, 60_000);
         assert.deepEqual(kept.map((s) => s.metadata.name), taken.slice(-KEEP), "the newest `keep` snapshots are kept, the oldest deleted");
         for (const snapshot of kept) {
             assert.match(snapshot.metadata.name, /^data-postgres-0-\d{14}$/);
