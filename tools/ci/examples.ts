@@ -123,8 +123,9 @@ async function main(only: readonly string[]): Promise<number> {
     try {
         process.env.NODE_PATH = [makeResolver(scratch), process.env.NODE_PATH].filter(Boolean).join(path.delimiter);
         const planned = Date.now();
-        // One evaluation process per example, all at once: most of each is loading the SDK.
-        const outcomes = await Promise.all(names.map((name) => plan({ root: path.join(examplesDir, name), outDir: path.join(scratch, "out", name), concurrency: 1 })));
+        // One evaluation process per example, all at once: most of each is loading the SDK. An
+        // example's required secrets get placeholders, as `npm run plan` gives the stacks.
+        const outcomes = await Promise.all(names.map((name) => plan({ root: path.join(examplesDir, name), outDir: path.join(scratch, "out", name), concurrency: 1, placeholderSecrets: true })));
         process.stdout.write(`planned ${names.length} examples in ${((Date.now() - planned) / 1000).toFixed(1)} s\n`);
         names.forEach((name, index) => {
             const results = outcomes[index];
