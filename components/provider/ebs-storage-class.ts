@@ -172,7 +172,7 @@ export class EbsStorageClass extends pulumi.ComponentResource {
             validatedArgs({ kind: "EbsStorageClass", name }, ebsLibraryArgs(args), (copy) => validateEbsArgs(name, copy, opts)),
         );
         super(providerType("EbsStorageClass"), name, {}, opts);
-        const component = new LibraryEbsStorageClass(name, libraryArgs, { parent: this });
+        const component = new LibraryEbsStorageClass(name, libraryArgs, { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete });
         storageClasses.set(component.storageFacts.name, component);
         this.storageClassName = component.storageClassName;
         this.kmsKeyArn = pulumi.output(component.kmsKeyArn);

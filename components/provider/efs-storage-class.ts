@@ -94,7 +94,7 @@ export class EfsStorageClass extends pulumi.ComponentResource {
     constructor(name: string, args: EfsStorageClassArgs, opts?: pulumi.ComponentResourceOptions) {
         const libraryArgs = validatedArgs({ kind: "EfsStorageClass", name }, definedFields({ ...(args ?? {}) }) as LibraryArgs, (copy) => validateEfsArgs(name, copy, opts));
         super(providerType("EfsStorageClass"), name, {}, opts);
-        const component = new LibraryEfsStorageClass(name, libraryArgs, { parent: this });
+        const component = new LibraryEfsStorageClass(name, libraryArgs, { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete });
         storageClasses.set(component.storageFacts.name, component);
         this.storageClassName = component.storageClassName;
         this.fileSystemId = component.fileSystemId;

@@ -95,7 +95,7 @@ export class ExternalStore extends pulumi.ComponentResource {
     constructor(name: string, args: ExternalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         const libraryArgs = validatedArgs({ kind: "ExternalStore", name }, definedFields({ ...(args ?? {}) }) as unknown as LibraryArgs, (copy) => validateExternalStoreArgs(name, copy));
         super(providerType("ExternalStore"), name, {}, opts);
-        const component = new LibraryExternalStore(name, libraryArgs, { parent: this });
+        const component = new LibraryExternalStore(name, libraryArgs, { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete });
         externalStores.set(name, component);
         this.configMapName = component.configMapName;
         this.secretName = component.secretName;

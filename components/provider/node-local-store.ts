@@ -73,7 +73,7 @@ export class NodeLocalStore extends pulumi.ComponentResource {
     constructor(name: string, args: NodeLocalStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         const libraryArgs = validatedArgs({ kind: "NodeLocalStore", name }, definedFields({ ...(args ?? {}) }) as LibraryArgs, (copy) => validateNodeLocalStoreArgs(name, copy));
         super(providerType("NodeLocalStore"), name, {}, opts);
-        const component = new LibraryNodeLocalStore(name, libraryArgs, { parent: this });
+        const component = new LibraryNodeLocalStore(name, libraryArgs, { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete });
         this.daemonSetName = component.daemonSetName;
         this.headlessServiceName = component.headlessServiceName;
         this.peerDnsName = component.peerDnsName;

@@ -63,7 +63,7 @@ export class ReplicatedCache extends pulumi.ComponentResource {
     constructor(name: string, args: ReplicatedCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         const libraryArgs = validatedArgs({ kind: "ReplicatedCache", name }, definedFields({ ...(args ?? {}) }) as LibraryArgs, (copy) => validateReplicatedCacheArgs(name, copy));
         super(providerType("ReplicatedCache"), name, {}, opts);
-        const component = new LibraryReplicatedCache(name, libraryArgs, { parent: this });
+        const component = new LibraryReplicatedCache(name, libraryArgs, { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete });
         this.deploymentName = component.deploymentName;
         this.serviceName = component.serviceName;
         this.serviceDnsName = component.serviceDnsName;

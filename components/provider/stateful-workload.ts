@@ -182,7 +182,7 @@ export class StatefulWorkload extends pulumi.ComponentResource {
         const snapshot = snapshotArgs(libraryArgs(args, lookups));
         throwIfProblems({ kind: "StatefulWorkload", name }, [...lookups.problems, ...snapshot.problems.problems, ...validateStatefulWorkloadArgs(name, snapshot.args)]);
         super(providerType("StatefulWorkload"), name, {}, opts);
-        const component = new LibraryStatefulWorkload(name, snapshot.args, { parent: this });
+        const component = new LibraryStatefulWorkload(name, snapshot.args, { parent: this, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete });
         this.statefulSetName = component.statefulSetName;
         this.headlessServiceName = component.headlessServiceName;
         this.podDnsNames = component.podDnsNames;

@@ -109,6 +109,21 @@ describe("provider-facing components (PulumiPlugin.yaml)", () => {
         assert.deepStrictEqual(sts.dependsOn, direct.resources.find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!.dependsOn.map((u) => u.replace(/::stateful-stacks:storage:EbsStorageClass::/, `::${P("EbsStorageClass")}$stateful-stacks:storage:EbsStorageClass::`)));
     });
 
+    it("protect and retainOnDelete given to a provider-facing component reach the library component, as in TypeScript", async () => {
+        const viaProvider = await render(() => {
+            new provider.ExternalStore("orders", { namespace: "shop", engine: provider.ExternalStoreEngine.Postgresql, hosts: ["db.example.com"], username: "app", password: pulumi.secret("pw-123456") }, { retainOnDelete: true });
+            return new provider.EbsStorageClass("fast", { storageClassName: "fast-gp3" }, { retainOnDelete: false, protect: true });
+        });
+        const direct = await render(() => {
+            new library.ExternalStore("orders", { namespace: "shop", engine: "postgresql", hosts: ["db.example.com"], username: "app", password: pulumi.secret("pw-123456") }, { retainOnDelete: true });
+            return new library.EbsStorageClass("fast", { storageClassName: "fast-gp3" }, { retainOnDelete: false, protect: true });
+        });
+        const fates = (rec: Recorder) => rec.resources.filter((r) => r.custom).map((r) => [`${r.type}::${r.name}`, r.protect, r.retainOnDelete]).sort();
+        assert.deepStrictEqual(fates(viaProvider), fates(direct));
+        const secret = viaProvider.resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+        assert.deepStrictEqual([secret.protect, secret.retainOnDelete], [false, true]);
+    });
+
     it("StatefulWorkload: an unknown store name and the library's own problems, all at once, nothing registered", async () => {
         let refused!: { message: string; paths: string[] };
         const rec = await render(() => {
