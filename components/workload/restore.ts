@@ -127,7 +127,9 @@ export interface RestoredClaim {
 
 /**
  * The claims `restoreFrom` pre-creates, volume by volume and ordinal by ordinal: the
- * template's size, class and access modes, the workload's labels, and a `dataSourceRef`.
+ * template's size, class, VolumeAttributesClass and access modes, the workload's labels,
+ * and a `dataSourceRef`. The attributes class is set at creation: a claim that is not bound
+ * yet (WaitForFirstConsumer) refuses it later, so its claim patch could not add it.
  */
 export function buildRestoredClaims(
     statefulSetName: string,
@@ -137,6 +139,7 @@ export function buildRestoredClaims(
     storageClassName: (volume: string) => pulumi.Input<string> | undefined,
     labels: Record<string, string> = standardLabels(statefulSetName, "stateful-workload"),
     annotations: Record<string, string> = {},
+    volumeAttributesClassName: (volume: string) => pulumi.Input<string> | undefined = () => undefined,
 ): RestoredClaim[] {
     return restoreFrom.flatMap((restore) => {
         const volume = volumes.find((v) => v.name === restore.volume)!;
@@ -153,6 +156,7 @@ export function buildRestoredClaims(
                         dataSourceRef,
                         resources: { requests: { storage: volume.size } },
                         storageClassName: storageClassName(volume.name),
+                        ...(volumeAttributesClassName(volume.name) === undefined ? {} : { volumeAttributesClassName: volumeAttributesClassName(volume.name) }),
                     },
                 }),
                 claimName,

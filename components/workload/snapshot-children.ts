@@ -34,9 +34,18 @@ export interface SnapshotSchedule {
 export function createRestoredClaims(parent: pulumi.Resource, name: string, args: StatefulWorkloadArgs, opts: pulumi.ComponentResourceOptions | undefined, dependsOn: pulumi.Resource[]): k8s.core.v1.PersistentVolumeClaim[] {
     const sts = statefulSetNameOf(name, args);
     // The same class name the claim templates carry (plain for a reference or a name).
-    const templates = buildVolumeClaimTemplates(args.volumes ?? []) as unknown as { metadata: { name: string }; spec: { storageClassName?: pulumi.Input<string> } }[];
-    const className = (volume: string) => templates.find((t) => t.metadata.name === volume)?.spec.storageClassName;
-    const claims = buildRestoredClaims(sts, args.namespace, args.restoreFrom ?? [], args.volumes ?? [], className, workloadLabels(sts), skipAwaitMetadata(args.skipAwait).annotations);
+    const templates = buildVolumeClaimTemplates(args.volumes ?? []) as unknown as { metadata: { name: string }; spec: { storageClassName?: pulumi.Input<string>; volumeAttributesClassName?: pulumi.Input<string> } }[];
+    const template = (volume: string) => templates.find((t) => t.metadata.name === volume)?.spec;
+    const claims = buildRestoredClaims(
+        sts,
+        args.namespace,
+        args.restoreFrom ?? [],
+        args.volumes ?? [],
+        (volume) => template(volume)?.storageClassName,
+        workloadLabels(sts),
+        skipAwaitMetadata(args.skipAwait).annotations,
+        (volume) => template(volume)?.volumeAttributesClassName,
+    );
     return claims.map(
         (claim) =>
             new k8s.core.v1.PersistentVolumeClaim(

@@ -216,6 +216,21 @@ describe("StatefulWorkload snapshots and restoreFrom", () => {
         assert.deepStrictEqual(rec.get("kubernetes:rbac.authorization.k8s.io/v1:Role", "pg-snapshots").inputs.rules[0].resourceNames, ["wal-pg-0"]);
     });
 
+    it("a restored claim carries the volume's VolumeAttributesClass from creation (an unbound claim refuses it later)", async () => {
+        const rec = await render(() => {
+            const fast = new EbsStorageClass("sn-fast", { volumeType: "gp3" });
+            new StatefulWorkload("pg", {
+                ...args({ restoreFrom: [{ snapshots: ["data-pg-0-20260101020000"], volume: "data" }], replicas: 1, skipAwait: true }, fast),
+                volumes: [{ mountPath: "/data", name: "data", size: "20Gi", storageClass: fast, volumeAttributesClass: "sn-fast-gp3-6000iops" }],
+            });
+        });
+        assertSchemaValid(rec);
+        const [claim] = rec.ofType(PVC);
+        assert.strictEqual(claim.inputs.spec.volumeAttributesClassName, "sn-fast-gp3-6000iops");
+        const patch = rec.get("kubernetes:core/v1:PersistentVolumeClaimPatch", "pg-data-0");
+        assert.strictEqual(patch.inputs.spec.volumeAttributesClassName, "sn-fast-gp3-6000iops");
+    });
+
     it("pre-creates every ordinal's claim from its snapshot before the StatefulSet, retained, with dataSourceRef ignored after creation", async () => {
         let workload: StatefulWorkload | undefined;
         const rec = await render(() => {

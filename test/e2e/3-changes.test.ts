@@ -102,6 +102,7 @@ function objectPath(kind: string, namespace: string, name: string): string {
     if (kind === "CronJob") return paths.batch(namespace, "cronjobs", name);
     if (kind === "PodDisruptionBudget") return paths.policy(namespace, "poddisruptionbudgets", name);
     if (kind === "VolumeSnapshotClass") return `/apis/snapshot.storage.k8s.io/v1/volumesnapshotclasses/${name}`;
+    if (kind === "VolumeAttributesClass") return `/apis/storage.k8s.io/v1/volumeattributesclasses/${name}`;
     throw new Error(`no API path known for kind ${kind}`);
 }
 

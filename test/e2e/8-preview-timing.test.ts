@@ -39,7 +39,10 @@ for (const r of resources) {
         // The scenario's objects go through its provider, the namespace itself through the default one.
         const withProvider = provider && r.type !== "kubernetes:core/v1:Namespace" ? { ...opts, provider: made.get(provider.urn) } : opts;
         const Class = kubernetesClass(r.type);
-        made.set(r.urn, Class ? new Class(r.name, r.inputs, withProvider) : new k8s.apiextensions.CustomResource(r.name, r.inputs, withProvider));
+        // A kind the SDK has no class for (e.g. storage.k8s.io/v1 VolumeAttributesClass): the
+        // generic custom resource, or its server-side-apply patch when the type says so.
+        const Generic = r.type.endsWith("Patch") ? k8s.apiextensions.CustomResourcePatch : k8s.apiextensions.CustomResource;
+        made.set(r.urn, Class ? new Class(r.name, r.inputs, withProvider) : new Generic(r.name, r.inputs, withProvider));
     }
 }
 `;
