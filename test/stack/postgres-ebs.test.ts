@@ -167,6 +167,7 @@ describe("stack postgres-ebs", () => {
             dataSourceRef: { apiGroup: "snapshot.storage.k8s.io", kind: "VolumeSnapshot", name: "data-postgres-0-20260101010000" },
             resources: { requests: { storage: "50Gi" } },
             storageClassName: "postgres-fast",
+            volumeAttributesClassName: "postgres-fast-gp3-6000iops-250mibps",
         });
         assert.strictEqual(claim.inputs.metadata.name, "data-postgres-0");
         assert.strictEqual(claim.retainOnDelete, true);
